@@ -1,0 +1,142 @@
+using BpClub.Domain.Cards;
+using BpClub.Domain.Earning;
+using BpClub.Domain.Units;
+
+namespace BpClub.Abstractions;
+
+// Commands a card grain takes. Operation ids (receipt, redemption, refund, partner transaction)
+// are unique per station or partner; replaying one returns the first result.
+
+[GenerateSerializer, Immutable]
+public sealed record IssueCard(
+    [property: Id(0)] string FirstName,
+    [property: Id(1)] string LastName,
+    [property: Id(2)] PhoneNumber? Phone,
+    [property: Id(3)] DateOnly? BirthDate,
+    [property: Id(4)] bool Consent,
+    [property: Id(5)] string StationId);
+
+[GenerateSerializer, Immutable]
+public sealed record PurchaseLineModel(
+    [property: Id(0)] LineType Type,
+    [property: Id(1)] string? ProductCode,
+    [property: Id(2)] string? Category,
+    [property: Id(3)] Litres Litres,
+    [property: Id(4)] Money Amount);
+
+[GenerateSerializer, Immutable]
+public sealed record RecordPurchase(
+    [property: Id(0)] string ReceiptId,
+    [property: Id(1)] string StationId,
+    [property: Id(2)] DateTimeOffset? OccurredAt,
+    [property: Id(3)] PaymentMethod PaymentMethod,
+    [property: Id(4)] IReadOnlyList<PurchaseLineModel> Lines);
+
+[GenerateSerializer, Immutable]
+public sealed record RecordPartnerPurchase(
+    [property: Id(0)] string PartnerTransactionId,
+    [property: Id(1)] string PartnerId,
+    [property: Id(2)] decimal PointsPerUah,
+    [property: Id(3)] Money Amount,
+    [property: Id(4)] DateTimeOffset? OccurredAt);
+
+[GenerateSerializer, Immutable]
+public sealed record RedeemPoints(
+    [property: Id(0)] string RedemptionId,
+    [property: Id(1)] string StationId,
+    [property: Id(2)] Points Points);
+
+/// <summary>A returned purchase; <see cref="Lines"/> are 1-based line numbers of the receipt, empty for all of it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RefundPurchase(
+    [property: Id(0)] string RefundId,
+    [property: Id(1)] string ReceiptId,
+    [property: Id(2)] string StationId,
+    [property: Id(3)] IReadOnlyList<int> Lines);
+
+[GenerateSerializer, Immutable]
+public sealed record TerminateParticipation(
+    [property: Id(0)] DateTimeOffset ApplicationReceivedAt,
+    [property: Id(1)] string Reference);
+
+// Results and views.
+
+[GenerateSerializer, Immutable]
+public sealed record NextReleaseModel([property: Id(0)] Points Points, [property: Id(1)] DateTimeOffset At);
+
+[GenerateSerializer, Immutable]
+public sealed record BalanceModel(
+    [property: Id(0)] Points Available,
+    [property: Id(1)] Points Total,
+    [property: Id(2)] Points OnHold,
+    [property: Id(3)] NextReleaseModel? NextRelease,
+    [property: Id(4)] DateTimeOffset AsOf);
+
+[GenerateSerializer, Immutable]
+public sealed record TierModel(
+    [property: Id(0)] int Level,
+    [property: Id(1)] string Name,
+    [property: Id(2)] Litres QualifyingLitres,
+    [property: Id(3)] string? NextLevel,
+    [property: Id(4)] Litres? LitresToNextLevel,
+    [property: Id(5)] DateTimeOffset PeriodEndsAt);
+
+[GenerateSerializer, Immutable]
+public sealed record BreakdownItem([property: Id(0)] string Reason, [property: Id(1)] Points Points);
+
+[GenerateSerializer, Immutable]
+public sealed record PurchaseResult(
+    [property: Id(0)] string ReceiptId,
+    [property: Id(1)] Points PointsEarned,
+    [property: Id(2)] IReadOnlyList<BreakdownItem> Breakdown,
+    [property: Id(3)] BalanceModel Balance,
+    [property: Id(4)] TierModel Tier);
+
+[GenerateSerializer, Immutable]
+public sealed record PartnerAccrualResult(
+    [property: Id(0)] string PartnerTransactionId,
+    [property: Id(1)] Points PointsEarned,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
+public sealed record RedemptionResult(
+    [property: Id(0)] string RedemptionId,
+    [property: Id(1)] Points PointsSpent,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
+public sealed record RefundResult(
+    [property: Id(0)] string RefundId,
+    [property: Id(1)] Points PointsReversed,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
+public sealed record TerminationResult([property: Id(0)] Points ForfeitedPoints);
+
+[GenerateSerializer, Immutable]
+public sealed record SpendingModel([property: Id(0)] bool Enabled);
+
+[GenerateSerializer, Immutable]
+public sealed record CardSummary(
+    [property: Id(0)] string CardNumber,
+    [property: Id(1)] string Status,
+    [property: Id(2)] bool SpendingEnabled,
+    [property: Id(3)] BalanceModel Balance,
+    [property: Id(4)] TierModel Tier,
+    [property: Id(5)] DateTimeOffset? IssuedAt,
+    [property: Id(6)] DateTimeOffset? TerminatedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record HistoryItem(
+    [property: Id(0)] string Id,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] Points Points,
+    [property: Id(4)] Litres? Litres,
+    [property: Id(5)] Money? Amount,
+    [property: Id(6)] string? StationId,
+    [property: Id(7)] string Description,
+    [property: Id(8)] DateTimeOffset? AvailableAt);
+
+[GenerateSerializer, Immutable]
+public sealed record HistoryPage([property: Id(0)] IReadOnlyList<HistoryItem> Items, [property: Id(1)] string? NextCursor);

@@ -1,0 +1,19 @@
+using BpClub.Domain.Units;
+
+namespace BpClub.Domain.Ledger;
+
+public sealed record NextRelease(Points Points, DateTimeOffset At);
+
+/// <summary>A card's balance as of a moment: total = available + on hold.</summary>
+public sealed record Balance(Points Available, Points OnHold, NextRelease? NextRelease, DateTimeOffset AsOf)
+{
+    public Points Total => Available + OnHold;
+}
+
+public sealed record TierStatus(
+    int Level,
+    string Name,
+    Litres QualifyingLitres,
+    string? NextLevel,
+    Litres? LitresToNextLevel,
+    DateTimeOffset PeriodEndsAt);

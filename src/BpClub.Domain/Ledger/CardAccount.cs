@@ -1,0 +1,307 @@
+using BpClub.Domain.Earning;
+using BpClub.Domain.Programme;
+using BpClub.Domain.Units;
+
+namespace BpClub.Domain.Ledger;
+
+/// <summary>
+/// A card's points, holds and level. Commands return a <see cref="Decision"/>: the events to
+/// record and the state after them, leaving this instance untouched until the caller has made
+/// the events durable and adopts <see cref="Decision.After"/>.
+/// Every command first records what fell due since the last event (releases, annual expiry),
+/// so the ledger tells the story in time order.
+/// </summary>
+public sealed class CardAccount
+{
+    private readonly ProgrammeRules _rules;
+    private readonly ProgrammeCalendar _calendar;
+    private readonly LevelLadder _ladder;
+    private readonly SortedDictionary<DateTimeOffset, long> _lots = new();
+    private readonly Dictionary<int, decimal> _monthLitres = new();
+
+    public CardAccount(ProgrammeRules rules, CardAccountState? state = null)
+    {
+        _rules = rules;
+        _calendar = new ProgrammeCalendar(rules);
+        _ladder = new LevelLadder(rules);
+        if (state is null) return;
+        Status = state.Status;
+        SpendingEnabled = state.SpendingEnabled;
+        Settled = new Points(state.Settled);
+        SettledThrough = state.SettledThrough;
+        IssuedAt = state.IssuedAt;
+        TerminatedAt = state.TerminatedAt;
+        foreach (var lot in state.Lots) _lots[lot.AvailableAt] = lot.Points;
+        foreach (var (month, litres) in state.MonthLitres) _monthLitres[month] = litres;
+    }
+
+    public CardStatus Status { get; private set; }
+    public bool SpendingEnabled { get; private set; }
+    public Points Settled { get; private set; }
+    public DateTimeOffset SettledThrough { get; private set; }
+    public DateTimeOffset? IssuedAt { get; private set; }
+    public DateTimeOffset? TerminatedAt { get; private set; }
+
+    public CardAccountState ToState() => new()
+    {
+        Status = Status,
+        SpendingEnabled = SpendingEnabled,
+        Settled = Settled.Value,
+        Lots = _lots.Select(l => new HeldLot(l.Key, l.Value)).ToList(),
+        MonthLitres = new Dictionary<int, decimal>(_monthLitres),
+        SettledThrough = SettledThrough,
+        IssuedAt = IssuedAt,
+        TerminatedAt = TerminatedAt,
+    };
+
+    public CardAccount Clone() => new(_rules, ToState());
+
+    // ---- queries -------------------------------------------------------------------------
+
+    /// <summary>The balance at <paramref name="now"/>, exact even when no reminder has fired yet.</summary>
+    public Balance BalanceAt(DateTimeOffset now)
+    {
+        var settlement = Settle(now, events: null);
+        var onHold = _lots.Where(l => l.Key > now).Sum(l => l.Value);
+        NextRelease? next = _lots.Where(l => l.Key > now).Select(l => new NextRelease(new Points(l.Value), l.Key)).FirstOrDefault();
+        return new Balance(settlement, new Points(onHold), next, now);
+    }
+
+    public TierStatus TierAt(DateTimeOffset now)
+    {
+        var month = _calendar.MonthKey(now);
+        var litres = _monthLitres.GetValueOrDefault(month);
+        var level = LevelAt(now);
+        var next = _ladder.Above(level);
+        return new TierStatus(
+            level.Level,
+            level.Name,
+            new Litres(litres),
+            next?.Name,
+            next is null ? null : new Litres(Math.Max(0m, next.FromLitres - litres)),
+            _calendar.MonthStart(month + 1));
+    }
+
+    /// <summary>
+    /// Reaching a threshold raises the level for the rest of that month and the whole next one,
+    /// so the level in force is the higher of last month's and this month's.
+    /// </summary>
+    public LevelRule LevelAt(DateTimeOffset now)
+    {
+        var month = _calendar.MonthKey(now);
+        return LevelLadder.Higher(
+            _ladder.For(_monthLitres.GetValueOrDefault(month - 1)),
+            _ladder.For(_monthLitres.GetValueOrDefault(month)));
+    }
+
+    /// <summary>When the ledger next has something to record on its own: a release or the annual expiry.</summary>
+    public DateTimeOffset? NextDueAt()
+    {
+        if (Status != CardStatus.Active) return null;
+        DateTimeOffset? due = _lots.Count > 0 ? _lots.First().Key : null;
+        if (Settled > Points.Zero && _calendar.NextExpiryAfter(SettledThrough) is { } expiry && (due is null || expiry < due))
+            due = expiry;
+        return due;
+    }
+
+    // ---- commands ------------------------------------------------------------------------
+
+    public Decision Issue(DateTimeOffset now) => Status == CardStatus.NotIssued
+        ? Decide(now, _ => Record(new CardIssued(now)))
+        : Decision.Reject(RejectionKind.AlreadyIssued, "This card has already been issued.");
+
+    /// <summary>Records what fell due by <paramref name="now"/>; what the reminder does.</summary>
+    public Decision ReleaseHeldPoints(DateTimeOffset now) =>
+        Status == CardStatus.Active ? Decide(now, _ => Record()) : Decision.Nothing(this);
+
+    public Decision Accrue(Purchase purchase, IEnumerable<Promotion> promotions, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            // A receipt is rated at the level in force before it; its litres then count.
+            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(now), promotions);
+            return Earned(EarningSource.Station, purchase.ReceiptId, purchase.StationId, earning.Total,
+                purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines, earning.Breakdown, now);
+        });
+
+    public Decision Accrue(PartnerPurchase purchase, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            var points = new EarningCalculator(_rules).Rate(purchase);
+            return Earned(EarningSource.Partner, purchase.PartnerTransactionId, purchase.PartnerId, points,
+                Litres.Zero, purchase.Amount, purchase.OccurredAt, [], [], [new EarningPart("partner", points)], now);
+        });
+
+    public Decision Redeem(string redemptionId, string stationId, Points points, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            if (!account.SpendingEnabled)
+                return Decision.Reject(RejectionKind.RuleViolated, "Spending points is switched off for this card; the member can switch it on in the cabinet.");
+            if (points > account.Settled)
+                return Decision.Reject(RejectionKind.RuleViolated, $"Not enough available points: {account.Settled.Value} available, {points.Value} requested.");
+            return Record(new PointsRedeemed(now, redemptionId, stationId, points));
+        });
+
+    /// <summary>
+    /// Takes back the points of a returned purchase — the whole receipt when <paramref name="lines"/>
+    /// is empty, otherwise those lines (zero-based) — and stops its litres counting for the level.
+    /// </summary>
+    public Decision Refund(string refundId, string stationId, PointsEarned original,
+        IReadOnlyCollection<PurchaseRefunded> earlierRefunds, IReadOnlySet<int> lines, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            var before = earlierRefunds.SelectMany(r => r.Lines).ToHashSet();
+            var requested = lines.Count == 0 ? Enumerable.Range(0, original.Lines.Count).Where(i => !before.Contains(i)).ToHashSet() : lines;
+            if (requested.Any(i => i < 0 || i >= original.Lines.Count))
+                return Decision.Reject(RejectionKind.RuleViolated, $"The receipt has {original.Lines.Count} lines.");
+            if (requested.Count == 0 || requested.Any(before.Contains))
+                return Decision.Reject(RejectionKind.RuleViolated, "These lines of the receipt have already been refunded.");
+
+            var reversed = EarningCalculator.Reversal(original.LineEarnings, before, requested);
+            var litres = new Litres(requested.Where(i => original.Lines[i].Type == LineType.Fuel).Sum(i => original.Lines[i].Litres.Value));
+            var stillHeld = original.AvailableAt > now ? new Points(account._lots.GetValueOrDefault(original.AvailableAt)) : Points.Zero;
+            var fromHold = Points.Min(reversed, stillHeld);
+            return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold, original.AvailableAt,
+                reversed - fromHold, litres, original.MonthKey, requested.Order().ToList()));
+        });
+
+    public Decision SwitchSpending(bool enabled, DateTimeOffset now) =>
+        WhenActive() ?? (SpendingEnabled == enabled ? Decision.Nothing(this) : Decide(now, _ => Record(new SpendingSwitched(now, enabled))));
+
+    /// <summary>Ends participation: whatever is left, available or on hold, is forfeited.</summary>
+    public Decision Terminate(string reference, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            var left = account.Settled + new Points(account._lots.Values.Sum());
+            return Record(new ParticipationTerminated(now, Points.Max(left, Points.Zero), reference));
+        });
+
+    // ---- applying events ----------------------------------------------------------------
+
+    public void Apply(CardEvent e)
+    {
+        switch (e)
+        {
+            case CardIssued:
+                Status = CardStatus.Active;
+                IssuedAt = e.At;
+                break;
+            case PointsEarned earned:
+                if (earned.Points > Points.Zero)
+                    _lots[earned.AvailableAt] = _lots.GetValueOrDefault(earned.AvailableAt) + earned.Points.Value;
+                if (earned.Litres > Litres.Zero)
+                    _monthLitres[earned.MonthKey] = _monthLitres.GetValueOrDefault(earned.MonthKey) + earned.Litres.Value;
+                break;
+            case PointsReleased released:
+                _lots.Remove(released.At);
+                Settled += released.Points;
+                break;
+            case PointsExpired expired:
+                Settled -= expired.Points;
+                break;
+            case PointsRedeemed redeemed:
+                Settled -= redeemed.Points;
+                break;
+            case PurchaseRefunded refunded:
+                if (refunded.FromHold > Points.Zero && _lots.TryGetValue(refunded.LotAvailableAt, out var lot))
+                {
+                    var rest = lot - refunded.FromHold.Value;
+                    if (rest > 0) _lots[refunded.LotAvailableAt] = rest;
+                    else _lots.Remove(refunded.LotAvailableAt);
+                }
+                Settled -= refunded.FromAvailable;
+                if (_monthLitres.TryGetValue(refunded.MonthKey, out var litres))
+                    _monthLitres[refunded.MonthKey] = Math.Max(0m, litres - refunded.Litres.Value);
+                break;
+            case SpendingSwitched switched:
+                SpendingEnabled = switched.Enabled;
+                break;
+            case ParticipationTerminated:
+                Status = CardStatus.Terminated;
+                TerminatedAt = e.At;
+                Settled = Points.Zero;
+                _lots.Clear();
+                _monthLitres.Clear();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event.");
+        }
+        if (e.At > SettledThrough) SettledThrough = e.At;
+        // Only this month and the last count towards the level.
+        var oldest = _calendar.MonthKey(e.At) - 1;
+        foreach (var month in _monthLitres.Keys.Where(m => m < oldest).ToList()) _monthLitres.Remove(month);
+    }
+
+    // ---- internals ----------------------------------------------------------------------
+
+    private Decision? WhenActive() => Status switch
+    {
+        CardStatus.Active => null,
+        CardStatus.NotIssued => Decision.Reject(RejectionKind.NotIssued, "This card has not been issued."),
+        _ => Decision.Reject(RejectionKind.RuleViolated, "Participation on this card has been terminated."),
+    };
+
+    private DecisionOr Earned(EarningSource source, string operationId, string sourceId, Points points,
+        Litres litres, Money amount, DateTimeOffset occurredAt, IReadOnlyList<PurchaseLine> lines,
+        IReadOnlyList<LineEarning> lineEarnings, IReadOnlyList<EarningPart> breakdown, DateTimeOffset now) =>
+        Record(new PointsEarned(now, source, operationId, sourceId, points, litres, amount, occurredAt,
+            occurredAt + _rules.HoldPeriod, _calendar.MonthKey(occurredAt), lines, lineEarnings, breakdown));
+
+    private static DecisionOr Record(params CardEvent[] events) => DecisionOr.Record(events);
+
+    /// <summary>Settles what fell due, then runs the command on a copy; the copy becomes the state after.</summary>
+    private Decision Decide(DateTimeOffset now, Func<CardAccount, DecisionOr> command)
+    {
+        var after = Clone();
+        var events = new List<CardEvent>();
+        after.Settle(now, events);
+        var outcome = command(after);
+        if (outcome.Rejection is { } rejection) return Decision.Reject(rejection.Kind, rejection.Detail);
+        foreach (var e in outcome.Events)
+        {
+            after.Apply(e);
+            events.Add(e);
+        }
+        // A till replaying an old queue may report a purchase whose hold has already ended.
+        after.Settle(now, events);
+        return new Decision(events, after, null);
+    }
+
+    /// <summary>
+    /// Folds releases and annual expiry due by <paramref name="until"/> in time order. With
+    /// <paramref name="events"/> it applies them to this instance and collects them; without,
+    /// it only computes the available points they would leave.
+    /// </summary>
+    private Points Settle(DateTimeOffset until, List<CardEvent>? events)
+    {
+        var settled = Settled;
+        var expiry = Status == CardStatus.Active ? _calendar.NextExpiryAfter(SettledThrough) : null;
+        var pending = new List<CardEvent>();
+
+        void ExpireUpTo(DateTimeOffset limit, bool inclusive)
+        {
+            while (expiry is { } e && (inclusive ? e <= limit : e < limit))
+            {
+                // Only a positive available balance is annulled; points on hold are left alone.
+                if (settled > Points.Zero) pending.Add(new PointsExpired(e, settled));
+                if (settled > Points.Zero) settled = Points.Zero;
+                expiry = _calendar.NextExpiryAfter(e);
+            }
+        }
+
+        foreach (var (availableAt, points) in _lots)
+        {
+            if (availableAt > until) break;
+            ExpireUpTo(availableAt, inclusive: false);
+            settled += new Points(points);
+            pending.Add(new PointsReleased(availableAt, new Points(points)));
+        }
+        ExpireUpTo(until, inclusive: true);
+
+        if (events is not null)
+        {
+            foreach (var e in pending) Apply(e);
+            events.AddRange(pending);
+        }
+        return settled;
+    }
+}

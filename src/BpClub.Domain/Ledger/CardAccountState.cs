@@ -1,0 +1,26 @@
+namespace BpClub.Domain.Ledger;
+
+public enum CardStatus { NotIssued, Active, Terminated }
+
+/// <summary>
+/// Everything a card's rules need, in plain data — compact by construction: open lots (bounded by
+/// the hold period's purchases, lots releasing at the same second merged), litres for the current
+/// and previous month, and scalars. It never grows with the length of the card's history.
+/// </summary>
+public sealed record CardAccountState
+{
+    public CardStatus Status { get; init; }
+    public bool SpendingEnabled { get; init; }
+    /// <summary>Available points already folded in (released lots, less spending, refunds and expiry).</summary>
+    public long Settled { get; init; }
+    /// <summary>Open lots: release instant → points.</summary>
+    public IReadOnlyList<HeldLot> Lots { get; init; } = [];
+    /// <summary>Fuel litres per month key (see ProgrammeCalendar.MonthKey); at most two months.</summary>
+    public IReadOnlyDictionary<int, decimal> MonthLitres { get; init; } = new Dictionary<int, decimal>();
+    /// <summary>Releases and expiry up to this instant are recorded in the ledger.</summary>
+    public DateTimeOffset SettledThrough { get; init; }
+    public DateTimeOffset? IssuedAt { get; init; }
+    public DateTimeOffset? TerminatedAt { get; init; }
+}
+
+public sealed record HeldLot(DateTimeOffset AvailableAt, long Points);

@@ -1,0 +1,62 @@
+using BpClub.Domain.Earning;
+using BpClub.Domain.Units;
+
+namespace BpClub.Domain.Ledger;
+
+/// <summary>
+/// A fact recorded in a card's ledger. <see cref="At"/> is when it took effect: the time of
+/// recording for commands, the scheduled instant for releases and expiry. Replaying a card's
+/// events in order through <see cref="CardAccount.Apply"/> rebuilds its state exactly.
+/// </summary>
+public abstract record CardEvent(DateTimeOffset At);
+
+public sealed record CardIssued(DateTimeOffset At) : CardEvent(At);
+
+/// <summary>Points credited on hold for a purchase at a station or a partner.</summary>
+public sealed record PointsEarned(
+    DateTimeOffset At,
+    EarningSource Source,
+    string OperationId,
+    string SourceId,
+    Points Points,
+    Litres Litres,
+    Money Amount,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset AvailableAt,
+    int MonthKey,
+    IReadOnlyList<PurchaseLine> Lines,
+    IReadOnlyList<LineEarning> LineEarnings,
+    IReadOnlyList<EarningPart> Breakdown) : CardEvent(At);
+
+public enum EarningSource { Station, Partner }
+
+/// <summary>A lot's hold ended: its points became available to spend.</summary>
+public sealed record PointsReleased(DateTimeOffset At, Points Points) : CardEvent(At);
+
+/// <summary>Available points annulled on the annual expiry day (points on hold are left alone).</summary>
+public sealed record PointsExpired(DateTimeOffset At, Points Points) : CardEvent(At);
+
+public sealed record PointsRedeemed(DateTimeOffset At, string OperationId, string StationId, Points Points) : CardEvent(At);
+
+/// <summary>
+/// Points of a returned purchase taken back: from the lot while it is still on hold, otherwise
+/// from the available balance (which may then go below zero).
+/// </summary>
+public sealed record PurchaseRefunded(
+    DateTimeOffset At,
+    string OperationId,
+    string ReceiptId,
+    string StationId,
+    Points FromHold,
+    DateTimeOffset LotAvailableAt,
+    Points FromAvailable,
+    Litres Litres,
+    int MonthKey,
+    IReadOnlyList<int> Lines) : CardEvent(At)
+{
+    public Points Total => FromHold + FromAvailable;
+}
+
+public sealed record SpendingSwitched(DateTimeOffset At, bool Enabled) : CardEvent(At);
+
+public sealed record ParticipationTerminated(DateTimeOffset At, Points Forfeited, string Reference) : CardEvent(At);

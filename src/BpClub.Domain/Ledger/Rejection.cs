@@ -1,0 +1,15 @@
+namespace BpClub.Domain.Ledger;
+
+public enum RejectionKind
+{
+    /// <summary>The card has not been issued (404).</summary>
+    NotIssued,
+    /// <summary>The card exists already (409).</summary>
+    AlreadyIssued,
+    /// <summary>A referenced receipt is unknown on this card (404).</summary>
+    ReceiptNotFound,
+    /// <summary>A programme rule forbids it (422).</summary>
+    RuleViolated,
+}
+
+public sealed record Rejection(RejectionKind Kind, string Detail);

@@ -1,0 +1,101 @@
+using BpClub.Domain.Earning;
+using BpClub.Domain.Programme;
+using BpClub.Domain.Units;
+
+namespace BpClub.Domain.Validation;
+
+/// <summary>
+/// Input checks shared by the HTTP edge and the card grain, so that bad input is refused the
+/// same way whoever sends it, and before anything changes. Field names are the API's.
+/// </summary>
+public sealed class CommandValidator(ProgrammeRules rules)
+{
+    public ValidationErrors Validate(Purchase purchase, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("receiptId", purchase.ReceiptId);
+        errors.RequireId("stationId", purchase.StationId);
+        CheckOccurredAt(errors, purchase.OccurredAt, now);
+        if (!Enum.IsDefined(purchase.PaymentMethod)) errors.Add("paymentMethod", "Must be cash, bankCard or bpClubCard.");
+        if (purchase.Lines is null || purchase.Lines.Count == 0) errors.Add("lines", "At least one line is required.");
+        else if (purchase.Lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines", $"At most {rules.MaxLinesPerReceipt} lines per receipt.");
+        else
+        {
+            for (var i = 0; i < purchase.Lines.Count; i++)
+            {
+                var line = purchase.Lines[i];
+                var at = $"lines[{i}]";
+                if (line is null) { errors.Add(at, "Required."); continue; }
+                CheckAmount(errors, $"{at}.amount", line.Amount);
+                switch (line.Type)
+                {
+                    case LineType.Fuel:
+                        errors.RequireId($"{at}.productCode", line.ProductCode, 32);
+                        CheckLitres(errors, $"{at}.litres", line.Litres);
+                        break;
+                    case LineType.Shop:
+                        errors.RequireId($"{at}.category", line.Category, 64);
+                        if (line.Litres != Litres.Zero) errors.Add($"{at}.litres", "Shop lines carry no litres.");
+                        break;
+                    default:
+                        errors.Add($"{at}.type", "Must be fuel or shop.");
+                        break;
+                }
+            }
+        }
+        return errors;
+    }
+
+    public ValidationErrors Validate(PartnerPurchase purchase, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("partnerTransactionId", purchase.PartnerTransactionId);
+        errors.RequireId("partnerId", purchase.PartnerId);
+        CheckOccurredAt(errors, purchase.OccurredAt, now);
+        CheckAmount(errors, "amount", purchase.Amount);
+        if (purchase.PointsPerUah is < 0m or > 100m) errors.Add("pointsPerUah", "Must be between 0 and 100.");
+        return errors;
+    }
+
+    public ValidationErrors ValidateRedemption(string redemptionId, string stationId, Points points)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("redemptionId", redemptionId);
+        errors.RequireId("stationId", stationId);
+        if (points.Value <= 0) errors.Add("points", "Must be a positive whole number.");
+        else if (points.Value > rules.MaxPointsPerOperation) errors.Add("points", $"At most {rules.MaxPointsPerOperation}.");
+        return errors;
+    }
+
+    public ValidationErrors ValidateRefund(string refundId, string receiptId, string stationId, IReadOnlyCollection<int> lines)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("refundId", refundId);
+        errors.RequireId("receiptId", receiptId);
+        errors.RequireId("stationId", stationId);
+        if (lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines", $"At most {rules.MaxLinesPerReceipt} lines.");
+        if (lines.Any(l => l < 0)) errors.Add("lines", "Line numbers start at 1.");
+        if (lines.Distinct().Count() != lines.Count) errors.Add("lines", "A line may be listed once.");
+        return errors;
+    }
+
+    private void CheckOccurredAt(ValidationErrors errors, DateTimeOffset occurredAt, DateTimeOffset now)
+    {
+        if (occurredAt > now + rules.MaxClockSkew) errors.Add("occurredAt", "Must not be in the future.");
+        else if (occurredAt < now - rules.MaxBackdating) errors.Add("occurredAt", $"Must be within the last {rules.MaxBackdating.TotalDays:0} days.");
+    }
+
+    private void CheckAmount(ValidationErrors errors, string field, Money amount)
+    {
+        if (amount.Uah <= 0m) errors.Add(field, "Must be greater than zero.");
+        else if (amount.Uah > rules.MaxAmountPerLine) errors.Add(field, $"At most {rules.MaxAmountPerLine} UAH.");
+        else if (!amount.HasAtMostTwoDecimals) errors.Add(field, "At most two decimals.");
+    }
+
+    private void CheckLitres(ValidationErrors errors, string field, Litres litres)
+    {
+        if (litres.Value <= 0m) errors.Add(field, "Must be greater than zero.");
+        else if (litres.Value > rules.MaxLitresPerLine) errors.Add(field, $"At most {rules.MaxLitresPerLine} litres.");
+        else if (!litres.HasAtMostThreeDecimals) errors.Add(field, "At most three decimals.");
+    }
+}
