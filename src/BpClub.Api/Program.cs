@@ -1,6 +1,10 @@
+using BpClub.Api;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddApplicationServices();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealthEndpoints();
 app.Run();

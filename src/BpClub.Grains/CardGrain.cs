@@ -1,0 +1,355 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using BpClub.Abstractions;
+using BpClub.Domain.Cards;
+using BpClub.Domain.Earning;
+using BpClub.Domain.Ledger;
+using BpClub.Domain.Programme;
+using BpClub.Domain.Validation;
+using BpClub.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BpClub.Grains;
+
+/// <summary>
+/// One card: the only writer of its ledger. A command decides on the in-memory account, commits
+/// the resulting ledger rows (and its operation id) in one PostgreSQL transaction, and only then
+/// adopts the new state and answers — so a crash at any instant loses nothing acknowledged and
+/// leaves nothing half-applied. Queries interleave and see only committed state.
+/// </summary>
+public sealed partial class CardGrain(
+    [PersistentState("card", CardGrain.StorageName)] IPersistentState<CardSnapshot> snapshot,
+    CardLedgerStore ledger,
+    ActivePromotions promotions,
+    IOptions<ProgrammeRules> options,
+    TimeProvider time,
+    ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable
+{
+    public const string StorageName = "cards";
+    private const string ReleaseReminder = "release-held-points";
+    /// <summary>Snapshots are written every so many ledger entries (and on deactivation).</summary>
+    private const int SnapshotEvery = 100;
+    /// <summary>A reminder re-fires after this if a tick could not finish its work.</summary>
+    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(10);
+
+    private readonly ProgrammeRules _rules = options.Value;
+    private readonly CommandValidator _validator = new(options.Value);
+    private CardNumber? _card;
+    private CardAccount _account = null!;
+    private long _sequence;
+    private bool _reminderKnown;
+    private DateTimeOffset? _reminderDueAt;
+
+    private string Key => _card!.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!CardNumber.TryParse(this.GetPrimaryKeyString(), out _card)) return;
+        _account = new CardAccount(_rules, snapshot.State.Account);
+        _sequence = snapshot.State.Sequence;
+        foreach (var (seq, e) in await ledger.ReadAfter(Key, _sequence))
+        {
+            _account.Apply(e);
+            _sequence = seq;
+        }
+        if (_account.Status == CardStatus.Active) await EnsureReminder();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_card is not null && _sequence > snapshot.State.Sequence && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+            await WriteSnapshot();
+    }
+
+    // ---- commands --------------------------------------------------------------------------
+
+    public Task<Outcome<CardSummary>> Issue(IssueCard command)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("firstName", command.FirstName, 100);
+        errors.RequireId("lastName", command.LastName, 100);
+        errors.RequireId("stationId", command.StationId);
+        if (!command.Consent) errors.Add("consent", "The member must consent to the programme rules.");
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (command.BirthDate is { } born && (born > today || born < today.AddYears(-120)))
+            errors.Add("birthDate", "Not a plausible birth date.");
+        if (Refuse<CardSummary>(errors) is { } invalid) return Task.FromResult(invalid);
+
+        var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
+            command.BirthDate, time.GetUtcNow(), command.StationId);
+        return Run("issue", command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
+    }
+
+    public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command)
+    {
+        var now = time.GetUtcNow();
+        var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt ?? now, command.PaymentMethod,
+            command.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount)).ToList() ?? []);
+        if (Refuse<PurchaseResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
+
+        var active = await promotions.Current();
+        return await Run($"purchase:{command.StationId}:{command.ReceiptId}", command,
+            at => _account.Accrue(purchase, active, at),
+            (decided, at) =>
+            {
+                var earned = decided.Events.OfType<PointsEarned>().Single();
+                return new PurchaseResult(command.ReceiptId, earned.Points,
+                    earned.Breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList(),
+                    ToModel(decided.After!.BalanceAt(at)), ToModel(decided.After!.TierAt(at)));
+            });
+    }
+
+    public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command)
+    {
+        var now = time.GetUtcNow();
+        var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt ?? now, command.Amount, command.PointsPerUah);
+        if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
+
+        return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", command,
+            at => _account.Accrue(purchase, at),
+            (decided, at) => new PartnerAccrualResult(command.PartnerTransactionId,
+                decided.Events.OfType<PointsEarned>().Single().Points, ToModel(decided.After!.BalanceAt(at))));
+    }
+
+    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command)
+    {
+        if (Refuse<RedemptionResult>(_validator.ValidateRedemption(command.RedemptionId, command.StationId, command.Points)) is { } invalid)
+            return Task.FromResult(invalid);
+        return Run($"redemption:{command.StationId}:{command.RedemptionId}", command,
+            at => _account.Redeem(command.RedemptionId, command.StationId, command.Points, at),
+            (decided, at) => new RedemptionResult(command.RedemptionId, command.Points, ToModel(decided.After!.BalanceAt(at))));
+    }
+
+    public async Task<Outcome<RefundResult>> Refund(RefundPurchase command)
+    {
+        var lines = command.Lines ?? [];
+        var errors = _validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines);
+        if (lines.Any(l => l < 1)) errors.Add("lines", "Line numbers start at 1.");
+        if (Refuse<RefundResult>(errors) is { } invalid) return invalid;
+
+        var operationKey = $"refund:{command.StationId}:{command.RefundId}";
+        var (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId);
+        if (purchase is null)
+        {
+            return await ledger.FindOperation(Key, operationKey) is { } earlier
+                ? Replay<RefundResult>(earlier, RequestHash(command))
+                : Outcome<RefundResult>.Fail(OutcomeStatus.NotFound,
+                    _account.Status == CardStatus.NotIssued ? "Unknown card." : $"Receipt {command.ReceiptId} is not on this card.");
+        }
+        var zeroBased = lines.Select(l => l - 1).ToHashSet();
+        return await Run(operationKey, command,
+            at => _account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at),
+            (decided, at) => new RefundResult(command.RefundId,
+                decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))));
+    }
+
+    public async Task<Outcome<SpendingModel>> SwitchSpending(bool enabled)
+    {
+        if (_card is null) return NotACard<SpendingModel>();
+        var decision = _account.SwitchSpending(enabled, time.GetUtcNow());
+        if (decision.Rejection is { } rejection) return Refuse<SpendingModel>(rejection);
+        if (decision.Events.Count > 0) await Commit(decision, operation: null);
+        return Outcome<SpendingModel>.Done(new SpendingModel(_account.SpendingEnabled));
+    }
+
+    public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("reference", command.Reference, 100);
+        if (command.ApplicationReceivedAt > time.GetUtcNow() + _rules.MaxClockSkew)
+            errors.Add("applicationReceivedAt", "Must not be in the future.");
+        if (Refuse<TerminationResult>(errors) is { } invalid) return Task.FromResult(invalid);
+
+        return Run("terminate", command,
+            at => _account.Terminate(command.Reference, at),
+            (decided, _) => new TerminationResult(decided.Events.OfType<ParticipationTerminated>().Single().Forfeited),
+            eraseHolder: true);
+    }
+
+    // ---- queries ---------------------------------------------------------------------------
+
+    public Task<Outcome<BalanceModel>> GetBalance() =>
+        Task.FromResult(Query(() => ToModel(_account.BalanceAt(time.GetUtcNow()))));
+
+    public Task<Outcome<TierModel>> GetTier() =>
+        Task.FromResult(Query(() => ToModel(_account.TierAt(time.GetUtcNow()))));
+
+    public Task<Outcome<CardSummary>> GetSummary() =>
+        Task.FromResult(Query(() => Summary(_account, time.GetUtcNow())));
+
+    public async Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor)
+    {
+        var errors = new ValidationErrors();
+        if (limit is < 1 or > 100) errors.Add("limit", "Must be between 1 and 100.");
+        long? before = null;
+        if (cursor is not null)
+        {
+            if (long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)) before = seq;
+            else errors.Add("cursor", "Not a cursor from a previous page.");
+        }
+        if (Refuse<HistoryPage>(errors) is { } invalid) return invalid;
+        if (_account.Status == CardStatus.NotIssued) return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
+        return Outcome<HistoryPage>.Done(await ledger.ReadHistory(Key, limit, before));
+    }
+
+    // ---- reminders ---------------------------------------------------------------------------
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReleaseReminder) return;
+        _reminderKnown = false; // the registered due time has passed; re-arm from the account
+        if (_card is not null && _account.Status == CardStatus.Active)
+        {
+            var decision = _account.ReleaseHeldPoints(time.GetUtcNow());
+            if (decision.Events.Count > 0)
+            {
+                await Commit(decision, operation: null);
+                LogReleased(Key, decision.Events.Count);
+            }
+        }
+        await EnsureReminder();
+    }
+
+    /// <summary>Keeps exactly one reminder, due at the account's next release or expiry, or none.</summary>
+    private async Task EnsureReminder()
+    {
+        var due = _card is null ? null : _account.NextDueAt();
+        if (_reminderKnown && due == _reminderDueAt) return;
+        if (due is { } at)
+        {
+            var dueIn = at - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), ReminderRetryPeriod);
+        }
+        else if (await this.GetReminder(ReleaseReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        (_reminderKnown, _reminderDueAt) = (true, due);
+    }
+
+    // ---- the write path ----------------------------------------------------------------------
+
+    /// <summary>
+    /// Decides, commits with the operation id, adopts. A rejected command or an operation id
+    /// committed before answers from the ledger instead: first result, or conflict.
+    /// </summary>
+    private async Task<Outcome<T>> Run<T>(string operationKey, object request, Func<DateTimeOffset, Decision> decide,
+        Func<Decision, DateTimeOffset, T> result, CardHolderRecord? holder = null, bool eraseHolder = false)
+    {
+        if (_card is null) return NotACard<T>();
+        var hash = RequestHash(request);
+        var now = time.GetUtcNow();
+        var decision = decide(now);
+        if (decision.Rejection is { } rejection)
+        {
+            return await ledger.FindOperation(Key, operationKey) is { } earlier
+                ? Replay<T>(earlier, hash)
+                : Refuse<T>(rejection);
+        }
+
+        var value = result(decision, now);
+
+        var operation = new OperationRecord(operationKey, hash, JsonSerializer.Serialize(value, LedgerJson.Options));
+        return await Commit(decision, operation, holder, eraseHolder) is AppendResult.AlreadyRecorded recorded
+            ? Replay<T>(recorded.Existing, hash)
+            : Outcome<T>.Done(value);
+    }
+
+    private async Task<AppendResult> Commit(Decision decision, OperationRecord? operation, CardHolderRecord? holder = null, bool eraseHolder = false)
+    {
+        AppendResult appended;
+        try
+        {
+            appended = await ledger.Append(Key, _sequence + 1, decision.Events, operation, holder, eraseHolder);
+        }
+        catch (Exception e)
+        {
+            // The commit may or may not have happened: rebuild from the ledger on the next call.
+            LogWriteFailed(e, Key);
+            DeactivateOnIdle();
+            throw;
+        }
+        if (appended is AppendResult.AlreadyRecorded) return appended;
+
+        _account = decision.After!;
+        _sequence += decision.Events.Count;
+        if (_sequence - snapshot.State.Sequence >= SnapshotEvery) await WriteSnapshot();
+        try { await EnsureReminder(); }
+        catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }
+        return appended;
+    }
+
+    private async Task WriteSnapshot()
+    {
+        try
+        {
+            snapshot.State = new CardSnapshot { Sequence = _sequence, Account = _account.ToState() };
+            await snapshot.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // Harmless: the ledger holds everything; activation just replays a little more.
+            LogSnapshotFailed(e, Key);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private Outcome<T> Query<T>(Func<T> read)
+    {
+        if (_card is null) return NotACard<T>();
+        return _account.Status == CardStatus.NotIssued
+            ? Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card.")
+            : Outcome<T>.Done(read());
+    }
+
+    private Outcome<T>? Refuse<T>(ValidationErrors errors) =>
+        _card is null ? NotACard<T>() : errors.IsEmpty ? null : Outcome<T>.Invalid(errors.ToDictionary());
+
+    private static Outcome<T> Refuse<T>(Rejection rejection) => rejection.Kind switch
+    {
+        RejectionKind.NotIssued => Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card."),
+        RejectionKind.ReceiptNotFound => Outcome<T>.Fail(OutcomeStatus.NotFound, rejection.Detail),
+        RejectionKind.AlreadyIssued => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
+        _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
+    };
+
+    private static Outcome<T> NotACard<T>() =>
+        Outcome<T>.Invalid(new() { ["cardNumber"] = ["A card number is 16 digits with a valid check digit."] });
+
+    private static Outcome<T> Replay<T>(OperationRecord earlier, byte[] hash) =>
+        earlier.RequestHash.AsSpan().SequenceEqual(hash)
+            ? Outcome<T>.Replayed(JsonSerializer.Deserialize<T>(earlier.ResultJson, LedgerJson.Options)!)
+            : Outcome<T>.Fail(OutcomeStatus.Conflict, "This operation id was already used with a different request.");
+
+    private static byte[] RequestHash(object request) =>
+        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), LedgerJson.Options));
+
+    private CardSummary Summary(CardAccount account, DateTimeOffset now) => new(
+        Key,
+        account.Status.ToString().ToLowerInvariant(),
+        account.SpendingEnabled,
+        ToModel(account.BalanceAt(now)),
+        ToModel(account.TierAt(now)),
+        account.IssuedAt,
+        account.TerminatedAt);
+
+    private static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
+        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
+
+    private static TierModel ToModel(TierStatus t) =>
+        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: recorded {Count} release/expiry entries")]
+    private partial void LogReleased(string card, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: ledger write failed; the grain will rebuild from the ledger")]
+    private partial void LogWriteFailed(Exception e, string card);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: could not re-arm the release reminder")]
+    private partial void LogReminderFailed(Exception e, string card);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot write failed")]
+    private partial void LogSnapshotFailed(Exception e, string card);
+}

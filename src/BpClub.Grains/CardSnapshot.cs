@@ -1,0 +1,14 @@
+using BpClub.Domain.Ledger;
+
+namespace BpClub.Grains;
+
+/// <summary>
+/// A card grain's Orleans state: the account as of ledger entry <see cref="Sequence"/>. It is
+/// written now and then, not on every command — the ledger is the truth, and activation replays
+/// the entries after the snapshot — so its size does not depend on the card's history.
+/// </summary>
+public sealed class CardSnapshot
+{
+    public long Sequence { get; set; }
+    public CardAccountState? Account { get; set; }
+}

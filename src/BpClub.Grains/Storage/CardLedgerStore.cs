@@ -1,0 +1,190 @@
+using System.Text.Json;
+using BpClub.Abstractions;
+using BpClub.Domain.Earning;
+using BpClub.Domain.Ledger;
+using BpClub.Domain.Units;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BpClub.Grains.Storage;
+
+/// <summary>An idempotent command's record: its key, a hash of its payload and its first result.</summary>
+public sealed record OperationRecord(string Key, byte[] RequestHash, string ResultJson);
+
+/// <summary>The questionnaire filled in at the till: the only personal data a card has.</summary>
+public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate, DateTimeOffset IssuedAt, string IssuedBy);
+
+public abstract record AppendResult
+{
+    public sealed record Appended : AppendResult;
+    /// <summary>The operation key was committed before (by this or an earlier activation).</summary>
+    public sealed record AlreadyRecorded(OperationRecord Existing) : AppendResult;
+}
+
+/// <summary>
+/// The card_ledger table and its companions. Every write is one transaction: the command's
+/// operation row (its primary key makes a retried operation id a no-op), the ledger rows, and
+/// any change to the card holder's personal data.
+/// </summary>
+public sealed class CardLedgerStore(NpgsqlDataSource database)
+{
+    public async Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long seq)
+    {
+        await using var command = database.CreateCommand("select seq, event from card_ledger where card_number = @card and seq > @seq order by seq");
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("seq", seq);
+        var events = new List<(long, CardEvent)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) events.Add((reader.GetInt64(0), LedgerJson.DeserializeEvent(reader.GetString(1))));
+        return events;
+    }
+
+    public async Task<AppendResult> Append(string card, long firstSeq, IReadOnlyList<CardEvent> events,
+        OperationRecord? operation, CardHolderRecord? newHolder = null, bool eraseHolder = false)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var batch = new NpgsqlBatch(connection, transaction);
+        if (operation is not null)
+        {
+            var insert = new NpgsqlBatchCommand("""
+                insert into card_operations (card_number, operation_key, request_hash, result, seq)
+                values (@card, @key, @hash, @result::jsonb, @seq) on conflict do nothing
+                """);
+            insert.Parameters.AddWithValue("card", card);
+            insert.Parameters.AddWithValue("key", operation.Key);
+            insert.Parameters.AddWithValue("hash", operation.RequestHash);
+            insert.Parameters.AddWithValue("result", operation.ResultJson);
+            insert.Parameters.AddWithValue("seq", firstSeq + events.Count - 1);
+            batch.BatchCommands.Add(insert);
+        }
+        var seq = firstSeq;
+        foreach (var e in events) batch.BatchCommands.Add(LedgerRow(card, seq++, e));
+        if (newHolder is not null) batch.BatchCommands.Add(HolderRow(card, newHolder));
+        if (eraseHolder)
+        {
+            var erase = new NpgsqlBatchCommand("delete from card_holders where card_number = @card");
+            erase.Parameters.AddWithValue("card", card);
+            batch.BatchCommands.Add(erase);
+        }
+
+        await batch.ExecuteNonQueryAsync();
+        // The operation row goes first: when it was committed before, nothing of this batch may stay.
+        if (operation is not null && batch.BatchCommands[0].RecordsAffected == 0)
+        {
+            await transaction.RollbackAsync();
+            return new AppendResult.AlreadyRecorded((await FindOperation(card, operation.Key))!);
+        }
+        await transaction.CommitAsync();
+        return new AppendResult.Appended();
+    }
+
+    public async Task<OperationRecord?> FindOperation(string card, string key)
+    {
+        await using var command = database.CreateCommand("select request_hash, result::text from card_operations where card_number = @card and operation_key = @key");
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("key", key);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? new OperationRecord(key, (byte[])reader[0], reader.GetString(1)) : null;
+    }
+
+    /// <summary>A receipt's purchase on this card and the refunds already made against it.</summary>
+    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card, string receiptId, string stationId)
+    {
+        await using var command = database.CreateCommand("""
+            select event from card_ledger
+            where card_number = @card and receipt_id = @receipt and kind in ('purchase', 'refund') order by seq
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("receipt", receiptId);
+        PointsEarned? purchase = null;
+        var refunds = new List<PurchaseRefunded>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            switch (LedgerJson.DeserializeEvent(reader.GetString(0)))
+            {
+                // Receipt ids are unique per station; prefer the refunding station's own receipt.
+                case PointsEarned earned when purchase is null || earned.SourceId == stationId:
+                    purchase = earned;
+                    break;
+                case PurchaseRefunded refund:
+                    refunds.Add(refund);
+                    break;
+            }
+        }
+        return (purchase, refunds.Where(r => r.ReceiptId == purchase?.OperationId).ToList());
+    }
+
+    /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>
+    public async Task<HistoryPage> ReadHistory(string card, int limit, long? beforeSeq)
+    {
+        await using var command = database.CreateCommand("""
+            select seq, at, kind, points, litres, amount, station_id, description, available_at
+            from card_ledger where card_number = @card and seq < @before
+            order by seq desc limit @limit
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("before", beforeSeq ?? long.MaxValue);
+        command.Parameters.AddWithValue("limit", limit + 1);
+        var items = new List<HistoryItem>(limit + 1);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            items.Add(new HistoryItem(
+                Id: reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                At: reader.GetFieldValue<DateTimeOffset>(1),
+                Kind: reader.GetString(2),
+                Points: new Points(reader.GetInt64(3)),
+                Litres: reader.IsDBNull(4) ? null : new Litres(reader.GetDecimal(4)),
+                Amount: reader.IsDBNull(5) ? null : new Money(reader.GetDecimal(5)),
+                StationId: reader.IsDBNull(6) ? null : reader.GetString(6),
+                Description: reader.GetString(7),
+                AvailableAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+        var more = items.Count > limit;
+        if (more) items.RemoveAt(items.Count - 1);
+        return new HistoryPage(items, more ? items[^1].Id : null);
+    }
+
+    private static NpgsqlBatchCommand LedgerRow(string card, long seq, CardEvent e)
+    {
+        var row = LedgerRowValues.Of(e);
+        var command = new NpgsqlBatchCommand("""
+            insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id, available_at, description, event)
+            values (@card, @seq, @kind, @at, @points, @litres, @amount, @station, @operation, @receipt, @available, @description, @event::jsonb)
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("card", card);
+        p.AddWithValue("seq", seq);
+        p.AddWithValue("kind", LedgerJson.KindOf(e));
+        p.AddWithValue("at", e.At);
+        p.AddWithValue("points", row.Points);
+        p.Add(new NpgsqlParameter("litres", NpgsqlDbType.Numeric) { Value = (object?)row.Litres ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("amount", NpgsqlDbType.Numeric) { Value = (object?)row.Amount ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("station", NpgsqlDbType.Text) { Value = (object?)row.StationId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("operation", NpgsqlDbType.Text) { Value = (object?)row.OperationId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("receipt", NpgsqlDbType.Text) { Value = (object?)row.ReceiptId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("available", NpgsqlDbType.TimestampTz) { Value = (object?)row.AvailableAt ?? DBNull.Value });
+        p.AddWithValue("description", row.Description);
+        p.AddWithValue("event", LedgerJson.Serialize(e));
+        return command;
+    }
+
+    private static NpgsqlBatchCommand HolderRow(string card, CardHolderRecord holder)
+    {
+        var command = new NpgsqlBatchCommand("""
+            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
+            values (@card, @first, @last, @phone, @birth, @issued, @issued, @by)
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("card", card);
+        p.AddWithValue("first", holder.FirstName);
+        p.AddWithValue("last", holder.LastName);
+        p.Add(new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = (object?)holder.Phone ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("birth", NpgsqlDbType.Date) { Value = (object?)holder.BirthDate ?? DBNull.Value });
+        p.AddWithValue("issued", holder.IssuedAt);
+        p.AddWithValue("by", holder.IssuedBy);
+        return command;
+    }
+}

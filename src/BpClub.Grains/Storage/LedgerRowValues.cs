@@ -1,0 +1,39 @@
+using System.Globalization;
+using BpClub.Domain.Earning;
+using BpClub.Domain.Ledger;
+
+namespace BpClub.Grains.Storage;
+
+/// <summary>The columns of a ledger row that the history page shows, derived from its event.</summary>
+public sealed record LedgerRowValues(
+    long Points, decimal? Litres, decimal? Amount, string? StationId, string? OperationId, string? ReceiptId,
+    DateTimeOffset? AvailableAt, string Description)
+{
+    public static LedgerRowValues Of(CardEvent e) => e switch
+    {
+        CardIssued => new(0, null, null, null, null, null, null, "Card issued"),
+        PointsEarned { Source: EarningSource.Station } p => new(p.Points.Value, p.Litres.Value == 0 ? null : p.Litres.Value, p.Amount.Uah,
+            p.SourceId, p.OperationId, p.OperationId, p.AvailableAt, PurchaseDescription(p)),
+        PointsEarned p => new(p.Points.Value, null, p.Amount.Uah, null, p.OperationId, null, p.AvailableAt, $"Purchase at partner {p.SourceId}"),
+        PointsReleased r => new(r.Points.Value, null, null, null, null, null, r.At, "Points became available"),
+        PointsExpired x => new(-x.Points.Value, null, null, null, null, null, null, "Unspent points annulled (annual expiry)"),
+        PointsRedeemed r => new(-r.Points.Value, null, null, r.StationId, r.OperationId, null, null, "Paid with points"),
+        PurchaseRefunded r => new(-r.Total.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId, r.OperationId, r.ReceiptId, null,
+            $"Refund of receipt {r.ReceiptId}"),
+        SpendingSwitched s => new(0, null, null, null, null, null, null, s.Enabled ? "Spending switched on" : "Spending switched off"),
+        ParticipationTerminated t => new(-t.Forfeited.Value, null, null, null, null, null, null, "Participation terminated; remaining points forfeited"),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event."),
+    };
+
+    private static string PurchaseDescription(PointsEarned p)
+    {
+        var parts = new List<string>();
+        if (p.Litres.Value > 0)
+            parts.Add(string.Join(", ", p.Lines.Where(l => l.Type == LineType.Fuel)
+                .GroupBy(l => l.ProductCode)
+                .Select(g => $"{g.Key} {g.Sum(l => l.Litres.Value).ToString("0.###", CultureInfo.InvariantCulture)} L")));
+        var shop = p.Lines.Count(l => l.Type == LineType.Shop);
+        if (shop > 0) parts.Add(shop == 1 ? "1 shop item" : $"{shop} shop items");
+        return parts.Count == 0 ? "Purchase" : string.Join("; ", parts);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using BpClub.Domain.Programme;
+using BpClub.Grains;
+using BpClub.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace BpClub.Silo;
+
+/// <summary>Everything a BpClub silo needs, shared by the real host and the test cluster.</summary>
+public static class SiloSetup
+{
+    public const string ConnectionStringName = "BpClub";
+    public const string Invariant = "Npgsql";
+
+    /// <summary>Grains, their storage and the loyalty rules; clustering is the caller's.</summary>
+    public static ISiloBuilder AddBpClubGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+        silo.Services.AddBpClubStorage(configuration, connectionString);
+
+        silo.AddAdoNetGrainStorage(CardGrain.StorageName, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.Configure<ReminderOptions>(configuration.GetSection("Reminders"));
+        return silo;
+    }
+
+    public static ISiloBuilder UseBpClubClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionStringName)!;
+        var cluster = configuration.GetSection("Cluster");
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster["ClusterId"] ?? "bpclub-dev";
+            o.ServiceId = cluster["ServiceId"] ?? "bpclub";
+        });
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.ConfigureEndpoints(
+            IPAddress.Parse(cluster["AdvertisedIPAddress"] ?? "127.0.0.1"),
+            cluster.GetValue("SiloPort", 11111),
+            cluster.GetValue("GatewayPort", 30000),
+            listenOnAnyHostAddress: cluster.GetValue("ListenOnAnyHostAddress", false));
+        return silo;
+    }
+
+    public static IServiceCollection AddBpClubStorage(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddOptions<ProgrammeRules>()
+            .Bind(configuration.GetSection(ProgrammeRules.SectionName))
+            .PostConfigure(rules => rules.ApplyDefaults())
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProgrammeRules>, ProgrammeRulesValidator>();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CardLedgerStore>();
+        services.AddSingleton<ActivePromotions>();
+        services.AddSingleton<SchemaMigrator>();
+        return services;
+    }
+}

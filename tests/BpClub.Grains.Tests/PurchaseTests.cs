@@ -1,0 +1,124 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Earning;
+using BpClub.Testing;
+
+namespace BpClub.Grains.Tests;
+
+public sealed class PurchaseTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private readonly IGrainFactory _grains = fixture.Cluster.Grains;
+
+    [Fact]
+    public async Task Purchase_credits_total_at_once_but_not_available()
+    {
+        var card = await _grains.Issued();
+
+        var result = await card.Accrue(Cards.Fuel("r-1", 40m));
+
+        Assert.Equal(OutcomeStatus.Done, result.Status);
+        Assert.Equal(40, result.Value!.PointsEarned.Value);
+        var balance = (await card.GetBalance()).Value!;
+        Assert.Equal(40, balance.Total.Value);
+        Assert.Equal(40, balance.OnHold.Value);
+        Assert.Equal(0, balance.Available.Value);
+        Assert.NotNull(balance.NextRelease);
+        Assert.Equal(40, balance.NextRelease!.Points.Value);
+    }
+
+    [Fact]
+    public async Task Replayed_receipt_returns_first_result_and_credits_nothing_more()
+    {
+        var card = await _grains.Issued();
+        var first = await card.Accrue(Cards.Fuel("r-7", 30m));
+
+        var again = await card.Accrue(Cards.Fuel("r-7", 30m));
+
+        Assert.Equal(OutcomeStatus.Replayed, again.Status);
+        Assert.Equal(first.Value!.PointsEarned, again.Value!.PointsEarned);
+        Assert.Equal(first.Value.Balance.Total, again.Value.Balance.Total);
+        Assert.Equal(30, (await card.GetBalance()).Value!.Total.Value);
+    }
+
+    [Fact]
+    public async Task Same_receipt_id_with_another_payload_is_a_conflict()
+    {
+        var card = await _grains.Issued();
+        await card.Accrue(Cards.Fuel("r-8", 30m));
+
+        var other = await card.Accrue(Cards.Fuel("r-8", 31m));
+
+        Assert.Equal(OutcomeStatus.Conflict, other.Status);
+        Assert.Equal(30, (await card.GetBalance()).Value!.Total.Value);
+    }
+
+    [Fact]
+    public async Task Replay_survives_reactivation_because_the_database_remembers()
+    {
+        var number = Cards.NewNumber();
+        var card = await _grains.Issued(number);
+        await card.Accrue(Cards.Fuel("r-9", 12.5m));
+        await fixture.Cluster.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var again = await _grains.GetGrain<ICardGrain>(number).Accrue(Cards.Fuel("r-9", 12.5m));
+
+        Assert.Equal(OutcomeStatus.Replayed, again.Status);
+        Assert.Equal(12, (await card.GetBalance()).Value!.Total.Value);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_purchases_on_one_card_are_each_counted_once()
+    {
+        var card = await _grains.Issued();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => card.Accrue(Cards.Fuel($"c-{i}", 10m))));
+        var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => card.Accrue(Cards.Fuel($"c-{i}", 10m))));
+
+        Assert.All(results, r => Assert.Equal(OutcomeStatus.Done, r.Status));
+        Assert.All(replays, r => Assert.Equal(OutcomeStatus.Replayed, r.Status));
+        Assert.Equal(50 * 10 + 0, (await card.GetBalance()).Value!.Total.Value - LevelBonus(results));
+        var history = await card.GetHistory(100, null);
+        Assert.Equal(50, history.Value!.Items.Count(i => i.Kind == "purchase"));
+    }
+
+    // Crossing Gold (100 L) after the tenth receipt doubles the rate of the later ones.
+    private static long LevelBonus(Outcome<PurchaseResult>[] results) => results.Sum(r => r.Value!.PointsEarned.Value) - 500;
+
+    [Fact]
+    public async Task Shop_goods_payment_card_and_breakdown()
+    {
+        var card = await _grains.Issued();
+
+        var result = await card.Accrue(new RecordPurchase("r-mix", "st-1", null, PaymentMethod.BpClubCard,
+            [Cards.FuelLine(20m), Cards.ShopLine(100m)]));
+
+        // 20 L × 1 (Green) + 20 L × 1 (payment card) + 100 UAH / 20 = 45
+        Assert.Equal(45, result.Value!.PointsEarned.Value);
+        Assert.Equal(
+            new[] { ("fuel", 20L), ("bpClubCard", 20L), ("shop", 5L) },
+            result.Value.Breakdown.Select(b => (b.Reason, b.Points.Value)).ToArray());
+    }
+
+    [Fact]
+    public async Task Purchase_on_a_card_never_issued_is_not_found_and_leaves_no_trace()
+    {
+        var card = _grains.GetGrain<ICardGrain>(Cards.NewNumber());
+
+        var result = await card.Accrue(Cards.Fuel("r-1", 10m));
+
+        Assert.Equal(OutcomeStatus.NotFound, result.Status);
+        Assert.Equal(OutcomeStatus.NotFound, (await card.GetBalance()).Status);
+    }
+
+    [Fact]
+    public async Task Issuing_twice_with_another_questionnaire_is_a_conflict()
+    {
+        var number = Cards.NewNumber();
+        var card = await _grains.Issued(number);
+
+        var same = await card.Issue(Cards.Questionnaire());
+        var other = await card.Issue(Cards.Questionnaire() with { FirstName = "Taras" });
+
+        Assert.Equal(OutcomeStatus.Replayed, same.Status);
+        Assert.Equal(OutcomeStatus.Conflict, other.Status);
+    }
+}

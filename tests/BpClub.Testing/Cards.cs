@@ -1,0 +1,38 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Cards;
+using BpClub.Domain.Earning;
+using BpClub.Domain.Units;
+
+namespace BpClub.Testing;
+
+/// <summary>Test data: fresh valid card numbers and the usual commands.</summary>
+public static class Cards
+{
+    public static string NewNumber() =>
+        CardNumber.WithCheckDigit(string.Concat(Enumerable.Range(0, 15).Select(_ => (char)('0' + Random.Shared.Next(10))))).Value;
+
+    public static IssueCard Questionnaire(string station = "st-1") =>
+        new("Olena", "Kovalenko", PhoneNumber.Parse("067 123 45 67"), new DateOnly(1990, 5, 17), Consent: true, station);
+
+    public static RecordPurchase Fuel(string receiptId, decimal litres, decimal amount = 0m, string station = "st-1",
+        PaymentMethod payment = PaymentMethod.Cash, DateTimeOffset? occurredAt = null, string product = "A95") =>
+        new(receiptId, station, occurredAt, payment,
+            [new PurchaseLineModel(LineType.Fuel, product, null, new Litres(litres), new Money(amount == 0m ? litres * 55m : amount))]);
+
+    public static RecordPurchase Receipt(string receiptId, params PurchaseLineModel[] lines) =>
+        new(receiptId, "st-1", null, PaymentMethod.Cash, lines);
+
+    public static PurchaseLineModel FuelLine(decimal litres, string product = "A95") =>
+        new(LineType.Fuel, product, null, new Litres(litres), new Money(litres * 55m));
+
+    public static PurchaseLineModel ShopLine(decimal amount, string category = "coffee") =>
+        new(LineType.Shop, null, category, Litres.Zero, new Money(amount));
+
+    public static async Task<ICardGrain> Issued(this IGrainFactory grains, string? number = null)
+    {
+        var card = grains.GetGrain<ICardGrain>(number ?? NewNumber());
+        var issued = await card.Issue(Questionnaire());
+        if (issued.Status != OutcomeStatus.Done) throw new InvalidOperationException($"Issue failed: {issued}");
+        return card;
+    }
+}
