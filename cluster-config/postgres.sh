@@ -230,7 +230,7 @@ start_server() {
     local log=$datadir/$LOG_FILE
     as_pg touch "$log"
     note "starting PostgreSQL on 127.0.0.1:$port (data $datadir, log $log)"
-    if ! as_pg "$bindir/pg_ctl" start -D "$datadir" -l "$log" -w -t 120 -s 3>&- </dev/null; then
+    if ! as_pg "$bindir/pg_ctl" start -D "$datadir" -l "$log" -w -t 120 -s 3>&- 8<&- </dev/null; then
         show_log_tail "$datadir"
         if grep -qiE 'could not (bind|create listen socket)|Address already in use' "$log" 2>/dev/null; then
             return 2
