@@ -16,6 +16,10 @@ public enum OutcomeStatus
     Conflict,
     /// <summary>A programme rule forbids it (422).</summary>
     Rejected,
+    /// <summary>Wrong credentials: password or code (401).</summary>
+    Unauthorized,
+    /// <summary>Too many attempts or too soon; <see cref="Outcome{T}.RetryAfter"/> says when to try again (429).</summary>
+    Throttled,
 }
 
 [GenerateSerializer, Immutable]
@@ -23,7 +27,8 @@ public sealed record Outcome<T>(
     [property: Id(0)] OutcomeStatus Status,
     [property: Id(1)] T? Value,
     [property: Id(2)] string? Detail = null,
-    [property: Id(3)] Dictionary<string, string[]>? Errors = null)
+    [property: Id(3)] Dictionary<string, string[]>? Errors = null,
+    [property: Id(4)] TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => Status is OutcomeStatus.Done or OutcomeStatus.Replayed;
 
@@ -31,4 +36,11 @@ public sealed record Outcome<T>(
     public static Outcome<T> Replayed(T value) => new(OutcomeStatus.Replayed, value);
     public static Outcome<T> Invalid(Dictionary<string, string[]> errors) => new(OutcomeStatus.Invalid, default, "The request is not valid.", errors);
     public static Outcome<T> Fail(OutcomeStatus status, string detail) => new(status, default, detail);
+    public static Outcome<T> Throttled(TimeSpan retryAfter, string detail) => new(OutcomeStatus.Throttled, default, detail, null, retryAfter);
+    public static Outcome<T> Invalid(string field, string message) => Invalid(new() { [field] = [message] });
+
+    /// <summary>The same failure carrying another result type.</summary>
+    public Outcome<TOther> As<TOther>() => Succeeded
+        ? throw new InvalidOperationException("Only a failure can change its result type.")
+        : new(Status, default, Detail, Errors, RetryAfter);
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using BpClub.Domain.Programme;
 using BpClub.Grains;
+using BpClub.Grains.Members;
+using BpClub.Grains.Sms;
 using BpClub.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +74,19 @@ public static class SiloSetup
         services.AddSingleton<CardLedgerStore>();
         services.AddSingleton<ActivePromotions>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<KeyHolderStore>();
+        services.AddSingleton<PromotionStore>();
+        services.AddSingleton<MemberPasswords>();
+        services.AddOptions<CabinetOptions>()
+            .Bind(configuration.GetSection(CabinetOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // The development gateway: BPCLUB_SMS_OUTBOX, else Sms:OutboxPath, else .data/sms-outbox.jsonl.
+        var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
+        if (configuration["BPCLUB_SMS_OUTBOX"] is { Length: > 0 } outbox) sms.OutboxPath = outbox;
+        services.AddSingleton(sms);
+        services.AddSingleton<ISmsSender, OutboxSmsSender>();
         return services;
     }
 }

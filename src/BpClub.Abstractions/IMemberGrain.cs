@@ -1,0 +1,67 @@
+using BpClub.Domain.Cards;
+using Orleans.Concurrency;
+
+namespace BpClub.Abstractions;
+
+/// <summary>
+/// The cabinet account of one card, keyed by its card number: the registered phone, the password
+/// (a salted slow hash) and the signed-in sessions. Durable in PostgreSQL; erased on termination.
+/// </summary>
+public interface IMemberGrain : IGrainWithStringKey
+{
+    [AlwaysInterleave]
+    Task<bool> IsRegistered();
+
+    /// <summary>Completes a confirmed registration and opens the first session.</summary>
+    Task<Outcome<SessionGrant>> Register(PhoneNumber phone, string passwordHash);
+
+    /// <summary>Checks the password and opens a session; the caller counts failures for lock-out.</summary>
+    Task<Outcome<SessionGrant>> SignIn(PhoneNumber phone, string password);
+
+    [AlwaysInterleave]
+    Task<bool> IsSessionActive(string sessionId);
+
+    Task EndSession(string sessionId);
+
+    /// <summary>Sets a new password and ends every other session.</summary>
+    Task<Outcome<bool>> ChangePassword(string sessionId, string currentPassword, string newPassword);
+
+    /// <summary>A confirmed password reset: sets the new hash and ends every session.</summary>
+    Task<Outcome<bool>> ResetPassword(string passwordHash);
+
+    Task<Outcome<MemberProfile>> GetProfile();
+
+    /// <summary>Termination: the account and its sessions are deleted, with the phone they held.</summary>
+    Task Close();
+}
+
+/// <summary>
+/// Everything addressed by a phone number before anyone is signed in: sign-in with its lock-out
+/// after repeated wrong passwords, and the pace of SMS codes. Kept in memory only, so no phone
+/// number is written anywhere by it.
+/// </summary>
+public interface IPhoneGrain : IGrainWithStringKey
+{
+    Task<Outcome<SessionGrant>> SignIn(string password);
+
+    /// <summary>Sends a text unless a code went to this phone less than the resend interval ago.</summary>
+    Task<Outcome<bool>> SendCode(string text);
+
+    /// <summary>Takes the throttle without sending: an unknown phone answers exactly like a known one.</summary>
+    Task<Outcome<bool>> PretendToSendCode();
+}
+
+/// <summary>
+/// A pending confirmation by SMS code (registration or password reset), keyed by a random id.
+/// Kept in memory: a code lives five minutes, and a lost one is simply asked for again.
+/// </summary>
+public interface IVerificationGrain : IGrainWithGuidKey
+{
+    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password);
+
+    Task<Outcome<SessionGrant>> ConfirmRegistration(string code);
+
+    Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone);
+
+    Task<Outcome<bool>> ConfirmPasswordReset(string code, string newPassword);
+}

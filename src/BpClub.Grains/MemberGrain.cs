@@ -1,0 +1,155 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Cards;
+using BpClub.Domain.Members;
+using BpClub.Grains.Members;
+using BpClub.Grains.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BpClub.Grains;
+
+/// <summary>
+/// A card's cabinet account. The members row is the truth and is written before any answer;
+/// the grain keeps it in memory so that checking a session on every cabinet request costs no I/O.
+/// </summary>
+public sealed partial class MemberGrain(
+    MemberStore store,
+    MemberPasswords passwords,
+    IOptions<CabinetOptions> options,
+    TimeProvider time,
+    ILogger<MemberGrain> logger) : Grain, IMemberGrain
+{
+    private readonly CabinetOptions _options = options.Value;
+    private MemberRecord? _member;
+
+    private string Card => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _member = await store.Load(Card);
+
+    public Task<bool> IsRegistered() => Task.FromResult(_member is not null);
+
+    public async Task<Outcome<SessionGrant>> Register(PhoneNumber phone, string passwordHash)
+    {
+        if (_member is not null) return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict, "This card is already registered.");
+        var card = await GrainFactory.GetGrain<ICardGrain>(Card).GetSummary();
+        if (!card.Succeeded) return card.As<SessionGrant>();
+        if (card.Value!.Status != "active") return Outcome<SessionGrant>.Fail(OutcomeStatus.Rejected, "Participation on this card has ended.");
+
+        var now = time.GetUtcNow();
+        var (member, grant) = WithNewSession(new MemberRecord(Card, phone.Value, passwordHash, [], now, now), now);
+        switch (await store.Insert(member))
+        {
+            case MemberInsert.CardTaken:
+                _member = await store.Load(Card);
+                return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict, "This card is already registered.");
+            case MemberInsert.PhoneTaken:
+                return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+        }
+        _member = member;
+        LogRegistered(Card);
+        return Outcome<SessionGrant>.Done(grant);
+    }
+
+    public async Task<Outcome<SessionGrant>> SignIn(PhoneNumber phone, string password)
+    {
+        if (_member is null || _member.Phone != phone.Value)
+        {
+            passwords.VerifyDecoy(password);
+            return WrongPassword();
+        }
+        var verified = passwords.Verify(_member.PasswordHash, password);
+        if (verified == PasswordVerificationResult.Failed) return WrongPassword();
+
+        var now = time.GetUtcNow();
+        var member = verified == PasswordVerificationResult.SuccessRehashNeeded
+            ? _member with { PasswordHash = passwords.Hash(password) }
+            : _member;
+        var (updated, grant) = WithNewSession(member, now);
+        await Save(updated);
+        return Outcome<SessionGrant>.Done(grant);
+    }
+
+    public Task<bool> IsSessionActive(string sessionId)
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult(_member?.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > now) == true);
+    }
+
+    public async Task EndSession(string sessionId)
+    {
+        if (_member is null || _member.Sessions.All(s => s.Id != sessionId)) return;
+        await Save(_member with { Sessions = _member.Sessions.Where(s => s.Id != sessionId).ToList() });
+    }
+
+    public async Task<Outcome<bool>> ChangePassword(string sessionId, string currentPassword, string newPassword)
+    {
+        if (_member is null || !await IsSessionActive(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
+        if (passwords.Verify(_member.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+            return Outcome<bool>.Invalid("currentPassword", "This is not your current password.");
+        if (PasswordPolicy.Check(newPassword, PhoneNumber.Parse(_member.Phone)) is { } problem)
+            return Outcome<bool>.Invalid("newPassword", problem);
+
+        // A changed password ends every other session: whoever else knew the old one is out.
+        await Save(_member with
+        {
+            PasswordHash = passwords.Hash(newPassword),
+            PasswordSetAt = time.GetUtcNow(),
+            Sessions = _member.Sessions.Where(s => s.Id == sessionId).ToList(),
+        });
+        LogPasswordChanged(Card);
+        return Outcome<bool>.Done(true);
+    }
+
+    public async Task<Outcome<bool>> ResetPassword(string passwordHash)
+    {
+        if (_member is null) return Outcome<bool>.Fail(OutcomeStatus.NotFound, "This card has no cabinet account.");
+        await Save(_member with { PasswordHash = passwordHash, PasswordSetAt = time.GetUtcNow(), Sessions = [] });
+        LogPasswordChanged(Card);
+        return Outcome<bool>.Done(true);
+    }
+
+    public async Task<Outcome<MemberProfile>> GetProfile()
+    {
+        if (_member is null) return Outcome<MemberProfile>.Fail(OutcomeStatus.NotFound, "This card has no cabinet account.");
+        var card = await GrainFactory.GetGrain<ICardGrain>(Card).GetSummary();
+        var name = await store.HolderName(Card);
+        return Outcome<MemberProfile>.Done(new MemberProfile(Card, PhoneNumber.Parse(_member.Phone), name?.FirstName, name?.LastName,
+            card.Value?.Status ?? "unknown"));
+    }
+
+    public async Task Close()
+    {
+        await store.Delete(Card);
+        _member = null;
+        LogClosed(Card);
+        DeactivateOnIdle();
+    }
+
+    private (MemberRecord Member, SessionGrant Grant) WithNewSession(MemberRecord member, DateTimeOffset now)
+    {
+        var session = new MemberSession(Codes.NewSessionId(), now + _options.SessionLifetime);
+        var sessions = member.Sessions.Where(s => s.ExpiresAt > now)
+            .OrderByDescending(s => s.ExpiresAt).Take(_options.MaxSessions - 1)
+            .Append(session).ToList();
+        return (member with { Sessions = sessions }, new SessionGrant(Card, session.Id, session.ExpiresAt));
+    }
+
+    private async Task Save(MemberRecord member)
+    {
+        await store.Update(member);
+        _member = member;
+    }
+
+    private static Outcome<SessionGrant> WrongPassword() =>
+        Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized, "The phone number or the password is not correct.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: cabinet account registered")]
+    private partial void LogRegistered(string card);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: password changed; other sessions ended")]
+    private partial void LogPasswordChanged(string card);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: cabinet account closed and erased")]
+    private partial void LogClosed(string card);
+}

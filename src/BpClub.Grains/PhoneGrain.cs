@@ -1,0 +1,87 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Cards;
+using BpClub.Grains.Members;
+using BpClub.Grains.Sms;
+using BpClub.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BpClub.Grains;
+
+/// <summary>
+/// Sign-in and SMS pacing for one phone number. Calls for one phone run one at a time, so the
+/// lock-out counts every wrong password exactly. The state is in memory only (no phone number is
+/// written anywhere by this grain); the grain outlives the lock-out so that idling does not lift it.
+/// </summary>
+[CollectionAgeLimit(Minutes = 30)]
+public sealed partial class PhoneGrain(
+    MemberStore store,
+    MemberPasswords passwords,
+    ISmsSender sms,
+    IOptions<CabinetOptions> options,
+    TimeProvider time,
+    ILogger<PhoneGrain> logger) : Grain, IPhoneGrain
+{
+    private readonly CabinetOptions _options = options.Value;
+    private int _wrongPasswords;
+    private DateTimeOffset _lockedUntil;
+    private DateTimeOffset _lastCodeAt = DateTimeOffset.MinValue;
+
+    private PhoneNumber Phone => PhoneNumber.Parse(this.GetPrimaryKeyString());
+
+    public async Task<Outcome<SessionGrant>> SignIn(string password)
+    {
+        var now = time.GetUtcNow();
+        if (_lockedUntil > now) return Locked(now);
+
+        var card = await store.FindCardByPhone(Phone.Value);
+        Outcome<SessionGrant> result;
+        if (card is null)
+        {
+            passwords.VerifyDecoy(password);
+            result = Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized, "The phone number or the password is not correct.");
+        }
+        else
+        {
+            result = await GrainFactory.GetGrain<IMemberGrain>(card).SignIn(Phone, password);
+        }
+
+        if (result.Status != OutcomeStatus.Unauthorized)
+        {
+            if (result.Succeeded) _wrongPasswords = 0;
+            return result;
+        }
+        if (++_wrongPasswords < _options.LockoutThreshold) return result;
+
+        _wrongPasswords = 0;
+        _lockedUntil = now + _options.LockoutDuration;
+        LogLockedOut(_options.LockoutThreshold, _options.LockoutDuration);
+        return Locked(now);
+    }
+
+    public async Task<Outcome<bool>> SendCode(string text)
+    {
+        if (TakeThrottle() is { } throttled) return throttled;
+        await sms.Send(Phone, text);
+        return Outcome<bool>.Done(true);
+    }
+
+    public Task<Outcome<bool>> PretendToSendCode() => Task.FromResult(TakeThrottle() ?? Outcome<bool>.Done(true));
+
+    private Outcome<bool>? TakeThrottle()
+    {
+        var now = time.GetUtcNow();
+        var next = _lastCodeAt + _options.CodeResendInterval;
+        if (next > now)
+            return Outcome<bool>.Throttled(next - now, "A code was sent to this phone a moment ago; ask for a new one a little later.");
+        _lastCodeAt = now;
+        return null;
+    }
+
+    private Outcome<SessionGrant> Locked(DateTimeOffset now) => Outcome<SessionGrant>.Throttled(_lockedUntil - now,
+        $"Too many wrong passwords: sign-in for this phone is locked until {_lockedUntil:HH:mm} UTC. You can set a new password with a code by SMS.");
+
+    // The phone number itself is personal data: it stays out of the log.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in locked for a phone after {Threshold} wrong passwords, for {Duration}")]
+    private partial void LogLockedOut(int threshold, TimeSpan duration);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace BpClub.Grains.Storage;
+
+public sealed record MemberSession(string Id, DateTimeOffset ExpiresAt);
+
+/// <summary>A row of the members table: a card's cabinet account.</summary>
+public sealed record MemberRecord(
+    string CardNumber,
+    string Phone,
+    string PasswordHash,
+    IReadOnlyList<MemberSession> Sessions,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset PasswordSetAt);
+
+public enum MemberInsert { Inserted, CardTaken, PhoneTaken }
+
+/// <summary>The members table (personal data: the phone) and the card holder's name for the cabinet.</summary>
+public sealed class MemberStore(NpgsqlDataSource database)
+{
+    private const string UniqueViolation = "23505";
+
+    public async Task<MemberRecord?> Load(string card)
+    {
+        await using var command = database.CreateCommand("""
+            select phone, password_hash, sessions::text, registered_at, password_set_at from members where card_number = @card
+            """);
+        command.Parameters.AddWithValue("card", card);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return new MemberRecord(card, reader.GetString(0), reader.GetString(1),
+            JsonSerializer.Deserialize<List<MemberSession>>(reader.GetString(2), LedgerJson.Options) ?? [],
+            reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4));
+    }
+
+    public async Task<string?> FindCardByPhone(string phone)
+    {
+        await using var command = database.CreateCommand("select card_number from members where phone = @phone");
+        command.Parameters.AddWithValue("phone", phone);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    public async Task<MemberInsert> Insert(MemberRecord member)
+    {
+        await using var command = database.CreateCommand("""
+            insert into members (card_number, phone, password_hash, sessions, registered_at, password_set_at)
+            values (@card, @phone, @hash, @sessions::jsonb, @registered, @set)
+            """);
+        command.Parameters.AddWithValue("card", member.CardNumber);
+        command.Parameters.AddWithValue("phone", member.Phone);
+        command.Parameters.AddWithValue("hash", member.PasswordHash);
+        command.Parameters.AddWithValue("sessions", Json(member.Sessions));
+        command.Parameters.AddWithValue("registered", member.RegisteredAt);
+        command.Parameters.AddWithValue("set", member.PasswordSetAt);
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+            return MemberInsert.Inserted;
+        }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        {
+            return e.ConstraintName == "members_pkey" ? MemberInsert.CardTaken : MemberInsert.PhoneTaken;
+        }
+    }
+
+    public async Task Update(MemberRecord member)
+    {
+        await using var command = database.CreateCommand("""
+            update members set password_hash = @hash, sessions = @sessions::jsonb, password_set_at = @set where card_number = @card
+            """);
+        command.Parameters.AddWithValue("card", member.CardNumber);
+        command.Parameters.AddWithValue("hash", member.PasswordHash);
+        command.Parameters.AddWithValue("sessions", Json(member.Sessions));
+        command.Parameters.AddWithValue("set", member.PasswordSetAt);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task Delete(string card)
+    {
+        await using var command = database.CreateCommand("delete from members where card_number = @card");
+        command.Parameters.AddWithValue("card", card);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The name from the questionnaire filled in at the till, if it is still on record.</summary>
+    public async Task<(string FirstName, string LastName)?> HolderName(string card)
+    {
+        await using var command = database.CreateCommand("select first_name, last_name from card_holders where card_number = @card");
+        command.Parameters.AddWithValue("card", card);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    private static string Json(IReadOnlyList<MemberSession> sessions) => JsonSerializer.Serialize(sessions, LedgerJson.Options);
+}

@@ -1,0 +1,123 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Cards;
+using BpClub.Domain.Members;
+using BpClub.Grains.Members;
+using BpClub.Grains.Storage;
+using Microsoft.Extensions.Options;
+
+namespace BpClub.Grains;
+
+/// <summary>
+/// One registration or password reset waiting for its SMS code. The code is kept only as a hash,
+/// lives <see cref="CabinetOptions.CodeLifetime"/> and allows <see cref="CabinetOptions.CodeAttempts"/> tries.
+/// </summary>
+public sealed class VerificationGrain(
+    MemberStore store,
+    MemberPasswords passwords,
+    IOptions<CabinetOptions> options,
+    TimeProvider time) : Grain, IVerificationGrain
+{
+    private enum Purpose { None, Registration, PasswordReset }
+
+    private readonly CabinetOptions _options = options.Value;
+    private Purpose _purpose;
+    private CardNumber? _card;
+    private PhoneNumber? _phone;
+    private string? _passwordHash;
+    private byte[] _codeHash = [];
+    private DateTimeOffset _expiresAt;
+    private int _wrongCodes;
+    private bool _used;
+
+    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password)
+    {
+        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
+        if (PasswordPolicy.Check(password, phone) is { } problem) return Outcome<CodeSent>.Invalid("password", problem);
+
+        var summary = await GrainFactory.GetGrain<ICardGrain>(card.Value).GetSummary();
+        if (summary.Status == OutcomeStatus.NotFound)
+            return Outcome<CodeSent>.Fail(OutcomeStatus.NotFound, "No card with this number has been issued. Cards are issued at the station's till.");
+        if (!summary.Succeeded) return summary.As<CodeSent>();
+        if (summary.Value!.Status != "active") return Outcome<CodeSent>.Fail(OutcomeStatus.Rejected, "Participation on this card has ended.");
+        if (await GrainFactory.GetGrain<IMemberGrain>(card.Value).IsRegistered())
+            return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This card is already registered. Sign in with your phone and password.");
+        if (await store.FindCardByPhone(phone.Value) is not null)
+            return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+
+        var code = Codes.NewCode();
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(Codes.RegistrationText(code, _options.CodeLifetime));
+        if (!sent.Succeeded) return sent.As<CodeSent>();
+
+        (_purpose, _card, _phone, _passwordHash) = (Purpose.Registration, card, phone, passwords.Hash(password));
+        return Pending(code);
+    }
+
+    public async Task<Outcome<SessionGrant>> ConfirmRegistration(string code)
+    {
+        if (_purpose != Purpose.Registration) return Outcome<SessionGrant>.Fail(OutcomeStatus.NotFound, "Unknown registration.");
+        if (Check(code) is { } refused) return refused.As<SessionGrant>();
+
+        var registered = await GrainFactory.GetGrain<IMemberGrain>(_card!.Value).Register(_phone!, _passwordHash!);
+        if (registered.Succeeded) Finish();
+        return registered;
+    }
+
+    public async Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone)
+    {
+        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
+        var card = await store.FindCardByPhone(phone.Value);
+        var code = Codes.NewCode();
+        var phoneGrain = GrainFactory.GetGrain<IPhoneGrain>(phone.Value);
+        // An unregistered phone gets the same answer, at the same pace, but no text.
+        var sent = card is null
+            ? await phoneGrain.PretendToSendCode()
+            : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime));
+        if (!sent.Succeeded) return sent.As<CodeSent>();
+
+        (_purpose, _card, _phone) = (Purpose.PasswordReset, card is null ? null : CardNumber.Parse(card), phone);
+        return Pending(code);
+    }
+
+    public async Task<Outcome<bool>> ConfirmPasswordReset(string code, string newPassword)
+    {
+        if (_purpose != Purpose.PasswordReset) return Outcome<bool>.Fail(OutcomeStatus.NotFound, "Unknown password reset.");
+        if (PasswordPolicy.Check(newPassword, _phone) is { } problem) return Outcome<bool>.Invalid("newPassword", problem);
+        if (Check(code) is { } refused) return refused;
+        if (_card is null) return Outcome<bool>.Invalid("code", "The code is not correct.");
+
+        var reset = await GrainFactory.GetGrain<IMemberGrain>(_card.Value).ResetPassword(passwords.Hash(newPassword));
+        if (reset.Succeeded) Finish();
+        return reset;
+    }
+
+    private Outcome<CodeSent> Pending(string code)
+    {
+        _codeHash = Codes.Hash(code);
+        _expiresAt = time.GetUtcNow() + _options.CodeLifetime;
+        // Stay in memory for the code's whole life, even when nobody calls.
+        DelayDeactivation(_options.CodeLifetime + TimeSpan.FromMinutes(1));
+        return Outcome<CodeSent>.Done(new CodeSent(this.GetPrimaryKey(), _expiresAt));
+    }
+
+    /// <summary>Null when the code is right; a right code for an account that no longer exists is the caller's to handle.</summary>
+    private Outcome<bool>? Check(string code)
+    {
+        if (_used) return Outcome<bool>.Fail(OutcomeStatus.Conflict, "This code has already been used.");
+        if (_wrongCodes >= _options.CodeAttempts)
+            return Outcome<bool>.Throttled(TimeSpan.FromSeconds(1), "Too many wrong codes: ask for a new one.");
+        if (time.GetUtcNow() >= _expiresAt) return Outcome<bool>.Invalid("code", "The code has expired: ask for a new one.");
+        if (Codes.Matches(_codeHash, code) && (_purpose != Purpose.PasswordReset || _card is not null)) return null;
+
+        _wrongCodes++;
+        return _wrongCodes >= _options.CodeAttempts
+            ? Outcome<bool>.Throttled(TimeSpan.FromSeconds(1), "Too many wrong codes: ask for a new one.")
+            : Outcome<bool>.Invalid("code", "The code is not correct.");
+    }
+
+    private void Finish()
+    {
+        _used = true;
+        _passwordHash = null;
+        _codeHash = [];
+    }
+}
