@@ -32,6 +32,16 @@ public interface ICardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<Outcome<CardSummary>> GetSummary();
 
+    /// <summary>
+    /// Sends every later change of the balance to <paramref name="observer"/> and answers the balance now.
+    /// A subscription lapses after a couple of minutes unless renewed by calling this again.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer);
+
+    [AlwaysInterleave]
+    Task Unsubscribe(IBalanceObserver observer);
+
     /// <summary>Newest first; <paramref name="cursor"/> is the previous page's <see cref="HistoryPage.NextCursor"/>.</summary>
     [AlwaysInterleave]
     Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor);

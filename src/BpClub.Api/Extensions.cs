@@ -1,4 +1,10 @@
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using BpClub.Api.Apis;
 using BpClub.Api.Health;
+using BpClub.Api.Http;
+using BpClub.Api.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -10,7 +16,7 @@ public static class Extensions
 {
     public const string ConnectionStringName = "BpClub";
 
-    /// <summary>The front end's wiring: an Orleans client on the PostgreSQL cluster table, health, problem details.</summary>
+    /// <summary>The front end's wiring: an Orleans client on the PostgreSQL cluster table, security, errors, documents.</summary>
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -38,12 +44,79 @@ public static class Extensions
             });
         });
 
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks()
+        var services = builder.Services;
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.AddBpClubOpenApi();
+        services.AddBpClubRateLimits(configuration);
+        services.AddBpClubSecurity(configuration);
+        services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
+    }
+
+    private static void AddBpClubSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<MemberTokens>();
+        services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
+        if (configuration["BPCLUB_OPERATOR_KEY"] is { Length: > 0 } bootstrap)
+            services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
+        else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() is not { Keys.Count: > 0 })
+        {
+            // Development convenience (DESIGN.md): no operator key configured, so make one and show it
+            // on the console, once. It is never written to the log.
+            var generated = "op." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+            Console.WriteLine($"BPCLUB_OPERATOR_KEY is not set; this front end accepts the operator key {generated}");
+            services.PostConfigure<OperatorOptions>(o => o.Keys.Add(generated));
+        }
+
+        services.AddAuthentication("Caller")
+            // One default scheme for the pipeline: X-Api-Key means a machine, anything else a member.
+            .AddPolicyScheme("Caller", "Machine key or member token", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey(Callers.ApiKeyHeader) ? Callers.ApiKeyScheme : Callers.MemberScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Callers.ApiKeyScheme, null)
+            .AddScheme<AuthenticationSchemeOptions, MemberAuthenticationHandler>(Callers.MemberScheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Callers.Station, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Station))
+            .AddPolicy(Callers.Partner, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Partner))
+            .AddPolicy(Callers.Operator, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Operator))
+            .AddPolicy(Callers.Member, p => p.AddAuthenticationSchemes(Callers.MemberScheme).RequireRole(Callers.Member));
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = Callers.AntiforgeryHeader;
+            o.Cookie.Name = "bpclub_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+    }
+
+    public static WebApplication UseApplicationPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseSecurityHeaders();
+        app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapPosApi();
+        app.MapPartnersApi();
+        app.MapCabinetApi();
+        app.MapAdminApi();
+        return app;
     }
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)

@@ -9,6 +9,7 @@ using BpClub.Domain.Validation;
 using BpClub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Utilities;
 
 namespace BpClub.Grains;
 
@@ -39,6 +40,8 @@ public sealed partial class CardGrain(
     private CardAccount _account = null!;
     private long _sequence;
     private bool _reminderKnown;
+    /// <summary>Front ends streaming this card's balance to a member; they renew every half minute.</summary>
+    private readonly ObserverManager<IBalanceObserver> _watchers = new(TimeSpan.FromMinutes(2), logger);
     private DateTimeOffset? _reminderDueAt;
 
     private string Key => _card!.Value;
@@ -193,6 +196,19 @@ public sealed partial class CardGrain(
         return Outcome<HistoryPage>.Done(await ledger.ReadHistory(Key, limit, before));
     }
 
+    public Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer)
+    {
+        var balance = Query(() => ToModel(_account.BalanceAt(time.GetUtcNow())));
+        if (balance.Succeeded) _watchers.Subscribe(observer, observer);
+        return Task.FromResult(balance);
+    }
+
+    public Task Unsubscribe(IBalanceObserver observer)
+    {
+        _watchers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
     // ---- reminders ---------------------------------------------------------------------------
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -274,6 +290,11 @@ public sealed partial class CardGrain(
 
         _account = decision.After!;
         _sequence += decision.Events.Count;
+        if (_watchers.Count > 0)
+        {
+            var balance = ToModel(_account.BalanceAt(time.GetUtcNow()));
+            _watchers.Notify(watcher => watcher.BalanceChanged(balance));
+        }
         if (_sequence - snapshot.State.Sequence >= SnapshotEvery) await WriteSnapshot();
         try { await EnsureReminder(); }
         catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }

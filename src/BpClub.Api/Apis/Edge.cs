@@ -1,0 +1,85 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Cards;
+using BpClub.Domain.Earning;
+using BpClub.Domain.Units;
+using BpClub.Domain.Validation;
+
+namespace BpClub.Api.Apis;
+
+/// <summary>
+/// Parsing at the edge: card numbers, phones and enums become domain types once, here; a field that
+/// cannot is reported by its API name. Rules on values (limits, dates) are checked by the grains
+/// with the same validator, so that nothing reaches a ledger unchecked.
+/// </summary>
+public static class Edge
+{
+    public static CardNumber? Card(string? text, ValidationErrors errors, string field = "cardNumber")
+    {
+        if (string.IsNullOrWhiteSpace(text)) errors.Add(field, "Required.");
+        else if (CardNumber.TryParse(text, out var card)) return card;
+        else errors.Add(field, "A card number is 16 digits with a valid check digit.");
+        return null;
+    }
+
+    public static PhoneNumber? Phone(string? text, ValidationErrors errors, string field = "phone", bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required) errors.Add(field, "Required.");
+        }
+        else if (PhoneNumber.TryParse(text, out var phone)) return phone;
+        else errors.Add(field, "Not a mobile phone number, e.g. +380 67 123 45 67.");
+        return null;
+    }
+
+    public static string Text(string? value, ValidationErrors errors, string field, int maxLength = 64)
+    {
+        errors.RequireId(field, value, maxLength);
+        return value ?? "";
+    }
+
+    public static RecordPurchase? Purchase(PurchaseRequest request, string stationId, ValidationErrors errors)
+    {
+        var payment = request.PaymentMethod switch
+        {
+            "cash" => PaymentMethod.Cash,
+            "bankCard" => PaymentMethod.BankCard,
+            "bpClubCard" => PaymentMethod.BpClubCard,
+            null => Fail(errors, "paymentMethod", "Required: cash, bankCard or bpClubCard."),
+            _ => Fail(errors, "paymentMethod", "Must be cash, bankCard or bpClubCard."),
+        };
+        var lines = new List<PurchaseLineModel>();
+        if (request.Lines is not { Count: > 0 }) errors.Add("lines", "At least one line is required.");
+        else if (request.Lines is { } given)
+        {
+            for (var i = 0; i < given.Count; i++)
+            {
+                var at = $"lines[{i}]";
+                if (given[i] is not { } line) { errors.Add(at, "Required."); continue; }
+                var type = line.Type switch
+                {
+                    "fuel" => LineType.Fuel,
+                    "shop" => LineType.Shop,
+                    null => FailLine(errors, $"{at}.type", "Required: fuel or shop."),
+                    _ => FailLine(errors, $"{at}.type", "Must be fuel or shop."),
+                };
+                if (line.Amount is null) errors.Add($"{at}.amount", "Required.");
+                if (type == LineType.Fuel && line.Litres is null) errors.Add($"{at}.litres", "Required for fuel.");
+                lines.Add(new PurchaseLineModel(type, line.ProductCode, line.Category, new Litres(line.Litres ?? 0m), new Money(line.Amount ?? 0m)));
+            }
+        }
+        return new RecordPurchase(request.ReceiptId ?? "", stationId, request.OccurredAt, payment ?? PaymentMethod.Cash, lines);
+    }
+
+    private static PaymentMethod? Fail(ValidationErrors errors, string field, string message)
+    {
+        errors.Add(field, message);
+        return null;
+    }
+
+    private static LineType FailLine(ValidationErrors errors, string field, string message)
+    {
+        errors.Add(field, message);
+        return (LineType)(-1);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Security.Claims;
+using BpClub.Abstractions;
+using BpClub.Api.Http;
+using BpClub.Api.Security;
+using BpClub.Domain.Validation;
+
+namespace BpClub.Api.Apis;
+
+/// <summary>Partners accrue points at their own rate.</summary>
+public static class PartnersApi
+{
+    public static IEndpointRouteBuilder MapPartnersApi(this IEndpointRouteBuilder app)
+    {
+        var partners = app.MapGroup("/api/partners/v1").WithTags("Partners")
+            .RequireAuthorization(Callers.Partner).RequireRateLimiting(RateLimits.PerCaller)
+            .Problems(401, 403, 429, 503);
+
+        partners.MapPost("/accruals", Accrue).Returns<PartnerAccrualResult>(201, 400, 404, 409, 422)
+            .WithSummary("Credit points for a purchase at the partner; replaying a partnerTransactionId returns the first result.");
+        return app;
+    }
+
+    private static async Task<IResult> Accrue(PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(request.CardNumber, errors);
+        if (request.Amount is null) errors.Add("amount", "Required.");
+        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+
+        var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0", CultureInfo.InvariantCulture);
+        var accrued = await cluster.GetGrain<ICardGrain>(card!.Value).AccruePartner(new RecordPartnerPurchase(
+            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(request.Amount!.Value), request.OccurredAt));
+        return OutcomeResults.Created(accrued);
+    }
+}

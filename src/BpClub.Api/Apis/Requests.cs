@@ -1,0 +1,61 @@
+namespace BpClub.Api.Apis;
+
+// Request bodies as callers send them. Every field is nullable so that a missing one is reported
+// by name in a 400 instead of failing to bind; the edge then parses them into domain types.
+
+public sealed record IssueCardRequest(string? FirstName, string? LastName, string? Phone, DateOnly? BirthDate, bool? Consent);
+
+public sealed record PurchaseLineRequest(string? Type, string? ProductCode, string? Category, decimal? Litres, decimal? Amount);
+
+public sealed record PurchaseRequest(
+    string? ReceiptId, string? CardNumber, DateTimeOffset? OccurredAt, string? PaymentMethod, List<PurchaseLineRequest?>? Lines);
+
+public sealed record RedemptionRequest(string? RedemptionId, string? CardNumber, long? Points);
+
+/// <summary><see cref="Lines"/>: 1-based line numbers of the original receipt; absent or empty for the whole receipt.</summary>
+public sealed record RefundRequest(string? RefundId, string? ReceiptId, string? CardNumber, List<int>? Lines);
+
+public sealed record PartnerAccrualRequest(string? PartnerTransactionId, string? CardNumber, decimal? Amount, DateTimeOffset? OccurredAt);
+
+public sealed record RegistrationRequest(string? CardNumber, string? Phone, string? Password);
+
+public sealed record CodeConfirmation(string? Code);
+
+public sealed record SignInRequest(string? Phone, string? Password);
+
+public sealed record PasswordResetRequest(string? Phone);
+
+public sealed record PasswordResetConfirmation(string? Code, string? NewPassword);
+
+public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
+
+public sealed record SpendingRequest(bool? Enabled);
+
+public sealed record StationRequest(string? Name, string? Address);
+
+public sealed record PartnerRequest(string? Name, decimal? PointsPerUah);
+
+public sealed record PromotionRequest(
+    string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
+    List<string>? StationIds, List<string>? ProductCodes, List<string>? Categories,
+    decimal? Multiplier, long? BonusPoints);
+
+public sealed record TerminationRequest(DateTimeOffset? ApplicationReceivedAt, string? Reference);
+
+// Response bodies that are not grain models.
+
+public sealed record RegistrationStarted(Guid RegistrationId, DateTimeOffset CodeExpiresAt);
+
+public sealed record PasswordResetStarted(Guid ResetId, DateTimeOffset CodeExpiresAt);
+
+public sealed record SessionResponse(string AccessToken, DateTimeOffset ExpiresAt);
+
+public sealed record MeResponse(string CardNumber, string Phone, string? FirstName, string? LastName, string Status);
+
+public sealed record StationKeyResponse(string StationId, string Name, string Address, string? ApiKey);
+
+public sealed record PartnerKeyResponse(string PartnerId, string Name, decimal PointsPerUah, string? ApiKey);
+
+public sealed record SiloResponse(string Address, string Name, string HostName, string Status, DateTimeOffset StartedAt, int? Activations);
+
+public sealed record ClusterResponse(int ActiveSilos, long TotalActivations, IReadOnlyList<SiloResponse> Silos);

@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using BpClub.Abstractions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace BpClub.Api.Security;
+
+public sealed class OperatorOptions
+{
+    public const string SectionName = "Operators";
+
+    /// <summary>The bootstrap operator key (BPCLUB_OPERATOR_KEY); operators' other keys may follow.</summary>
+    public List<string> Keys { get; set; } = [];
+}
+
+/// <summary>
+/// X-Api-Key for stations, partners and operators. Station and partner keys are checked by their
+/// grain (which holds only the key's hash); a good key is remembered for a few seconds so a busy
+/// till does not pay a grain call per request, and a rotated key stops working within that time.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IClusterClient cluster,
+    IMemoryCache cache,
+    IOptionsMonitor<OperatorOptions> operators) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(10);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Callers.ApiKeyHeader, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
+            return AuthenticateResult.NoResult();
+        var key = values[0]!;
+
+        if (IsOperatorKey(key)) return Success(Callers.Operator, "operator", null);
+
+        if (!ApiKeys.TryParse(key, out var kind, out var id, out var secret)) return AuthenticateResult.Fail("Not a BpClub key.");
+        var cacheKey = "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        if (!cache.TryGetValue(cacheKey, out KeyHolder? holder))
+        {
+            holder = kind == KeyKind.Station
+                ? await cluster.GetGrain<IStationGrain>(id).Authenticate(secret)
+                : await cluster.GetGrain<IPartnerGrain>(id).Authenticate(secret);
+            cache.Set(cacheKey, holder, RememberFor);
+        }
+        if (holder is null) return AuthenticateResult.Fail("Unknown or revoked key.");
+        return kind == KeyKind.Station
+            ? Success(Callers.Station, holder.Id, null)
+            : Success(Callers.Partner, holder.Id, holder.PointsPerUah);
+    }
+
+    private bool IsOperatorKey(string key)
+    {
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        var match = false;
+        foreach (var known in operators.CurrentValue.Keys)
+            match |= known.Length > 0 && CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(known)));
+        return match;
+    }
+
+    private AuthenticateResult Success(string role, string id, decimal? pointsPerUah)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Role, role), new(Callers.IdClaim, id), new(ClaimTypes.Name, $"{role}:{id}") };
+        if (pointsPerUah is { } rate)
+            claims.Add(new Claim(Callers.PointsPerUahClaim, rate.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+}
