@@ -293,7 +293,7 @@ public sealed partial class CardGrain(
         if (_watchers.Count > 0)
         {
             var balance = ToModel(_account.BalanceAt(time.GetUtcNow()));
-            _watchers.Notify(watcher => watcher.BalanceChanged(balance));
+            await _watchers.Notify(watcher => watcher.BalanceChanged(balance));
         }
         if (_sequence - snapshot.State.Sequence >= SnapshotEvery) await WriteSnapshot();
         try { await EnsureReminder(); }
