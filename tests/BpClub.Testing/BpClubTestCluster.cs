@@ -34,6 +34,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
 
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.UseTestClusterMembership = false;
+        // Real sockets: front ends in the same test process connect to the silos as external clients.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         var configuration = new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{SiloSetup.ConnectionStringName}"] = connectionString,
@@ -65,6 +67,7 @@ public sealed class BpClubTestCluster : IAsyncDisposable
                 o.ConnectionString = silo.Configuration.GetConnectionString(SiloSetup.ConnectionStringName);
             });
             silo.AddBpClubGrains(silo.Configuration);
+            silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, LogCapture>();
         }
     }
 

@@ -1,0 +1,163 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BpClub.Testing;
+
+/// <summary>
+/// The whole service in one test process: a real in-process Orleans cluster on its own PostgreSQL
+/// database, and the real front end (BpClub.Api's Program) as its Orleans client, reached through
+/// HTTP — in memory by default, or on a real loopback port (<paramref name="kestrel"/>) for a browser.
+/// </summary>
+public sealed partial class BpClubApp : IAsyncDisposable
+{
+    public const string OperatorKey = "op-test-key-0123456789abcdefghij";
+
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<Program> factory, string outbox, Uri baseAddress)
+    {
+        Cluster = cluster;
+        _factory = factory;
+        SmsOutbox = outbox;
+        BaseAddress = baseAddress;
+    }
+
+    public BpClubTestCluster Cluster { get; }
+
+    /// <summary>The development SMS gateway's file: one JSON line per text.</summary>
+    public string SmsOutbox { get; }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider ApiServices => _factory.Services;
+
+    public static async Task<BpClubApp> Start(IDictionary<string, string?>? siloSettings = null,
+        IDictionary<string, string?>? apiSettings = null, bool kestrel = false)
+    {
+        var outbox = Path.Combine(Path.GetTempPath(), $"bpclub-sms-{Guid.NewGuid():N}.jsonl");
+        var silo = new Dictionary<string, string?> { ["Sms:OutboxPath"] = outbox };
+        foreach (var (key, value) in siloSettings ?? new Dictionary<string, string?>()) silo[key] = value;
+        var cluster = await BpClubTestCluster.Start(settings: silo);
+
+        var api = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:BpClub"] = cluster.ConnectionString,
+            ["Cluster:ClusterId"] = cluster.Cluster.Options.ClusterId,
+            ["Cluster:ServiceId"] = cluster.Cluster.Options.ServiceId,
+            ["Operators:Keys:0"] = OperatorKey,
+            ["RateLimits:AnonymousPerMinute"] = "100000",
+            ["RateLimits:AnonymousBurst"] = "100000",
+            ["RateLimits:PerCallerPerSecond"] = "100000",
+            ["RateLimits:PerCallerBurst"] = "100000",
+        };
+        foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>()) api[key] = value;
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            // Settings, not app configuration: Program reads them while building, before that is applied.
+            foreach (var (key, value) in api) web.UseSetting(key, value);
+            web.ConfigureLogging(l => l.AddProvider(new LogCapture()));
+            if (kestrel) web.UseUrls("http://127.0.0.1:0");
+        });
+        Uri baseAddress;
+        if (kestrel)
+        {
+            factory.UseKestrel();
+            factory.StartServer();
+            var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+            baseAddress = new Uri(addresses.Addresses.First());
+        }
+        else
+        {
+            factory.StartServer();
+            baseAddress = factory.Server.BaseAddress;
+        }
+        var app = new BpClubApp(cluster, factory, outbox, baseAddress);
+        await Poll.Until(async () => (await app.Client().GetAsync("/health/ready")).StatusCode, s => s == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), "the front end to reach the cluster");
+        return app;
+    }
+
+    /// <summary>A client for this app; give it a key or a token to act as a caller.</summary>
+    public HttpClient Client(string? apiKey = null, string? bearer = null)
+    {
+        var client = _factory.CreateDefaultClient(BaseAddress);
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
+        return client;
+    }
+
+    public HttpClient Operator() => Client(OperatorKey);
+
+    /// <summary>Creates a station and returns its key.</summary>
+    public async Task<string> NewStationKey(string? stationId = null)
+    {
+        var response = await Operator().PutAsJsonAsync($"/api/admin/v1/stations/{stationId ?? "st-" + Guid.NewGuid().ToString("N")[..8]}",
+            new { name = "Test station", address = "Kyiv, Khreshchatyk 1" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+    }
+
+    /// <summary>Issues a fresh card at a station's till and returns its number.</summary>
+    public async Task<string> IssueCard(string stationKey, string firstName = "Olena", string lastName = "Kovalenko")
+    {
+        var number = Cards.NewNumber();
+        var response = await Client(stationKey).PutAsJsonAsync($"/api/pos/v1/cards/{number}",
+            new { firstName, lastName, consent = true });
+        response.EnsureSuccessStatusCode();
+        return number;
+    }
+
+    /// <summary>The code in the latest text to <paramref name="phoneE164"/>, waiting for it to arrive.</summary>
+    public async Task<string> LatestCode(string phoneE164, int afterCount = 0) =>
+        await Poll.Until(() => Task.FromResult(CodesSentTo(phoneE164)), codes => codes.Count > afterCount,
+            TimeSpan.FromSeconds(10), $"an SMS to {phoneE164}") is var codes ? codes[^1] : throw new InvalidOperationException();
+
+    public IReadOnlyList<string> CodesSentTo(string phoneE164)
+    {
+        if (!File.Exists(SmsOutbox)) return [];
+        using var stream = new FileStream(SmsOutbox, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var codes = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.GetProperty("to").GetString() != phoneE164) continue;
+            codes.Add(SixDigits().Match(json.RootElement.GetProperty("text").GetString()!).Value);
+        }
+        return codes;
+    }
+
+    /// <summary>Registers a card in the cabinet (code from the SMS outbox) and returns the access token.</summary>
+    public async Task<string> Register(string card, string phoneE164, string password = "correct horse 42")
+    {
+        var before = CodesSentTo(phoneE164).Count;
+        var started = await Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone = phoneE164, password });
+        started.EnsureSuccessStatusCode();
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString();
+        var confirmed = await Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = await LatestCode(phoneE164, before) });
+        confirmed.EnsureSuccessStatusCode();
+        return (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A phone number no other test uses: +38067 and seven random digits.</summary>
+    public static string NewPhone() => "+38067" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await Cluster.DisposeAsync();
+        try { File.Delete(SmsOutbox); } catch (IOException) { }
+    }
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex SixDigits();
+}
