@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
+if (args is ["check-programme", ..]) return ProgrammeCheck.Run(builder.Configuration, Console.Out);
+
 if (args is ["migrate", ..])
 {
     // `./bpclub migrate` and the Kubernetes schema Job: apply the schema and exit.
@@ -14,7 +16,7 @@ if (args is ["migrate", ..])
         ?? throw new InvalidOperationException("ConnectionStrings:BpClub is not set."));
     using var migrating = builder.Build();
     await migrating.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
-    return;
+    return 0;
 }
 
 builder.UseOrleans(silo => silo.UseBpClubClustering(builder.Configuration).AddBpClubGrains(builder.Configuration));
@@ -25,3 +27,4 @@ app.MapSiloHttp();
 // The schema is applied before the silo joins: clustering needs its tables.
 await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 await app.RunAsync();
+return 0;
