@@ -56,7 +56,8 @@ async function modelFor(apiVersion, kind) {
 }
 
 // ---------------------------------------------------------------- 2. strict
-const modelsDir = join(dirname(fileURLToPath(import.meta.resolve("@kubernetes/client-node"))), "gen", "models");
+// validate.sh copies this file next to its node_modules (import.meta.resolve needs Node 20.6+).
+const modelsDir = join(dirname(fileURLToPath(import.meta.url)), "node_modules", "@kubernetes", "client-node", "dist", "gen", "models");
 const typeMaps = new Map();
 
 async function typeMap(type) {
