@@ -86,8 +86,8 @@ for overlay in dev prod; do
   step "kubectl kustomize k8s/overlays/$overlay"
   "$KUBECTL" kustomize "k8s/overlays/$overlay" > "$WORK/$overlay.yaml" || die "kustomize of $overlay failed"
   external=()
-  # prod reads its connection string from a Secret created out of band (never committed).
-  [[ $overlay == prod ]] && external=(--external Secret/bpclub-postgres)
+  # prod reads its connection string and operator key from Secrets created out of band (never committed).
+  [[ $overlay == prod ]] && external=(--external Secret/bpclub-postgres --external Secret/bpclub-operator)
   node "$VALIDATOR/validate.mjs" --name "$overlay" "${external[@]}" --programme-env "$WORK/$overlay.programme" "$WORK/$overlay.yaml" \
     || die "the $overlay manifests are invalid"
   mapfile -t rules < "$WORK/$overlay.programme"
