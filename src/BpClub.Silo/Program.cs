@@ -1,25 +1,30 @@
 using BpClub.Grains.Storage;
-using Microsoft.Extensions.Configuration;
 using BpClub.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
+
+if (args is ["check-programme", ..]) return ProgrammeCheck.Run(builder.Configuration, Console.Out);
 
 if (args is ["migrate", ..])
 {
-    // `./bpclub migrate`: apply the schema and exit.
+    // `./bpclub migrate` and the Kubernetes schema Job: apply the schema and exit.
     builder.Services.AddBpClubStorage(builder.Configuration, builder.Configuration.GetConnectionString(SiloSetup.ConnectionStringName)
         ?? throw new InvalidOperationException("ConnectionStrings:BpClub is not set."));
     using var migrating = builder.Build();
     await migrating.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
-    return;
+    return 0;
 }
 
 builder.UseOrleans(silo => silo.UseBpClubClustering(builder.Configuration).AddBpClubGrains(builder.Configuration));
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+builder.AddSiloHttp().UseGracefulShutdown();
 
-using var host = builder.Build();
+var app = builder.Build();
+app.MapSiloHttp();
 // The schema is applied before the silo joins: clustering needs its tables.
-await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
-await host.RunAsync();
+await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+await app.RunAsync();
+return 0;

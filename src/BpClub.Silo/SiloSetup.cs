@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace BpClub.Silo;
 
@@ -24,6 +25,8 @@ public static class SiloSetup
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
         silo.Services.AddBpClubStorage(configuration, connectionString);
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<GrainMetrics>();
 
         silo.AddAdoNetGrainStorage(CardGrain.StorageName, o =>
         {
@@ -40,6 +43,12 @@ public static class SiloSetup
         return silo;
     }
 
+    /// <summary>
+    /// Membership in the PostgreSQL cluster table. Inside Kubernetes (KUBERNETES_SERVICE_HOST is set, or
+    /// Cluster:Kubernetes=true) Orleans' Kubernetes hosting also runs: the silo advertises its pod IP, takes
+    /// its cluster identity from the pod's orleans/* labels, and silos whose pods are gone are declared dead
+    /// at once instead of waiting for failed probes.
+    /// </summary>
     public static ISiloBuilder UseBpClubClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName)!;
@@ -54,13 +63,36 @@ public static class SiloSetup
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
-        silo.ConfigureEndpoints(
-            IPAddress.Parse(cluster["AdvertisedIPAddress"] ?? "127.0.0.1"),
-            cluster.GetValue("SiloPort", 11111),
-            cluster.GetValue("GatewayPort", 30000),
-            listenOnAnyHostAddress: cluster.GetValue("ListenOnAnyHostAddress", false));
+        silo.Configure<ClusterMembershipOptions>(ClusterMembershipDefaults.Apply);
+        silo.Configure<ClusterMembershipOptions>(cluster.GetSection("Membership"));
+
+        var siloPort = cluster.GetValue("SiloPort", 11111);
+        var gatewayPort = cluster.GetValue("GatewayPort", 30000);
+        if (IsKubernetes(configuration))
+        {
+            // The hosting fills in the advertised address (POD_IP) and listens on every interface.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
+            });
+            silo.UseKubernetesHosting();
+        }
+        else
+        {
+            silo.ConfigureEndpoints(
+                IPAddress.Parse(cluster["AdvertisedIPAddress"] ?? "127.0.0.1"),
+                siloPort,
+                gatewayPort,
+                listenOnAnyHostAddress: cluster.GetValue("ListenOnAnyHostAddress", false));
+        }
         return silo;
     }
+
+    /// <summary>Whether this silo runs in a Kubernetes pod; Cluster:Kubernetes overrides the detection.</summary>
+    public static bool IsKubernetes(IConfiguration configuration) =>
+        configuration.GetValue<bool?>("Cluster:Kubernetes")
+        ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"));
 
     public static IServiceCollection AddBpClubStorage(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
