@@ -1,3 +1,4 @@
+extern alias api;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -19,9 +20,9 @@ public sealed partial class BpClubApp : IAsyncDisposable
 {
     public const string OperatorKey = "op-test-key-0123456789abcdefghij";
 
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly WebApplicationFactory<api::Program> _factory;
 
-    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<Program> factory, string outbox, Uri baseAddress)
+    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<api::Program> factory, string outbox, Uri baseAddress)
     {
         Cluster = cluster;
         _factory = factory;
@@ -59,7 +60,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
         };
         foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>()) api[key] = value;
 
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var factory = new WebApplicationFactory<api::Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
             // Settings, not app configuration: Program reads them while building, before that is applied.
