@@ -117,8 +117,9 @@ public sealed class CardAccount
     public Decision Accrue(Purchase purchase, IEnumerable<Promotion> promotions, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            // A receipt is rated at the level in force before it; its litres then count.
-            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(now), promotions);
+            // A receipt is rated at the level in force before it, when it was made (a till may
+            // report it days later, after a month boundary); its litres then count.
+            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(purchase.OccurredAt), promotions);
             return Earned(EarningSource.Station, purchase.ReceiptId, purchase.StationId, earning.Total,
                 purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines, earning.Breakdown, now);
         });
@@ -226,8 +227,9 @@ public sealed class CardAccount
                 throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event.");
         }
         if (e.At > SettledThrough) SettledThrough = e.At;
-        // Only this month and the last count towards the level.
-        var oldest = _calendar.MonthKey(e.At) - 1;
+        // Only this month and the last count towards the level; a purchase reported late is rated
+        // in its own month, so keep the month before the oldest one a till may still report.
+        var oldest = _calendar.MonthKey(e.At - _rules.MaxBackdating) - 1;
         foreach (var month in _monthLitres.Keys.Where(m => m < oldest).ToList()) _monthLitres.Remove(month);
     }
 
