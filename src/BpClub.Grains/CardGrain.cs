@@ -124,9 +124,8 @@ public sealed partial class CardGrain(
     public async Task<Outcome<RefundResult>> Refund(RefundPurchase command)
     {
         var lines = command.Lines ?? [];
-        var errors = _validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines);
-        if (lines.Any(l => l < 1)) errors.Add("lines", "Line numbers start at 1.");
-        if (Refuse<RefundResult>(errors) is { } invalid) return invalid;
+        if (Refuse<RefundResult>(_validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines)) is { } invalid)
+            return invalid;
 
         var operationKey = $"refund:{command.StationId}:{command.RefundId}";
         var (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId);

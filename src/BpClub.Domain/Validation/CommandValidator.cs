@@ -54,6 +54,8 @@ public sealed class CommandValidator(ProgrammeRules rules)
         CheckOccurredAt(errors, purchase.OccurredAt, now);
         CheckAmount(errors, "amount", purchase.Amount);
         if (purchase.PointsPerUah is < 0m or > 100m) errors.Add("pointsPerUah", "Must be between 0 and 100.");
+        else if (purchase.Amount.Uah * purchase.PointsPerUah > rules.MaxPointsPerOperation)
+            errors.Add("amount", $"Would earn more than {rules.MaxPointsPerOperation} points in one transaction.");
         return errors;
     }
 
@@ -73,9 +75,10 @@ public sealed class CommandValidator(ProgrammeRules rules)
         errors.RequireId("refundId", refundId);
         errors.RequireId("receiptId", receiptId);
         errors.RequireId("stationId", stationId);
+        // Line numbers are the receipt's own, as printed: 1-based.
         if (lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines", $"At most {rules.MaxLinesPerReceipt} lines.");
-        if (lines.Any(l => l < 0)) errors.Add("lines", "Line numbers start at 1.");
-        if (lines.Distinct().Count() != lines.Count) errors.Add("lines", "A line may be listed once.");
+        else if (lines.Any(l => l < 1)) errors.Add("lines", "Line numbers start at 1.");
+        else if (lines.Distinct().Count() != lines.Count) errors.Add("lines", "A line may be listed once.");
         return errors;
     }
 
