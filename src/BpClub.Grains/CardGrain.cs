@@ -7,8 +7,10 @@ using BpClub.Domain.Ledger;
 using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
 using BpClub.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 
 namespace BpClub.Grains;
 
@@ -23,15 +25,20 @@ public sealed partial class CardGrain(
     CardLedgerStore ledger,
     ActivePromotions promotions,
     IOptions<ProgrammeRules> options,
-    TimeProvider time,
+    IOptions<ReminderOptions> reminderOptions,
+    [FromKeyedServices(ProgrammeClock.Key)] TimeProvider time,
     ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable
 {
     public const string StorageName = "cards";
     private const string ReleaseReminder = "release-held-points";
     /// <summary>Snapshots are written every so many ledger entries (and on deactivation).</summary>
     private const int SnapshotEvery = 100;
-    /// <summary>A reminder re-fires after this if a tick could not finish its work.</summary>
-    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A reminder re-fires after this if a tick could not finish its work, or if its silo died and
+    /// the silo taking over loaded it only after its due time (Orleans skips a missed tick and
+    /// waits for the next period). The shortest period Orleans allows keeps that lag short.
+    /// </summary>
+    private readonly TimeSpan _reminderRetryPeriod = reminderOptions.Value.MinimumReminderPeriod;
 
     private readonly ProgrammeRules _rules = options.Value;
     private readonly CommandValidator _validator = new(options.Value);
@@ -53,7 +60,7 @@ public sealed partial class CardGrain(
             _account.Apply(e);
             _sequence = seq;
         }
-        if (_account.Status == CardStatus.Active) await EnsureReminder();
+        if (_account.Status == CardStatus.Active) await TryEnsureReminder();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -66,6 +73,7 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<CardSummary>> Issue(IssueCard command)
     {
+        if (command is null) return Task.FromResult(Missing<CardSummary>());
         var errors = new ValidationErrors();
         errors.RequireId("firstName", command.FirstName, 100);
         errors.RequireId("lastName", command.LastName, 100);
@@ -83,6 +91,7 @@ public sealed partial class CardGrain(
 
     public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command)
     {
+        if (command is null) return Missing<PurchaseResult>();
         var now = time.GetUtcNow();
         var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt ?? now, command.PaymentMethod,
             command.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount)).ToList() ?? []);
@@ -102,6 +111,7 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command)
     {
+        if (command is null) return Task.FromResult(Missing<PartnerAccrualResult>());
         var now = time.GetUtcNow();
         var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt ?? now, command.Amount, command.PointsPerUah);
         if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
@@ -114,6 +124,7 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command)
     {
+        if (command is null) return Task.FromResult(Missing<RedemptionResult>());
         if (Refuse<RedemptionResult>(_validator.ValidateRedemption(command.RedemptionId, command.StationId, command.Points)) is { } invalid)
             return Task.FromResult(invalid);
         return Run($"redemption:{command.StationId}:{command.RedemptionId}", command,
@@ -123,6 +134,7 @@ public sealed partial class CardGrain(
 
     public async Task<Outcome<RefundResult>> Refund(RefundPurchase command)
     {
+        if (command is null) return Missing<RefundResult>();
         var lines = command.Lines ?? [];
         if (Refuse<RefundResult>(_validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines)) is { } invalid)
             return invalid;
@@ -154,6 +166,7 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command)
     {
+        if (command is null) return Task.FromResult(Missing<TerminationResult>());
         var errors = new ValidationErrors();
         errors.RequireId("reference", command.Reference, 100);
         if (command.ApplicationReceivedAt > time.GetUtcNow() + _rules.MaxClockSkew)
@@ -218,7 +231,7 @@ public sealed partial class CardGrain(
         if (due is { } at)
         {
             var dueIn = at - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), ReminderRetryPeriod);
+            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), _reminderRetryPeriod);
         }
         else if (await this.GetReminder(ReleaseReminder) is { } reminder)
         {
@@ -274,9 +287,19 @@ public sealed partial class CardGrain(
         _account = decision.After!;
         _sequence += decision.Events.Count;
         if (_sequence - snapshot.State.Sequence >= SnapshotEvery) await WriteSnapshot();
+        await TryEnsureReminder();
+        return appended;
+    }
+
+    /// <summary>
+    /// A reminder that cannot be armed now (the reminder service still loading after a silo
+    /// joined or left) must not fail a committed command or an activation: the balance is exact
+    /// without it, and the next command or activation tries again.
+    /// </summary>
+    private async Task TryEnsureReminder()
+    {
         try { await EnsureReminder(); }
         catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }
-        return appended;
     }
 
     private async Task WriteSnapshot()
@@ -313,6 +336,9 @@ public sealed partial class CardGrain(
         RejectionKind.AlreadyIssued => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
         _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
     };
+
+    private Outcome<T> Missing<T>() =>
+        _card is null ? NotACard<T>() : Outcome<T>.Invalid(new() { ["body"] = ["Required."] });
 
     private static Outcome<T> NotACard<T>() =>
         Outcome<T>.Invalid(new() { ["cardNumber"] = ["A card number is 16 digits with a valid check digit."] });

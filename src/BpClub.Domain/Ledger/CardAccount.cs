@@ -150,7 +150,7 @@ public sealed class CardAccount
         IReadOnlyCollection<PurchaseRefunded> earlierRefunds, IReadOnlySet<int> lines, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            var before = earlierRefunds.SelectMany(r => r.Lines).ToHashSet();
+            var before = earlierRefunds.Where(r => r.Refunds(original)).SelectMany(r => r.Lines).ToHashSet();
             var requested = lines.Count == 0 ? Enumerable.Range(0, original.Lines.Count).Where(i => !before.Contains(i)).ToHashSet() : lines;
             if (requested.Any(i => i < 0 || i >= original.Lines.Count))
                 return Decision.Reject(RejectionKind.RuleViolated, $"The receipt has {original.Lines.Count} lines.");
@@ -162,7 +162,7 @@ public sealed class CardAccount
             var stillHeld = original.AvailableAt > now ? new Points(account._lots.GetValueOrDefault(original.AvailableAt)) : Points.Zero;
             var fromHold = Points.Min(reversed, stillHeld);
             return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold, original.AvailableAt,
-                reversed - fromHold, litres, original.MonthKey, requested.Order().ToList()));
+                reversed - fromHold, litres, original.MonthKey, requested.Order().ToList(), original.SourceId));
         });
 
     public Decision SwitchSpending(bool enabled, DateTimeOffset now) =>

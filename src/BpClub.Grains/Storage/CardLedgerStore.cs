@@ -113,7 +113,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                     break;
             }
         }
-        return (purchase, refunds.Where(r => r.ReceiptId == purchase?.OperationId).ToList());
+        return (purchase, purchase is null ? [] : refunds.Where(r => r.Refunds(purchase)).ToList());
     }
 
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>

@@ -115,4 +115,22 @@ public sealed class RefundTests
         card.Advance(TimeSpan.FromDays(14));
         Assert.Equal(25, card.Balance.Available.Value);
     }
+
+    [Fact]
+    public void Refunds_of_the_same_receipt_number_from_two_stations_are_kept_apart()
+    {
+        // Tills number their receipts themselves, so two stations can both print receipt 1001.
+        var card = new CardUnderTest(Kyiv.At(2026, 3, 10));
+        PointsEarned BuyAt(string station) => CardUnderTest.Must(card.Run(a =>
+                a.Accrue(new Purchase("1001", station, card.Now, PaymentMethod.Cash, [Fuel]), [], card.Now)))
+            .Events.OfType<PointsEarned>().Single();
+        var first = BuyAt("st-1");
+        var second = BuyAt("st-2");
+        CardUnderTest.Must(card.Refund(first));
+
+        var refund = CardUnderTest.Must(card.Refund(second)).Events.OfType<PurchaseRefunded>().Single();
+
+        Assert.Equal(("1001", "st-2", 30L), (refund.ReceiptId, refund.PurchaseStationId, refund.Total.Value));
+        Assert.Equal(0, card.Balance.Total.Value);
+    }
 }
