@@ -306,7 +306,7 @@ public sealed partial class CardGrain(
     {
         try
         {
-            snapshot.State = new CardSnapshot { Sequence = _sequence, Account = _account.ToState() };
+            snapshot.State = new CardSnapshot { Card = Key, Sequence = _sequence, Account = _account.ToState() };
             await snapshot.WriteStateAsync();
         }
         catch (Exception e)

@@ -4,7 +4,8 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-public sealed class PurchaseTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+[Collection(RealClockCluster.Name)]
+public sealed class PurchaseTests(ClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
