@@ -93,7 +93,8 @@ public sealed partial class CardGrain(
     {
         if (command is null) return Missing<PurchaseResult>();
         var now = time.GetUtcNow();
-        var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt ?? now, command.PaymentMethod,
+        // Instants are kept in UTC; a till may date its receipt with a Kyiv offset.
+        var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt?.ToUniversalTime() ?? now, command.PaymentMethod,
             command.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount)).ToList() ?? []);
         if (Refuse<PurchaseResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
 
@@ -113,7 +114,8 @@ public sealed partial class CardGrain(
     {
         if (command is null) return Task.FromResult(Missing<PartnerAccrualResult>());
         var now = time.GetUtcNow();
-        var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt ?? now, command.Amount, command.PointsPerUah);
+        var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt?.ToUniversalTime() ?? now,
+            command.Amount, command.PointsPerUah);
         if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
 
         return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", command,

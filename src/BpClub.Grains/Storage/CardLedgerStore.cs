@@ -158,14 +158,15 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         p.AddWithValue("card", card);
         p.AddWithValue("seq", seq);
         p.AddWithValue("kind", LedgerJson.KindOf(e));
-        p.AddWithValue("at", e.At);
+        // timestamptz takes UTC only; tills and the programme calendar speak Kyiv offsets.
+        p.AddWithValue("at", e.At.ToUniversalTime());
         p.AddWithValue("points", row.Points);
         p.Add(new NpgsqlParameter("litres", NpgsqlDbType.Numeric) { Value = (object?)row.Litres ?? DBNull.Value });
         p.Add(new NpgsqlParameter("amount", NpgsqlDbType.Numeric) { Value = (object?)row.Amount ?? DBNull.Value });
         p.Add(new NpgsqlParameter("station", NpgsqlDbType.Text) { Value = (object?)row.StationId ?? DBNull.Value });
         p.Add(new NpgsqlParameter("operation", NpgsqlDbType.Text) { Value = (object?)row.OperationId ?? DBNull.Value });
         p.Add(new NpgsqlParameter("receipt", NpgsqlDbType.Text) { Value = (object?)row.ReceiptId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("available", NpgsqlDbType.TimestampTz) { Value = (object?)row.AvailableAt ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("available", NpgsqlDbType.TimestampTz) { Value = (object?)row.AvailableAt?.ToUniversalTime() ?? DBNull.Value });
         p.AddWithValue("description", row.Description);
         p.AddWithValue("event", LedgerJson.Serialize(e));
         return command;
@@ -183,7 +184,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         p.AddWithValue("last", holder.LastName);
         p.Add(new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = (object?)holder.Phone ?? DBNull.Value });
         p.Add(new NpgsqlParameter("birth", NpgsqlDbType.Date) { Value = (object?)holder.BirthDate ?? DBNull.Value });
-        p.AddWithValue("issued", holder.IssuedAt);
+        p.AddWithValue("issued", holder.IssuedAt.ToUniversalTime());
         p.AddWithValue("by", holder.IssuedBy);
         return command;
     }
