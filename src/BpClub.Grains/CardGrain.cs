@@ -86,7 +86,7 @@ public sealed partial class CardGrain(
 
         var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
             command.BirthDate, time.GetUtcNow(), command.StationId);
-        return Run("issue", command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
+        return Run(CardLedgerStore.IssueOperationKey, command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
     }
 
     public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command)

@@ -32,6 +32,8 @@ public sealed class TerminationTests(ClusterFixture fixture)
         Assert.NotNull(summary.TerminatedAt);
         Assert.Equal(("terminated", -65L), (latest.Kind, latest.Points.Value));
         Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>("select count(*) from card_holders where card_number = @card", number));
+        // Not even the hash of the questionnaire is kept.
+        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>("select count(*) from card_operations where card_number = @card and operation_key = 'issue'", number));
         Assert.Equal(0, await fixture.Cluster.Database.LedgerTotal(number));
         Assert.Equal(0, await fixture.Cluster.Database.ReminderCount(number));
     }

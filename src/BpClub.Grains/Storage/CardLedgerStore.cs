@@ -28,6 +28,9 @@ public abstract record AppendResult
 /// </summary>
 public sealed class CardLedgerStore(NpgsqlDataSource database)
 {
+    /// <summary>The operation key of a card's issue: one per card.</summary>
+    public const string IssueOperationKey = "issue";
+
     public async Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long seq)
     {
         await using var command = database.CreateCommand("select seq, event from card_ledger where card_number = @card and seq > @seq order by seq");
@@ -63,9 +66,14 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         if (newHolder is not null) batch.BatchCommands.Add(HolderRow(card, newHolder));
         if (eraseHolder)
         {
+            // The questionnaire, and the issue operation whose request hash was computed from it:
+            // a hash of a name, a phone and a birth date can be guessed back.
             var erase = new NpgsqlBatchCommand("delete from card_holders where card_number = @card");
             erase.Parameters.AddWithValue("card", card);
             batch.BatchCommands.Add(erase);
+            var forget = new NpgsqlBatchCommand($"delete from card_operations where card_number = @card and operation_key = '{IssueOperationKey}'");
+            forget.Parameters.AddWithValue("card", card);
+            batch.BatchCommands.Add(forget);
         }
 
         await batch.ExecuteNonQueryAsync();
