@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using BpClub.Abstractions;
 using BpClub.Domain.Cards;
@@ -6,6 +5,8 @@ using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
+using static BpClub.Grains.CardOutcomes;
+using static BpClub.Grains.CardViews;
 using BpClub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -74,18 +75,12 @@ public sealed partial class CardGrain(
     public Task<Outcome<CardSummary>> Issue(IssueCard command)
     {
         if (command is null) return Task.FromResult(Missing<CardSummary>());
-        var errors = new ValidationErrors();
-        errors.RequireId("firstName", command.FirstName, 100);
-        errors.RequireId("lastName", command.LastName, 100);
-        errors.RequireId("stationId", command.StationId);
-        if (!command.Consent) errors.Add("consent", "The member must consent to the programme rules.");
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (command.BirthDate is { } born && (born > today || born < today.AddYears(-120)))
-            errors.Add("birthDate", "Not a plausible birth date.");
+        var issuedAt = time.GetUtcNow();
+        var errors = _validator.ValidateQuestionnaire(command.FirstName, command.LastName, command.StationId, command.Consent, command.BirthDate, issuedAt);
         if (Refuse<CardSummary>(errors) is { } invalid) return Task.FromResult(invalid);
 
         var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
-            command.BirthDate, time.GetUtcNow(), command.StationId);
+            command.BirthDate, issuedAt, command.StationId);
         return Run(CardLedgerStore.IssueOperationKey, command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
     }
 
@@ -161,7 +156,7 @@ public sealed partial class CardGrain(
     {
         if (_card is null) return NotACard<SpendingModel>();
         var decision = _account.SwitchSpending(enabled, time.GetUtcNow());
-        if (decision.Rejection is { } rejection) return Refuse<SpendingModel>(rejection);
+        if (decision.Rejection is { } rejection) return CardOutcomes.Refuse<SpendingModel>(rejection);
         if (decision.Events.Count > 0) await Commit(decision, operation: null);
         return Outcome<SpendingModel>.Done(new SpendingModel(_account.SpendingEnabled));
     }
@@ -169,10 +164,7 @@ public sealed partial class CardGrain(
     public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command)
     {
         if (command is null) return Task.FromResult(Missing<TerminationResult>());
-        var errors = new ValidationErrors();
-        errors.RequireId("reference", command.Reference, 100);
-        if (command.ApplicationReceivedAt > time.GetUtcNow() + _rules.MaxClockSkew)
-            errors.Add("applicationReceivedAt", "Must not be in the future.");
+        var errors = _validator.ValidateTermination(command.Reference, command.ApplicationReceivedAt, time.GetUtcNow());
         if (Refuse<TerminationResult>(errors) is { } invalid) return Task.FromResult(invalid);
 
         return Run("terminate", command,
@@ -207,41 +199,6 @@ public sealed partial class CardGrain(
         return Outcome<HistoryPage>.Done(await ledger.ReadHistory(Key, limit, before));
     }
 
-    // ---- reminders ---------------------------------------------------------------------------
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != ReleaseReminder) return;
-        _reminderKnown = false; // the registered due time has passed; re-arm from the account
-        if (_card is not null && _account.Status == CardStatus.Active)
-        {
-            var decision = _account.ReleaseHeldPoints(time.GetUtcNow());
-            if (decision.Events.Count > 0)
-            {
-                await Commit(decision, operation: null);
-                LogReleased(Key, decision.Events.Count);
-            }
-        }
-        await EnsureReminder();
-    }
-
-    /// <summary>Keeps exactly one reminder, due at the account's next release or expiry, or none.</summary>
-    private async Task EnsureReminder()
-    {
-        var due = _card is null ? null : _account.NextDueAt();
-        if (_reminderKnown && due == _reminderDueAt) return;
-        if (due is { } at)
-        {
-            var dueIn = at - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), _reminderRetryPeriod);
-        }
-        else if (await this.GetReminder(ReleaseReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-        (_reminderKnown, _reminderDueAt) = (true, due);
-    }
-
     // ---- the write path ----------------------------------------------------------------------
 
     /// <summary>
@@ -259,7 +216,7 @@ public sealed partial class CardGrain(
         {
             return await ledger.FindOperation(Key, operationKey) is { } earlier
                 ? Replay<T>(earlier, hash)
-                : Refuse<T>(rejection);
+                : CardOutcomes.Refuse<T>(rejection);
         }
 
         var value = result(decision, now);
@@ -293,17 +250,6 @@ public sealed partial class CardGrain(
         return appended;
     }
 
-    /// <summary>
-    /// A reminder that cannot be armed now (the reminder service still loading after a silo
-    /// joined or left) must not fail a committed command or an activation: the balance is exact
-    /// without it, and the next command or activation tries again.
-    /// </summary>
-    private async Task TryEnsureReminder()
-    {
-        try { await EnsureReminder(); }
-        catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }
-    }
-
     private async Task WriteSnapshot()
     {
         try
@@ -331,42 +277,10 @@ public sealed partial class CardGrain(
     private Outcome<T>? Refuse<T>(ValidationErrors errors) =>
         _card is null ? NotACard<T>() : errors.IsEmpty ? null : Outcome<T>.Invalid(errors.ToDictionary());
 
-    private static Outcome<T> Refuse<T>(Rejection rejection) => rejection.Kind switch
-    {
-        RejectionKind.NotIssued => Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card."),
-        RejectionKind.ReceiptNotFound => Outcome<T>.Fail(OutcomeStatus.NotFound, rejection.Detail),
-        RejectionKind.AlreadyIssued => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
-        _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
-    };
-
     private Outcome<T> Missing<T>() =>
         _card is null ? NotACard<T>() : Outcome<T>.Invalid(new() { ["body"] = ["Required."] });
 
-    private static Outcome<T> NotACard<T>() =>
-        Outcome<T>.Invalid(new() { ["cardNumber"] = ["A card number is 16 digits with a valid check digit."] });
-
-    private static Outcome<T> Replay<T>(OperationRecord earlier, byte[] hash) =>
-        earlier.RequestHash.AsSpan().SequenceEqual(hash)
-            ? Outcome<T>.Replayed(JsonSerializer.Deserialize<T>(earlier.ResultJson, LedgerJson.Options)!)
-            : Outcome<T>.Fail(OutcomeStatus.Conflict, "This operation id was already used with a different request.");
-
-    private static byte[] RequestHash(object request) =>
-        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), LedgerJson.Options));
-
-    private CardSummary Summary(CardAccount account, DateTimeOffset now) => new(
-        Key,
-        account.Status.ToString().ToLowerInvariant(),
-        account.SpendingEnabled,
-        ToModel(account.BalanceAt(now)),
-        ToModel(account.TierAt(now)),
-        account.IssuedAt,
-        account.TerminatedAt);
-
-    private static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
-        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
-
-    private static TierModel ToModel(TierStatus t) =>
-        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);
+    private CardSummary Summary(CardAccount account, DateTimeOffset now) => CardViews.Summary(Key, account, now);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: recorded {Count} release/expiry entries")]
     private partial void LogReleased(string card, int count);

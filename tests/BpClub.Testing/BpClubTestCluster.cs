@@ -38,7 +38,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     /// <param name="settings">Configuration for every silo, e.g. <c>Programme:HoldPeriod</c>, the
-    /// <c>Reminders</c> section, or <c>ClusterMembership</c> (test silos only) for faster failure detection.</param>
+    /// <c>Reminders</c> section, or (test cluster only) <c>ClusterMembership</c>, <c>SiloMessaging</c> and
+    /// <c>ClientMessaging</c> for faster failure detection and shorter call timeouts.</param>
     /// <param name="programmeClock">The clock the card grains' rules read (holds, months, 1 June),
     /// e.g. a FakeTimeProvider; Orleans itself keeps the real clock.</param>
     public static async Task<BpClubTestCluster> Start(int silos = 1, IDictionary<string, string?>? settings = null,
@@ -102,6 +103,7 @@ public sealed class BpClubTestCluster : IAsyncDisposable
             });
             silo.AddBpClubGrains(silo.Configuration);
             silo.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection("ClusterMembership"));
+            silo.Configure<SiloMessagingOptions>(silo.Configuration.GetSection("SiloMessaging"));
             if (silo.Configuration[ClockSetting] is { } clock)
                 silo.Services.AddKeyedSingleton(ProgrammeClock.Key, Clocks[clock]);
         }
@@ -109,11 +111,14 @@ public sealed class BpClubTestCluster : IAsyncDisposable
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
-        public void Configure(IConfiguration configuration, IClientBuilder client) =>
+        public void Configure(IConfiguration configuration, IClientBuilder client)
+        {
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = SiloSetup.Invariant;
                 o.ConnectionString = configuration.GetConnectionString(SiloSetup.ConnectionStringName);
             });
+            client.Configure<ClientMessagingOptions>(configuration.GetSection("ClientMessaging"));
+        }
     }
 }

@@ -82,6 +82,31 @@ public sealed class CommandValidator(ProgrammeRules rules)
         return errors;
     }
 
+    /// <summary>The short questionnaire filled in at the till when a card is issued.</summary>
+    public ValidationErrors ValidateQuestionnaire(string? firstName, string? lastName, string? stationId, bool consent,
+        DateOnly? birthDate, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("firstName", firstName, 100);
+        errors.RequireId("lastName", lastName, 100);
+        errors.RequireId("stationId", stationId);
+        if (!consent) errors.Add("consent", "The member must consent to the programme rules.");
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (birthDate is { } born && (born > today || born < today.AddYears(-120)))
+            errors.Add("birthDate", "Not a plausible birth date.");
+        return errors;
+    }
+
+    /// <summary>A written application to end participation, processed by an operator.</summary>
+    public ValidationErrors ValidateTermination(string? reference, DateTimeOffset applicationReceivedAt, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("reference", reference, 100);
+        if (applicationReceivedAt > now + rules.MaxClockSkew) errors.Add("applicationReceivedAt", "Must not be in the future.");
+        else if (applicationReceivedAt < now.AddYears(-1)) errors.Add("applicationReceivedAt", "Must be within the last year.");
+        return errors;
+    }
+
     private void CheckOccurredAt(ValidationErrors errors, DateTimeOffset occurredAt, DateTimeOffset now)
     {
         if (occurredAt > now + rules.MaxClockSkew) errors.Add("occurredAt", "Must not be in the future.");

@@ -109,4 +109,30 @@ public sealed class CommandValidatorTests
     {
         Assert.Equal(["receiptId", "refundId", "stationId"], Fields(Validator.ValidateRefund("", null!, " ", [])));
     }
+
+    [Theory]
+    [InlineData("Olena", "Kovalenko", "st-1", true, "1990-05-17", null)]
+    [InlineData("Olena", "Kovalenko", "st-1", true, null, null)]
+    [InlineData("Olena", "Kovalenko", "st-1", false, null, "consent")]
+    [InlineData(" ", "Kovalenko", "st-1", true, null, "firstName")]
+    [InlineData("Olena", null, "st-1", true, null, "lastName")]
+    [InlineData("Olena", "Kovalenko", "", true, null, "stationId")]
+    [InlineData("Olena", "Kovalenko", "st-1", true, "2026-03-11", "birthDate")]
+    [InlineData("Olena", "Kovalenko", "st-1", true, "1900-01-01", "birthDate")]
+    public void Questionnaire_needs_names_a_station_consent_and_a_plausible_birth_date(
+        string? first, string? last, string? station, bool consent, string? born, string? badField)
+    {
+        var errors = Validator.ValidateQuestionnaire(first, last, station, consent, born is null ? null : DateOnly.Parse(born), Now);
+
+        Assert.Equal(badField is null ? [] : [badField], Fields(errors));
+    }
+
+    [Fact]
+    public void Termination_needs_a_reference_and_an_application_date_that_is_not_in_the_future_or_ancient()
+    {
+        Assert.True(Validator.ValidateTermination("app 17", Now.AddDays(-3), Now).IsEmpty);
+        Assert.Equal(["reference"], Fields(Validator.ValidateTermination(" ", Now, Now)));
+        Assert.Equal(["applicationReceivedAt"], Fields(Validator.ValidateTermination("app 17", Now.AddDays(1), Now)));
+        Assert.Equal(["applicationReceivedAt"], Fields(Validator.ValidateTermination("app 17", default, Now)));
+    }
 }
