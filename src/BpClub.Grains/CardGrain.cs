@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using BpClub.Abstractions;
 using BpClub.Domain.Cards;
@@ -6,9 +5,13 @@ using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
+using static BpClub.Grains.CardOutcomes;
+using static BpClub.Grains.CardViews;
 using BpClub.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 using Orleans.Utilities;
 
 namespace BpClub.Grains;
@@ -24,15 +27,20 @@ public sealed partial class CardGrain(
     CardLedgerStore ledger,
     ActivePromotions promotions,
     IOptions<ProgrammeRules> options,
-    TimeProvider time,
+    IOptions<ReminderOptions> reminderOptions,
+    [FromKeyedServices(ProgrammeClock.Key)] TimeProvider time,
     ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable
 {
     public const string StorageName = "cards";
     private const string ReleaseReminder = "release-held-points";
     /// <summary>Snapshots are written every so many ledger entries (and on deactivation).</summary>
     private const int SnapshotEvery = 100;
-    /// <summary>A reminder re-fires after this if a tick could not finish its work.</summary>
-    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A reminder re-fires after this if a tick could not finish its work, or if its silo died and
+    /// the silo taking over loaded it only after its due time (Orleans skips a missed tick and
+    /// waits for the next period). The shortest period Orleans allows keeps that lag short.
+    /// </summary>
+    private readonly TimeSpan _reminderRetryPeriod = reminderOptions.Value.MinimumReminderPeriod;
 
     private readonly ProgrammeRules _rules = options.Value;
     private readonly CommandValidator _validator = new(options.Value);
@@ -56,7 +64,7 @@ public sealed partial class CardGrain(
             _account.Apply(e);
             _sequence = seq;
         }
-        if (_account.Status == CardStatus.Active) await EnsureReminder();
+        if (_account.Status == CardStatus.Active) await TryEnsureReminder();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -69,25 +77,22 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<CardSummary>> Issue(IssueCard command)
     {
-        var errors = new ValidationErrors();
-        errors.RequireId("firstName", command.FirstName, 100);
-        errors.RequireId("lastName", command.LastName, 100);
-        errors.RequireId("stationId", command.StationId);
-        if (!command.Consent) errors.Add("consent", "The member must consent to the programme rules.");
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (command.BirthDate is { } born && (born > today || born < today.AddYears(-120)))
-            errors.Add("birthDate", "Not a plausible birth date.");
+        if (command is null) return Task.FromResult(Missing<CardSummary>());
+        var issuedAt = time.GetUtcNow();
+        var errors = _validator.ValidateQuestionnaire(command.FirstName, command.LastName, command.StationId, command.Consent, command.BirthDate, issuedAt);
         if (Refuse<CardSummary>(errors) is { } invalid) return Task.FromResult(invalid);
 
         var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
-            command.BirthDate, time.GetUtcNow(), command.StationId);
-        return Run("issue", command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
+            command.BirthDate, issuedAt, command.StationId);
+        return Run(CardLedgerStore.IssueOperationKey, command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
     }
 
     public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command)
     {
+        if (command is null) return Missing<PurchaseResult>();
         var now = time.GetUtcNow();
-        var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt ?? now, command.PaymentMethod,
+        // Instants are kept in UTC; a till may date its receipt with a Kyiv offset.
+        var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt?.ToUniversalTime() ?? now, command.PaymentMethod,
             command.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount)).ToList() ?? []);
         if (Refuse<PurchaseResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
 
@@ -105,8 +110,10 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command)
     {
+        if (command is null) return Task.FromResult(Missing<PartnerAccrualResult>());
         var now = time.GetUtcNow();
-        var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt ?? now, command.Amount, command.PointsPerUah);
+        var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt?.ToUniversalTime() ?? now,
+            command.Amount, command.PointsPerUah);
         if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
 
         return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", command,
@@ -117,6 +124,7 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command)
     {
+        if (command is null) return Task.FromResult(Missing<RedemptionResult>());
         if (Refuse<RedemptionResult>(_validator.ValidateRedemption(command.RedemptionId, command.StationId, command.Points)) is { } invalid)
             return Task.FromResult(invalid);
         return Run($"redemption:{command.StationId}:{command.RedemptionId}", command,
@@ -126,10 +134,10 @@ public sealed partial class CardGrain(
 
     public async Task<Outcome<RefundResult>> Refund(RefundPurchase command)
     {
+        if (command is null) return Missing<RefundResult>();
         var lines = command.Lines ?? [];
-        var errors = _validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines);
-        if (lines.Any(l => l < 1)) errors.Add("lines", "Line numbers start at 1.");
-        if (Refuse<RefundResult>(errors) is { } invalid) return invalid;
+        if (Refuse<RefundResult>(_validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines)) is { } invalid)
+            return invalid;
 
         var operationKey = $"refund:{command.StationId}:{command.RefundId}";
         var (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId);
@@ -151,17 +159,15 @@ public sealed partial class CardGrain(
     {
         if (_card is null) return NotACard<SpendingModel>();
         var decision = _account.SwitchSpending(enabled, time.GetUtcNow());
-        if (decision.Rejection is { } rejection) return Refuse<SpendingModel>(rejection);
+        if (decision.Rejection is { } rejection) return CardOutcomes.Refuse<SpendingModel>(rejection);
         if (decision.Events.Count > 0) await Commit(decision, operation: null);
         return Outcome<SpendingModel>.Done(new SpendingModel(_account.SpendingEnabled));
     }
 
     public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command)
     {
-        var errors = new ValidationErrors();
-        errors.RequireId("reference", command.Reference, 100);
-        if (command.ApplicationReceivedAt > time.GetUtcNow() + _rules.MaxClockSkew)
-            errors.Add("applicationReceivedAt", "Must not be in the future.");
+        if (command is null) return Task.FromResult(Missing<TerminationResult>());
+        var errors = _validator.ValidateTermination(command.Reference, command.ApplicationReceivedAt, time.GetUtcNow());
         if (Refuse<TerminationResult>(errors) is { } invalid) return Task.FromResult(invalid);
 
         return Run("terminate", command,
@@ -209,41 +215,6 @@ public sealed partial class CardGrain(
         return Task.CompletedTask;
     }
 
-    // ---- reminders ---------------------------------------------------------------------------
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != ReleaseReminder) return;
-        _reminderKnown = false; // the registered due time has passed; re-arm from the account
-        if (_card is not null && _account.Status == CardStatus.Active)
-        {
-            var decision = _account.ReleaseHeldPoints(time.GetUtcNow());
-            if (decision.Events.Count > 0)
-            {
-                await Commit(decision, operation: null);
-                LogReleased(Key, decision.Events.Count);
-            }
-        }
-        await EnsureReminder();
-    }
-
-    /// <summary>Keeps exactly one reminder, due at the account's next release or expiry, or none.</summary>
-    private async Task EnsureReminder()
-    {
-        var due = _card is null ? null : _account.NextDueAt();
-        if (_reminderKnown && due == _reminderDueAt) return;
-        if (due is { } at)
-        {
-            var dueIn = at - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), ReminderRetryPeriod);
-        }
-        else if (await this.GetReminder(ReleaseReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-        (_reminderKnown, _reminderDueAt) = (true, due);
-    }
-
     // ---- the write path ----------------------------------------------------------------------
 
     /// <summary>
@@ -261,7 +232,7 @@ public sealed partial class CardGrain(
         {
             return await ledger.FindOperation(Key, operationKey) is { } earlier
                 ? Replay<T>(earlier, hash)
-                : Refuse<T>(rejection);
+                : CardOutcomes.Refuse<T>(rejection);
         }
 
         var value = result(decision, now);
@@ -296,8 +267,7 @@ public sealed partial class CardGrain(
             await _watchers.Notify(watcher => watcher.BalanceChanged(balance));
         }
         if (_sequence - snapshot.State.Sequence >= SnapshotEvery) await WriteSnapshot();
-        try { await EnsureReminder(); }
-        catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }
+        await TryEnsureReminder();
         return appended;
     }
 
@@ -305,7 +275,7 @@ public sealed partial class CardGrain(
     {
         try
         {
-            snapshot.State = new CardSnapshot { Sequence = _sequence, Account = _account.ToState() };
+            snapshot.State = new CardSnapshot { Card = Key, Sequence = _sequence, Account = _account.ToState() };
             await snapshot.WriteStateAsync();
         }
         catch (Exception e)
@@ -328,39 +298,10 @@ public sealed partial class CardGrain(
     private Outcome<T>? Refuse<T>(ValidationErrors errors) =>
         _card is null ? NotACard<T>() : errors.IsEmpty ? null : Outcome<T>.Invalid(errors.ToDictionary());
 
-    private static Outcome<T> Refuse<T>(Rejection rejection) => rejection.Kind switch
-    {
-        RejectionKind.NotIssued => Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card."),
-        RejectionKind.ReceiptNotFound => Outcome<T>.Fail(OutcomeStatus.NotFound, rejection.Detail),
-        RejectionKind.AlreadyIssued => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
-        _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
-    };
+    private Outcome<T> Missing<T>() =>
+        _card is null ? NotACard<T>() : Outcome<T>.Invalid(new() { ["body"] = ["Required."] });
 
-    private static Outcome<T> NotACard<T>() =>
-        Outcome<T>.Invalid(new() { ["cardNumber"] = ["A card number is 16 digits with a valid check digit."] });
-
-    private static Outcome<T> Replay<T>(OperationRecord earlier, byte[] hash) =>
-        earlier.RequestHash.AsSpan().SequenceEqual(hash)
-            ? Outcome<T>.Replayed(JsonSerializer.Deserialize<T>(earlier.ResultJson, LedgerJson.Options)!)
-            : Outcome<T>.Fail(OutcomeStatus.Conflict, "This operation id was already used with a different request.");
-
-    private static byte[] RequestHash(object request) =>
-        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), LedgerJson.Options));
-
-    private CardSummary Summary(CardAccount account, DateTimeOffset now) => new(
-        Key,
-        account.Status.ToString().ToLowerInvariant(),
-        account.SpendingEnabled,
-        ToModel(account.BalanceAt(now)),
-        ToModel(account.TierAt(now)),
-        account.IssuedAt,
-        account.TerminatedAt);
-
-    private static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
-        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
-
-    private static TierModel ToModel(TierStatus t) =>
-        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);
+    private CardSummary Summary(CardAccount account, DateTimeOffset now) => CardViews.Summary(Key, account, now);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: recorded {Count} release/expiry entries")]
     private partial void LogReleased(string card, int count);

@@ -9,6 +9,9 @@ namespace BpClub.Grains;
 /// </summary>
 public sealed class CardSnapshot
 {
+    /// <summary>The card number, so an operator (or a test) can find a card's row in the Orleans storage table.</summary>
+    public string? Card { get; set; }
+
     public long Sequence { get; set; }
     public CardAccountState? Account { get; set; }
 }

@@ -4,7 +4,8 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-public sealed class PurchaseTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+[Collection(RealClockCluster.Name)]
+public sealed class PurchaseTests(ClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
@@ -120,5 +121,30 @@ public sealed class PurchaseTests(ClusterFixture fixture) : IClassFixture<Cluste
 
         Assert.Equal(OutcomeStatus.Replayed, same.Status);
         Assert.Equal(OutcomeStatus.Conflict, other.Status);
+    }
+
+    [Fact]
+    public async Task Purchase_dated_by_a_till_on_Kyiv_time_is_accepted_and_held_from_that_instant()
+    {
+        var card = await _grains.Issued();
+        var now = DateTimeOffset.UtcNow;
+        var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
+
+        var result = await card.Accrue(Cards.Fuel("r-kyiv", 20m, occurredAt: madeAt));
+
+        Assert.Equal(OutcomeStatus.Done, result.Status);
+        Assert.Equal(madeAt + TimeSpan.FromDays(14), result.Value!.Balance.NextRelease!.At);
+        Assert.Equal(madeAt + TimeSpan.FromDays(14), (await card.GetHistory(1, null)).Value!.Items.Single().AvailableAt);
+    }
+
+    [Fact]
+    public async Task Purchase_reported_after_its_hold_ended_is_available_at_once_with_a_release_entry()
+    {
+        var card = await _grains.Issued();
+
+        var result = await card.Accrue(Cards.OldFuel("r-old", 20m, DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(3))));
+
+        Assert.Equal((20L, 0L), (result.Value!.Balance.Available.Value, result.Value.Balance.OnHold.Value));
+        Assert.Equal(["released", "purchase"], (await card.GetHistory(2, null)).Value!.Items.Select(i => i.Kind));
     }
 }

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using BpClub.Grains;
 using BpClub.Grains.Storage;
 using BpClub.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace BpClub.Testing;
@@ -14,11 +17,19 @@ namespace BpClub.Testing;
 /// </summary>
 public sealed class BpClubTestCluster : IAsyncDisposable
 {
-    private BpClubTestCluster(TestCluster cluster, string connectionString)
+    private const string ClockSetting = "Testing:ProgrammeClock";
+
+    /// <summary>Silos are built by type from configuration, so a test's clock reaches them by name.</summary>
+    private static readonly ConcurrentDictionary<string, TimeProvider> Clocks = new();
+
+    private readonly string? _clockName;
+
+    private BpClubTestCluster(TestCluster cluster, string connectionString, string? clockName)
     {
         Cluster = cluster;
         ConnectionString = connectionString;
         Database = NpgsqlDataSource.Create(connectionString);
+        _clockName = clockName;
     }
 
     public TestCluster Cluster { get; }
@@ -26,7 +37,13 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     public NpgsqlDataSource Database { get; }
     public IGrainFactory Grains => Cluster.GrainFactory;
 
-    public static async Task<BpClubTestCluster> Start(int silos = 1, IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration for every silo, e.g. <c>Programme:HoldPeriod</c>, the
+    /// <c>Reminders</c> section, or (test cluster only) <c>ClusterMembership</c>, <c>SiloMessaging</c> and
+    /// <c>ClientMessaging</c> for faster failure detection and shorter call timeouts.</param>
+    /// <param name="programmeClock">The clock the card grains' rules read (holds, months, 1 June),
+    /// e.g. a FakeTimeProvider; Orleans itself keeps the real clock.</param>
+    public static async Task<BpClubTestCluster> Start(int silos = 1, IDictionary<string, string?>? settings = null,
+        TimeProvider? programmeClock = null)
     {
         var connectionString = await TestPostgres.CreateDatabase("bpclub_test");
         await using (var database = NpgsqlDataSource.Create(connectionString))
@@ -42,19 +59,39 @@ public sealed class BpClubTestCluster : IAsyncDisposable
             ["Programme:HoldPeriod"] = "14.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        string? clockName = null;
+        if (programmeClock is not null)
+        {
+            clockName = Guid.NewGuid().ToString("N");
+            Clocks[clockName] = programmeClock;
+            configuration[ClockSetting] = clockName;
+        }
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(configuration));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new BpClubTestCluster(cluster, connectionString);
+        return new BpClubTestCluster(cluster, connectionString, clockName);
     }
+
+    /// <summary>The silo where a grain is active now, if it is.</summary>
+    public async Task<SiloHandle?> SiloHosting(IAddressable grain)
+    {
+        var id = grain.GetGrainId();
+        var statistics = await Cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(null, null);
+        var host = statistics.FirstOrDefault(s => s.GrainId == id)?.SiloAddress;
+        return host is null ? null : Cluster.Silos.FirstOrDefault(s => s.SiloAddress.Equals(host));
+    }
+
+    /// <summary>Deactivates every idle grain now, so the next call rebuilds it from storage.</summary>
+    public Task DeactivateAll() => Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
     public async ValueTask DisposeAsync()
     {
         try { await Cluster.StopAllSilosAsync(); } catch (Exception) { /* a test may have killed them */ }
         await Cluster.DisposeAsync();
         await Database.DisposeAsync();
+        if (_clockName is not null) Clocks.TryRemove(_clockName, out _);
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
@@ -68,16 +105,23 @@ public sealed class BpClubTestCluster : IAsyncDisposable
             });
             silo.AddBpClubGrains(silo.Configuration);
             silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, LogCapture>();
+            silo.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection("ClusterMembership"));
+            silo.Configure<SiloMessagingOptions>(silo.Configuration.GetSection("SiloMessaging"));
+            if (silo.Configuration[ClockSetting] is { } clock)
+                silo.Services.AddKeyedSingleton(ProgrammeClock.Key, Clocks[clock]);
         }
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
-        public void Configure(IConfiguration configuration, IClientBuilder client) =>
+        public void Configure(IConfiguration configuration, IClientBuilder client)
+        {
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = SiloSetup.Invariant;
                 o.ConnectionString = configuration.GetConnectionString(SiloSetup.ConnectionStringName);
             });
+            client.Configure<ClientMessagingOptions>(configuration.GetSection("ClientMessaging"));
+        }
     }
 }

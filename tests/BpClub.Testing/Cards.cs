@@ -35,4 +35,15 @@ public static class Cards
         if (issued.Status != OutcomeStatus.Done) throw new InvalidOperationException($"Issue failed: {issued}");
         return card;
     }
+
+    /// <summary>A purchase made long enough ago that its hold has ended: its points are available at once.</summary>
+    public static RecordPurchase OldFuel(string receiptId, decimal litres, DateTimeOffset now) =>
+        Fuel(receiptId, litres, occurredAt: now - TimeSpan.FromDays(20));
+
+    public static async Task<T> Ok<T>(this Task<Outcome<T>> call)
+    {
+        var outcome = await call;
+        if (!outcome.Succeeded) throw new InvalidOperationException($"Expected success: {outcome.Status} {outcome.Detail} {string.Join("; ", outcome.Errors?.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}") ?? [])}");
+        return outcome.Value!;
+    }
 }

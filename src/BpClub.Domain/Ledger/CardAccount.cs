@@ -117,8 +117,9 @@ public sealed class CardAccount
     public Decision Accrue(Purchase purchase, IEnumerable<Promotion> promotions, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            // A receipt is rated at the level in force before it; its litres then count.
-            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(now), promotions);
+            // A receipt is rated at the level in force before it, when it was made (a till may
+            // report it days later, after a month boundary); its litres then count.
+            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(purchase.OccurredAt), promotions);
             return Earned(EarningSource.Station, purchase.ReceiptId, purchase.StationId, earning.Total,
                 purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines, earning.Breakdown, now);
         });
@@ -149,7 +150,7 @@ public sealed class CardAccount
         IReadOnlyCollection<PurchaseRefunded> earlierRefunds, IReadOnlySet<int> lines, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            var before = earlierRefunds.SelectMany(r => r.Lines).ToHashSet();
+            var before = earlierRefunds.Where(r => r.Refunds(original)).SelectMany(r => r.Lines).ToHashSet();
             var requested = lines.Count == 0 ? Enumerable.Range(0, original.Lines.Count).Where(i => !before.Contains(i)).ToHashSet() : lines;
             if (requested.Any(i => i < 0 || i >= original.Lines.Count))
                 return Decision.Reject(RejectionKind.RuleViolated, $"The receipt has {original.Lines.Count} lines.");
@@ -161,7 +162,7 @@ public sealed class CardAccount
             var stillHeld = original.AvailableAt > now ? new Points(account._lots.GetValueOrDefault(original.AvailableAt)) : Points.Zero;
             var fromHold = Points.Min(reversed, stillHeld);
             return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold, original.AvailableAt,
-                reversed - fromHold, litres, original.MonthKey, requested.Order().ToList()));
+                reversed - fromHold, litres, original.MonthKey, requested.Order().ToList(), original.SourceId));
         });
 
     public Decision SwitchSpending(bool enabled, DateTimeOffset now) =>
@@ -226,8 +227,9 @@ public sealed class CardAccount
                 throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event.");
         }
         if (e.At > SettledThrough) SettledThrough = e.At;
-        // Only this month and the last count towards the level.
-        var oldest = _calendar.MonthKey(e.At) - 1;
+        // Only this month and the last count towards the level; a purchase reported late is rated
+        // in its own month, so keep the month before the oldest one a till may still report.
+        var oldest = _calendar.MonthKey(e.At - _rules.MaxBackdating) - 1;
         foreach (var month in _monthLitres.Keys.Where(m => m < oldest).ToList()) _monthLitres.Remove(month);
     }
 

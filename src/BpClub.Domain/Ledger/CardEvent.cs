@@ -40,7 +40,9 @@ public sealed record PointsRedeemed(DateTimeOffset At, string OperationId, strin
 
 /// <summary>
 /// Points of a returned purchase taken back: from the lot while it is still on hold, otherwise
-/// from the available balance (which may then go below zero).
+/// from the available balance (which may then go below zero). Receipt ids are unique only per
+/// station, so the purchase is <see cref="ReceiptId"/> at <see cref="PurchaseStationId"/>;
+/// <see cref="StationId"/> is the station that took the goods back.
 /// </summary>
 public sealed record PurchaseRefunded(
     DateTimeOffset At,
@@ -52,9 +54,13 @@ public sealed record PurchaseRefunded(
     Points FromAvailable,
     Litres Litres,
     int MonthKey,
-    IReadOnlyList<int> Lines) : CardEvent(At)
+    IReadOnlyList<int> Lines,
+    string? PurchaseStationId = null) : CardEvent(At)
 {
     public Points Total => FromHold + FromAvailable;
+
+    public bool Refunds(PointsEarned purchase) =>
+        ReceiptId == purchase.OperationId && (PurchaseStationId is null || PurchaseStationId == purchase.SourceId);
 }
 
 public sealed record SpendingSwitched(DateTimeOffset At, bool Enabled) : CardEvent(At);

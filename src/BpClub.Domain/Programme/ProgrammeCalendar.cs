@@ -29,9 +29,10 @@ public sealed class ProgrammeCalendar(ProgrammeRules rules)
         }
     }
 
+    /// <summary>The instant, in UTC like every instant the ledger records, of a midnight on the programme's calendar.</summary>
     private DateTimeOffset LocalMidnight(int year, int month, int day)
     {
         var local = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, _zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, _zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }

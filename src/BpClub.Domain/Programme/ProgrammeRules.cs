@@ -13,15 +13,18 @@ public sealed class ProgrammeRules
     /// <summary>How long new points stay on hold before they can be spent.</summary>
     public TimeSpan HoldPeriod { get; set; } = TimeSpan.FromDays(14);
 
+    // Decimal limits are parsed invariantly: a server set to uk-UA writes "0,01" and would
+    // otherwise refuse to start on the published rules.
+
     /// <summary>Levels by fuel bought in the qualifying month; the first starts at 0 litres.</summary>
     public List<LevelRule> Levels { get; set; } = [];
 
     /// <summary>Shop goods earn 1 point per this many UAH (20 UAH = 5 %), at every level.</summary>
-    [Range(typeof(decimal), "0.01", "1000000")]
+    [Range(typeof(decimal), "0.01", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal ShopUahPerPoint { get; set; } = 20m;
 
     /// <summary>Extra points per litre when paying with the BP CLUB payment card.</summary>
-    [Range(typeof(decimal), "0", "100")]
+    [Range(typeof(decimal), "0", "100", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal PaymentCardPointsPerLitre { get; set; } = 1m;
 
     /// <summary>Unspent available points are annulled once a year on this day (1 June by default).</summary>
@@ -41,10 +44,10 @@ public sealed class ProgrammeRules
     [Range(1, 500)]
     public int MaxLinesPerReceipt { get; set; } = 50;
 
-    [Range(typeof(decimal), "1", "100000")]
+    [Range(typeof(decimal), "1", "100000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal MaxLitresPerLine { get; set; } = 2000m;
 
-    [Range(typeof(decimal), "1", "100000000")]
+    [Range(typeof(decimal), "1", "100000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal MaxAmountPerLine { get; set; } = 1_000_000m;
 
     /// <summary>How far back an offline till may date a purchase when it replays its queue.</summary>

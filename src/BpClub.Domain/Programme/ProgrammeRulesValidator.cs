@@ -15,22 +15,33 @@ public sealed class ProgrammeRulesValidator : IValidateOptions<ProgrammeRules>
 
         if (rules.HoldPeriod < TimeSpan.Zero || rules.HoldPeriod > TimeSpan.FromDays(365))
             failures.Add("Programme:HoldPeriod must be between 0 and 365 days.");
-        if (rules.MaxBackdating < TimeSpan.Zero) failures.Add("Programme:MaxBackdating must not be negative.");
+        // A late receipt is rated by the litres of its own month, which the account keeps only that long.
+        if (rules.MaxBackdating < TimeSpan.Zero || rules.MaxBackdating > TimeSpan.FromDays(90))
+            failures.Add("Programme:MaxBackdating must be between 0 and 90 days.");
         if (rules.MaxClockSkew < TimeSpan.Zero) failures.Add("Programme:MaxClockSkew must not be negative.");
 
-        var levels = rules.Levels;
+        var levels = rules.Levels ?? [];
         if (levels.Count == 0) failures.Add("Programme:Levels must list at least one level.");
         else
         {
-            if (levels[0].FromLitres != 0m) failures.Add("Programme:Levels: the first level must start at 0 litres.");
+            if (levels[0] is { FromLitres: not 0m }) failures.Add("Programme:Levels: the first level must start at 0 litres.");
             for (var i = 0; i < levels.Count; i++)
             {
                 var level = levels[i];
+                if (level is null)
+                {
+                    failures.Add($"Programme:Levels[{i}] is missing.");
+                    continue;
+                }
                 if (string.IsNullOrWhiteSpace(level.Name)) failures.Add($"Programme:Levels[{i}] needs a name.");
                 if (level.PointsPerLitre < 0m) failures.Add($"Programme:Levels[{i}] ({level.Name}) has a negative rate.");
                 if (level.Level != i + 1) failures.Add($"Programme:Levels[{i}] ({level.Name}) must be level {i + 1}.");
-                if (i > 0 && level.FromLitres <= levels[i - 1].FromLitres)
+                if (i == 0 || levels[i - 1] is not { } below) continue;
+                if (level.FromLitres <= below.FromLitres)
                     failures.Add($"Programme:Levels[{i}] ({level.Name}) overlaps the level below: thresholds must rise.");
+                // A member who buys more fuel must never be moved to a worse rate.
+                if (level.PointsPerLitre < below.PointsPerLitre)
+                    failures.Add($"Programme:Levels[{i}] ({level.Name}) earns less per litre than the level below.");
             }
         }
 

@@ -54,6 +54,8 @@ public sealed class CommandValidator(ProgrammeRules rules)
         CheckOccurredAt(errors, purchase.OccurredAt, now);
         CheckAmount(errors, "amount", purchase.Amount);
         if (purchase.PointsPerUah is < 0m or > 100m) errors.Add("pointsPerUah", "Must be between 0 and 100.");
+        else if (purchase.Amount.Uah * purchase.PointsPerUah > rules.MaxPointsPerOperation)
+            errors.Add("amount", $"Would earn more than {rules.MaxPointsPerOperation} points in one transaction.");
         return errors;
     }
 
@@ -73,9 +75,35 @@ public sealed class CommandValidator(ProgrammeRules rules)
         errors.RequireId("refundId", refundId);
         errors.RequireId("receiptId", receiptId);
         errors.RequireId("stationId", stationId);
+        // Line numbers are the receipt's own, as printed: 1-based.
         if (lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines", $"At most {rules.MaxLinesPerReceipt} lines.");
-        if (lines.Any(l => l < 0)) errors.Add("lines", "Line numbers start at 1.");
-        if (lines.Distinct().Count() != lines.Count) errors.Add("lines", "A line may be listed once.");
+        else if (lines.Any(l => l < 1)) errors.Add("lines", "Line numbers start at 1.");
+        else if (lines.Distinct().Count() != lines.Count) errors.Add("lines", "A line may be listed once.");
+        return errors;
+    }
+
+    /// <summary>The short questionnaire filled in at the till when a card is issued.</summary>
+    public ValidationErrors ValidateQuestionnaire(string? firstName, string? lastName, string? stationId, bool consent,
+        DateOnly? birthDate, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("firstName", firstName, 100);
+        errors.RequireId("lastName", lastName, 100);
+        errors.RequireId("stationId", stationId);
+        if (!consent) errors.Add("consent", "The member must consent to the programme rules.");
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (birthDate is { } born && (born > today || born < today.AddYears(-120)))
+            errors.Add("birthDate", "Not a plausible birth date.");
+        return errors;
+    }
+
+    /// <summary>A written application to end participation, processed by an operator.</summary>
+    public ValidationErrors ValidateTermination(string? reference, DateTimeOffset applicationReceivedAt, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("reference", reference, 100);
+        if (applicationReceivedAt > now + rules.MaxClockSkew) errors.Add("applicationReceivedAt", "Must not be in the future.");
+        else if (applicationReceivedAt < now.AddYears(-1)) errors.Add("applicationReceivedAt", "Must be within the last year.");
         return errors;
     }
 

@@ -11,21 +11,20 @@ public sealed class ActivePromotions(NpgsqlDataSource database, TimeProvider tim
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private IReadOnlyList<Promotion> _cached = [];
-    private long _loadedAt = long.MinValue;
+    private volatile Loaded? _loaded;
+
+    private sealed record Loaded(IReadOnlyList<Promotion> Promotions, long Timestamp);
 
     public async ValueTask<IReadOnlyList<Promotion>> Current()
     {
-        if (time.GetElapsedTime(_loadedAt) < CacheFor) return _cached;
+        if (Fresh(_loaded) is { } cached) return cached;
         await _refresh.WaitAsync();
         try
         {
-            if (time.GetElapsedTime(_loadedAt) >= CacheFor)
-            {
-                _cached = await Load();
-                _loadedAt = time.GetTimestamp();
-            }
-            return _cached;
+            if (Fresh(_loaded) is { } loadedMeanwhile) return loadedMeanwhile;
+            var promotions = await Load();
+            _loaded = new Loaded(promotions, time.GetTimestamp());
+            return promotions;
         }
         finally
         {
@@ -34,7 +33,12 @@ public sealed class ActivePromotions(NpgsqlDataSource database, TimeProvider tim
     }
 
     /// <summary>Forget the cache, so the next purchase sees an operator's change at once.</summary>
-    public void Invalidate() => _loadedAt = long.MinValue;
+    public void Invalidate() => _loaded = null;
+
+    // "Never loaded" is a null, not a sentinel timestamp: elapsed time since long.MinValue
+    // overflows to a negative span, which would look fresh forever.
+    private IReadOnlyList<Promotion>? Fresh(Loaded? loaded) =>
+        loaded is not null && time.GetElapsedTime(loaded.Timestamp) < CacheFor ? loaded.Promotions : null;
 
     private async Task<IReadOnlyList<Promotion>> Load()
     {

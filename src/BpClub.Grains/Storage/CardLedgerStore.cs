@@ -28,6 +28,9 @@ public abstract record AppendResult
 /// </summary>
 public sealed class CardLedgerStore(NpgsqlDataSource database)
 {
+    /// <summary>The operation key of a card's issue: one per card.</summary>
+    public const string IssueOperationKey = "issue";
+
     public async Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long seq)
     {
         await using var command = database.CreateCommand("select seq, event from card_ledger where card_number = @card and seq > @seq order by seq");
@@ -63,9 +66,14 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         if (newHolder is not null) batch.BatchCommands.Add(HolderRow(card, newHolder));
         if (eraseHolder)
         {
+            // The questionnaire, and the issue operation whose request hash was computed from it:
+            // a hash of a name, a phone and a birth date can be guessed back.
             var erase = new NpgsqlBatchCommand("delete from card_holders where card_number = @card");
             erase.Parameters.AddWithValue("card", card);
             batch.BatchCommands.Add(erase);
+            var forget = new NpgsqlBatchCommand($"delete from card_operations where card_number = @card and operation_key = '{IssueOperationKey}'");
+            forget.Parameters.AddWithValue("card", card);
+            batch.BatchCommands.Add(forget);
         }
 
         await batch.ExecuteNonQueryAsync();
@@ -113,7 +121,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                     break;
             }
         }
-        return (purchase, refunds.Where(r => r.ReceiptId == purchase?.OperationId).ToList());
+        return (purchase, purchase is null ? [] : refunds.Where(r => r.Refunds(purchase)).ToList());
     }
 
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>
@@ -158,14 +166,15 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         p.AddWithValue("card", card);
         p.AddWithValue("seq", seq);
         p.AddWithValue("kind", LedgerJson.KindOf(e));
-        p.AddWithValue("at", e.At);
+        // timestamptz takes UTC only; tills and the programme calendar speak Kyiv offsets.
+        p.AddWithValue("at", e.At.ToUniversalTime());
         p.AddWithValue("points", row.Points);
         p.Add(new NpgsqlParameter("litres", NpgsqlDbType.Numeric) { Value = (object?)row.Litres ?? DBNull.Value });
         p.Add(new NpgsqlParameter("amount", NpgsqlDbType.Numeric) { Value = (object?)row.Amount ?? DBNull.Value });
         p.Add(new NpgsqlParameter("station", NpgsqlDbType.Text) { Value = (object?)row.StationId ?? DBNull.Value });
         p.Add(new NpgsqlParameter("operation", NpgsqlDbType.Text) { Value = (object?)row.OperationId ?? DBNull.Value });
         p.Add(new NpgsqlParameter("receipt", NpgsqlDbType.Text) { Value = (object?)row.ReceiptId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("available", NpgsqlDbType.TimestampTz) { Value = (object?)row.AvailableAt ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("available", NpgsqlDbType.TimestampTz) { Value = (object?)row.AvailableAt?.ToUniversalTime() ?? DBNull.Value });
         p.AddWithValue("description", row.Description);
         p.AddWithValue("event", LedgerJson.Serialize(e));
         return command;
@@ -183,7 +192,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         p.AddWithValue("last", holder.LastName);
         p.Add(new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = (object?)holder.Phone ?? DBNull.Value });
         p.Add(new NpgsqlParameter("birth", NpgsqlDbType.Date) { Value = (object?)holder.BirthDate ?? DBNull.Value });
-        p.AddWithValue("issued", holder.IssuedAt);
+        p.AddWithValue("issued", holder.IssuedAt.ToUniversalTime());
         p.AddWithValue("by", holder.IssuedBy);
         return command;
     }

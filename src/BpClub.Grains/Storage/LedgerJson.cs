@@ -43,7 +43,12 @@ public static class LedgerJson
             info.PolymorphismOptions = new JsonPolymorphismOptions { TypeDiscriminatorPropertyName = "$kind" };
             foreach (var (type, kind) in EventKinds) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, kind));
         });
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = resolver };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = resolver,
+            // jsonb stores an object's keys in its own order, so "$kind" comes back anywhere in it.
+            AllowOutOfOrderMetadataProperties = true,
+        };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.MakeReadOnly();
         return options;

@@ -1,0 +1,52 @@
+using BpClub.Domain.Ledger;
+
+namespace BpClub.Grains;
+
+// Holds with reminders: one persistent reminder per card, due at the earliest release or the
+// annual expiry, records what fell due ("became available", "annulled"), then re-arms or goes.
+public sealed partial class CardGrain
+{
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReleaseReminder) return;
+        _reminderKnown = false; // the registered due time has passed; re-arm from the account
+        if (_card is not null && _account.Status == CardStatus.Active)
+        {
+            var decision = _account.ReleaseHeldPoints(time.GetUtcNow());
+            if (decision.Events.Count > 0)
+            {
+                await Commit(decision, operation: null);
+                LogReleased(Key, decision.Events.Count);
+            }
+        }
+        await EnsureReminder();
+    }
+
+    /// <summary>Keeps exactly one reminder, due at the account's next release or expiry, or none.</summary>
+    private async Task EnsureReminder()
+    {
+        var due = _card is null ? null : _account.NextDueAt();
+        if (_reminderKnown && due == _reminderDueAt) return;
+        if (due is { } at)
+        {
+            var dueIn = at - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), _reminderRetryPeriod);
+        }
+        else if (await this.GetReminder(ReleaseReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        (_reminderKnown, _reminderDueAt) = (true, due);
+    }
+
+    /// <summary>
+    /// A reminder that cannot be armed now (the reminder service still loading after a silo
+    /// joined or left) must not fail a committed command or an activation: the balance is exact
+    /// without it, and the next command or activation tries again.
+    /// </summary>
+    private async Task TryEnsureReminder()
+    {
+        try { await EnsureReminder(); }
+        catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }
+    }
+}

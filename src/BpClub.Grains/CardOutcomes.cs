@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using BpClub.Abstractions;
+using BpClub.Domain.Ledger;
+using BpClub.Grains.Storage;
+
+namespace BpClub.Grains;
+
+/// <summary>How a card command's end becomes an <see cref="Outcome{T}"/>: rejections, replays and conflicts.</summary>
+internal static class CardOutcomes
+{
+    public static Outcome<T> Refuse<T>(Rejection rejection) => rejection.Kind switch
+    {
+        RejectionKind.NotIssued => Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card."),
+        RejectionKind.ReceiptNotFound => Outcome<T>.Fail(OutcomeStatus.NotFound, rejection.Detail),
+        RejectionKind.AlreadyIssued => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
+        _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
+    };
+
+    public static Outcome<T> NotACard<T>() =>
+        Outcome<T>.Invalid(new() { ["cardNumber"] = ["A card number is 16 digits with a valid check digit."] });
+
+    /// <summary>The first result when the payload is the same, otherwise a conflict.</summary>
+    public static Outcome<T> Replay<T>(OperationRecord earlier, byte[] hash) =>
+        earlier.RequestHash.AsSpan().SequenceEqual(hash)
+            ? Outcome<T>.Replayed(JsonSerializer.Deserialize<T>(earlier.ResultJson, LedgerJson.Options)!)
+            : Outcome<T>.Fail(OutcomeStatus.Conflict, "This operation id was already used with a different request.");
+
+    public static byte[] RequestHash(object request) =>
+        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), LedgerJson.Options));
+}
+
+/// <summary>The wire views of a card's account.</summary>
+internal static class CardViews
+{
+    public static CardSummary Summary(string card, CardAccount account, DateTimeOffset now) => new(
+        card,
+        account.Status.ToString().ToLowerInvariant(),
+        account.SpendingEnabled,
+        ToModel(account.BalanceAt(now)),
+        ToModel(account.TierAt(now)),
+        account.IssuedAt,
+        account.TerminatedAt);
+
+    public static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
+        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
+
+    public static TierModel ToModel(TierStatus t) =>
+        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);
+}

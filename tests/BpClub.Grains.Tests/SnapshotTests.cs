@@ -1,0 +1,83 @@
+using BpClub.Abstractions;
+using BpClub.Testing;
+
+namespace BpClub.Grains.Tests;
+
+/// <summary>
+/// The grain's Orleans state is a compact snapshot; the ledger is the truth. A card with a long
+/// history must come back exactly as it was, and its stored state must not grow with the history.
+/// </summary>
+[Collection(RealClockCluster.Name)]
+public sealed class SnapshotTests(ClusterFixture fixture)
+{
+    private readonly IGrainFactory _grains = fixture.Cluster.Grains;
+
+    /// <summary>Purchases whose hold already ended: each is a purchase entry and a release entry.</summary>
+    private static async Task AddHistory(ICardGrain card, int from, int purchases)
+    {
+        var reported = DateTimeOffset.UtcNow;
+        for (var batch = from; batch < from + purchases; batch += 25)
+            await Task.WhenAll(Enumerable.Range(batch, Math.Min(25, from + purchases - batch)).Select(i =>
+                card.Accrue(Cards.Fuel($"r-{i}", 1.5m, occurredAt: reported - TimeSpan.FromDays(20) + TimeSpan.FromSeconds(i))).Ok()));
+    }
+
+    private static CardSummary WithoutClock(CardSummary s) => s with { Balance = s.Balance with { AsOf = default } };
+
+    [Fact]
+    public async Task Card_with_a_thousand_entries_comes_back_the_same_after_deactivation()
+    {
+        var card = await _grains.Issued();
+        await AddHistory(card, 0, 500);
+        await card.SwitchSpending(true).Ok();
+        await card.Redeem(new RedeemPoints("x-1", "st-1", new Domain.Units.Points(100))).Ok();
+        await card.Accrue(Cards.Fuel("on-hold", 12.345m, amount: 679m)).Ok();
+        var before = WithoutClock(await card.GetSummary().Ok());
+        var number = card.GetPrimaryKeyString();
+        Assert.True(await fixture.Cluster.Database.LedgerCount(number) > 1000);
+
+        await fixture.Cluster.DeactivateAll();
+        var after = WithoutClock(await card.GetSummary().Ok());
+
+        Assert.Equal(before, after);
+        Assert.Equal(await fixture.Cluster.Database.LedgerTotal(number), after.Balance.Total.Value);
+    }
+
+    [Fact]
+    public async Task Stored_grain_state_does_not_grow_with_the_number_of_ledger_entries()
+    {
+        var card = await _grains.Issued();
+        var number = card.GetPrimaryKeyString();
+        await AddHistory(card, 0, 60);
+        await fixture.Cluster.DeactivateAll();
+        var small = await fixture.Cluster.Database.GrainStateBytes(number);
+        var smallEntries = await fixture.Cluster.Database.LedgerCount(number);
+
+        await AddHistory(card, 60, 600);
+        await fixture.Cluster.DeactivateAll();
+        var large = await fixture.Cluster.Database.GrainStateBytes(number);
+        var largeEntries = await fixture.Cluster.Database.LedgerCount(number);
+
+        Assert.True(small > 0, "no grain state was stored");
+        Assert.True(largeEntries >= 10 * smallEntries, $"{smallEntries} → {largeEntries} entries");
+        // A few more digits in the counters at most, never a row per entry.
+        Assert.True(large <= small + 32, $"grain state grew from {small} to {large} bytes");
+    }
+
+    [Fact]
+    public async Task State_rebuilt_from_the_ledger_alone_equals_the_state_from_the_snapshot()
+    {
+        var card = await _grains.Issued();
+        await AddHistory(card, 0, 130);
+        await card.Accrue(Cards.Fuel("on-hold", 7m)).Ok();
+        await card.Refund(new RefundPurchase("f-1", "r-3", "st-1", [])).Ok();
+        await fixture.Cluster.DeactivateAll();
+        var fromSnapshot = WithoutClock(await card.GetSummary().Ok());
+        var number = card.GetPrimaryKeyString();
+
+        await fixture.Cluster.DeactivateAll();
+        Assert.Equal(1, await fixture.Cluster.Database.Execute($"delete from orleansstorage where {LedgerQueries.IsCardState}", number));
+        var fromLedger = WithoutClock(await card.GetSummary().Ok());
+
+        Assert.Equal(fromSnapshot, fromLedger);
+    }
+}

@@ -1,0 +1,55 @@
+using Npgsql;
+
+namespace BpClub.Testing;
+
+/// <summary>What the database holds for a card, read directly — the ground truth grain tests check against.</summary>
+public static class LedgerQueries
+{
+    public static async Task<T> Scalar<T>(this NpgsqlDataSource database, string sql, string card)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("card", card);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static Task<long> LedgerCount(this NpgsqlDataSource database, string card, string? kind = null) =>
+        database.Scalar<long>(kind is null
+            ? "select count(*) from card_ledger where card_number = @card"
+            : $"select count(*) from card_ledger where card_number = @card and kind = '{kind}'", card);
+
+    /// <summary>The card's total by the ledger: every signed change except releases, which only move points from hold to available.</summary>
+    public static Task<long> LedgerTotal(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("select coalesce(sum(points), 0) from card_ledger where card_number = @card and kind <> 'released'", card);
+
+    /// <summary>Bytes of the card grain's stored Orleans state (its snapshot), 0 when none was written.</summary>
+    public static Task<long> GrainStateBytes(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>($"select coalesce(max(octet_length(payloadbinary)), 0) from orleansstorage where {IsCardState}", card);
+
+    public const string IsCardState = "graintypestring = 'card' and convert_from(payloadbinary, 'UTF8')::jsonb ->> 'card' = @card";
+
+    public static Task<long> ReminderCount(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("select count(*) from orleansreminderstable where grainid like '%' || @card || '%'", card);
+
+    /// <summary>Operations recorded more than once ("kind:operation id"); empty when every operation is in the ledger once.</summary>
+    public static async Task<List<string>> Duplicates(this NpgsqlDataSource database, string card)
+    {
+        await using var command = database.CreateCommand("""
+            select kind || ':' || operation_id from card_ledger
+            where card_number = @card and operation_id is not null
+            group by kind, operation_id having count(*) > 1
+            """);
+        command.Parameters.AddWithValue("card", card);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    public static async Task<int> Execute(this NpgsqlDataSource database, string sql, string card)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("card", card);
+        return await command.ExecuteNonQueryAsync();
+    }
+}
