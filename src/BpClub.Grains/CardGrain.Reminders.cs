@@ -9,6 +9,7 @@ public sealed partial class CardGrain
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReleaseReminder) return;
+        metrics.ReminderFired();
         _reminderKnown = false; // the registered due time has passed; re-arm from the account
         if (_card is not null && _account.Status == CardStatus.Active)
         {

@@ -29,6 +29,7 @@ public sealed partial class CardGrain(
     IOptions<ProgrammeRules> options,
     IOptions<ReminderOptions> reminderOptions,
     [FromKeyedServices(ProgrammeClock.Key)] TimeProvider time,
+    GrainMetrics metrics,
     ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable
 {
     public const string StorageName = "cards";
@@ -261,6 +262,11 @@ public sealed partial class CardGrain(
 
         _account = decision.After!;
         _sequence += decision.Events.Count;
+        foreach (var e in decision.Events)
+        {
+            if (e is PointsEarned earned) metrics.PurchaseRecorded(earned.Points);
+            else if (e is PointsRedeemed redeemed) metrics.RedemptionRecorded(redeemed.Points);
+        }
         if (_watchers.Count > 0)
         {
             var balance = ToModel(_account.BalanceAt(time.GetUtcNow()));
