@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Orleans.Configuration;
 
 namespace BpClub.Api;
@@ -54,6 +56,15 @@ public static class Extensions
         services.AddBpClubOpenApi();
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
+        // /metrics for Prometheus: request latency histograms (ASP.NET Core's own meters), the
+        // Orleans client's meters and the runtime's.
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("bpclub-api"))
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting",
+                    "Microsoft.AspNetCore.Authentication", "Microsoft.Orleans")
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
@@ -111,6 +122,7 @@ public static class Extensions
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();
