@@ -65,11 +65,21 @@ public static class Edge
                 };
                 if (line.Amount is null) errors.Add($"{at}.amount", "Required.");
                 if (type == LineType.Fuel && line.Litres is null) errors.Add($"{at}.litres", "Required for fuel.");
-                lines.Add(new PurchaseLineModel(type, line.ProductCode, line.Category, new Litres(line.Litres ?? 0m), new Money(line.Amount ?? 0m)));
+                lines.Add(new PurchaseLineModel(type, line.ProductCode, line.Category,
+                    new Litres(Normalized(line.Litres ?? 0m)), new Money(Normalized(line.Amount ?? 0m))));
             }
         }
-        return new RecordPurchase(request.ReceiptId ?? "", stationId, request.OccurredAt, payment ?? PaymentMethod.Cash, lines);
+        return new RecordPurchase(request.ReceiptId ?? "", stationId, Utc(request.OccurredAt), payment ?? PaymentMethod.Cash, lines);
     }
+
+    /// <summary>
+    /// 40, 40.0 and 40.00 are one amount: a till retrying with other formatting is the same request
+    /// (the grain compares requests to tell a replay from a conflict).
+    /// </summary>
+    public static decimal Normalized(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    /// <summary>The same instant written with another offset is the same request.</summary>
+    public static DateTimeOffset? Utc(DateTimeOffset? at) => at?.ToUniversalTime();
 
     private static PaymentMethod? Fail(ValidationErrors errors, string field, string message)
     {

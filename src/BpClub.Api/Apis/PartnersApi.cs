@@ -30,7 +30,7 @@ public static class PartnersApi
 
         var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0", CultureInfo.InvariantCulture);
         var accrued = await cluster.GetGrain<ICardGrain>(card!.Value).AccruePartner(new RecordPartnerPurchase(
-            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(request.Amount!.Value), request.OccurredAt));
+            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)), Edge.Utc(request.OccurredAt)));
         return OutcomeResults.Created(accrued);
     }
 }
