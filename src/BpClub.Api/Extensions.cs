@@ -112,6 +112,7 @@ public static class Extensions
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseSecurityHeaders();
         app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
+        app.UseWebCabinet();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
