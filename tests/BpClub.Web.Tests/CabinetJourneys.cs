@@ -104,7 +104,7 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Page.GetByLabel("Language").SelectOptionAsync("ru");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "История операций" })).ToBeVisibleAsync();
-        await Expect(Page.Locator(".history-table tbody tr").First).ToContainTextAsync(Text(@"2\s430,00"));
+        await Expect(Page.Locator(".history-table tbody tr").First).ToContainTextAsync(Text(@"2\s?430,00\s₴"));
         await Screenshot("71-history-russian");
 
         // The choice is remembered.

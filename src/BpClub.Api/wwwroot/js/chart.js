@@ -12,12 +12,13 @@ function element(name, attributes, text) {
  * months: [{ label, earned, spent }] oldest first. Two bars a month (earned, spent), the month's
  * name under them, the figures in each bar's title for screen readers and mouse users.
  */
-export function monthlyChart(months, { title, earnedLabel, spentLabel, format }) {
-  const width = 720, height = 240, top = 16, bottom = 28, left = 8;
+export function monthlyChart(months, { title, earnedLabel, spentLabel, format, narrow = false }) {
+  // A phone gets a narrower drawing, so that the month names stay readable when it is scaled down.
+  const width = narrow ? 360 : 720, height = narrow ? 200 : 240, top = 16, bottom = 28, left = narrow ? 2 : 8;
   const max = Math.max(1, ...months.map(m => Math.max(m.earned, m.spent)));
   const slot = (width - left * 2) / months.length;
   const bar = Math.max(4, slot * 0.34);
-  const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart' });
+  const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: narrow ? 'chart narrow' : 'chart' });
   svg.append(element('line', { x1: 0, x2: width, y1: height - bottom, y2: height - bottom, class: 'axis' }));
   months.forEach((m, i) => {
     const x = left + i * slot + slot / 2;

@@ -18,10 +18,10 @@ const texts = {
     'forgot.save': 'Зберегти новий пароль', 'forgot.done': 'Пароль змінено. Увійдіть з новим паролем.', 'back.signIn': 'Повернутися до входу',
     'home.hello': 'Вітаємо, {name}!', 'home.available': 'Доступно для оплати', 'home.total': 'Усього балів',
     'home.points': 'балів', 'home.holdExplain': 'Нові бали стають доступними для оплати через 14 днів після покупки. До того вони враховуються лише в загальному балансі.',
-    'home.nextRelease': 'Наступне зарахування: {points} балів — {date}.', 'home.noRelease': 'Зараз немає балів в очікуванні.',
+    'home.nextRelease': 'Наступне зарахування: {points} балів — {date}', 'home.noRelease': 'Зараз немає балів в очікуванні.',
     'home.live': 'Баланс оновлюється автоматично.',
     'home.level': 'Ваш рівень', 'home.litresTo': '{litres} л до рівня {level}', 'home.topLevel': 'Це найвищий рівень.',
-    'home.litresCounted': 'Пальне цього місяця: {litres} л. Рівень рахується до {date}.',
+    'home.litresCounted': 'Пальне цього місяця: {litres} л. Рівень рахується до {date}',
     'home.chart': 'Бали за останні 12 місяців', 'home.earned': 'Нараховано', 'home.spent': 'Витрачено',
     'home.chartEmpty': 'Поки що немає операцій.', 'home.card': 'Ваша картка', 'home.cardHint': 'Покажіть штрихкод касиру.',
     'history.title': 'Історія операцій', 'history.date': 'Дата', 'history.station': 'АЗС', 'history.what': 'Операція',
@@ -66,10 +66,10 @@ const texts = {
     'forgot.save': 'Сохранить новый пароль', 'forgot.done': 'Пароль изменён. Войдите с новым паролем.', 'back.signIn': 'Вернуться ко входу',
     'home.hello': 'Здравствуйте, {name}!', 'home.available': 'Доступно для оплаты', 'home.total': 'Всего баллов',
     'home.points': 'баллов', 'home.holdExplain': 'Новые баллы становятся доступными для оплаты через 14 дней после покупки. До этого они учитываются только в общем балансе.',
-    'home.nextRelease': 'Следующее зачисление: {points} баллов — {date}.', 'home.noRelease': 'Сейчас нет баллов в ожидании.',
+    'home.nextRelease': 'Следующее зачисление: {points} баллов — {date}', 'home.noRelease': 'Сейчас нет баллов в ожидании.',
     'home.live': 'Баланс обновляется автоматически.',
     'home.level': 'Ваш уровень', 'home.litresTo': '{litres} л до уровня {level}', 'home.topLevel': 'Это высший уровень.',
-    'home.litresCounted': 'Топливо в этом месяце: {litres} л. Уровень считается до {date}.',
+    'home.litresCounted': 'Топливо в этом месяце: {litres} л. Уровень считается до {date}',
     'home.chart': 'Баллы за последние 12 месяцев', 'home.earned': 'Начислено', 'home.spent': 'Потрачено',
     'home.chartEmpty': 'Пока нет операций.', 'home.card': 'Ваша карта', 'home.cardHint': 'Покажите штрихкод кассиру.',
     'history.title': 'История операций', 'history.date': 'Дата', 'history.station': 'АЗС', 'history.what': 'Операция',
@@ -170,7 +170,7 @@ export function t(key, values = {}) {
 export const formatNumber = (value, digits = 0) =>
   new Intl.NumberFormat(locales[language], { maximumFractionDigits: digits }).format(value);
 export const formatMoney = value =>
-  new Intl.NumberFormat(locales[language], { style: 'currency', currency: 'UAH' }).format(value);
+  new Intl.NumberFormat(locales[language], { style: 'currency', currency: 'UAH', currencyDisplay: 'narrowSymbol' }).format(value);
 export const formatDate = value =>
   new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeZone: zone }).format(new Date(value));
 export const formatDateTime = value =>

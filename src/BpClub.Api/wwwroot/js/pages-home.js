@@ -105,9 +105,20 @@ async function loadChart(place) {
     }
     for (const m of months) m.earned = Math.max(0, m.earned);
     const any = months.some(m => m.earned > 0 || m.spent > 0);
-    place.replaceChildren(any
-      ? monthlyChart(months, { title: t('home.chart'), earnedLabel: t('home.earned'), spentLabel: t('home.spent'), format: v => formatNumber(v) })
-      : h('p', { class: 'muted', text: t('home.chartEmpty') }));
+    if (!any) place.replaceChildren(h('p', { class: 'muted', text: t('home.chartEmpty') }));
+    else {
+      // Redrawn when the width crosses from phone to desktop, as when a phone is turned.
+      let drawnNarrow = null;
+      const draw = () => {
+        const narrow = place.clientWidth > 0 && place.clientWidth < 520;
+        if (narrow === drawnNarrow) return;
+        drawnNarrow = narrow;
+        place.replaceChildren(monthlyChart(months,
+          { title: t('home.chart'), earnedLabel: t('home.earned'), spentLabel: t('home.spent'), format: v => formatNumber(v), narrow }));
+      };
+      draw();
+      new ResizeObserver(draw).observe(place);
+    }
   } catch {
     place.replaceChildren(h('p', { class: 'muted', text: t('error.unavailable') }));
   }
