@@ -51,7 +51,19 @@ public static class Extensions
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        services.AddProblemDetails();
+        // Every error is problem details with a detail, also the framework's own (401, 403, 404, 405, 415).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+        {
+            StatusCodes.Status401Unauthorized => "Missing, expired or invalid credentials: an X-Api-Key or a member's bearer token or session.",
+            StatusCodes.Status403Forbidden => "These credentials are of a kind that may not call this endpoint.",
+            StatusCodes.Status404NotFound => "No such endpoint or resource.",
+            StatusCodes.Status405MethodNotAllowed => "This endpoint does not take this method.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+            _ => c.ProblemDetails.Title,
+        });
+        // A body or parameter the framework cannot bind becomes an exception, so that the one problem mapping
+        // (UnavailableExceptionHandler) says what was wrong, instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddBpClubOpenApi();
         services.AddBpClubRateLimits(configuration);
@@ -112,6 +124,7 @@ public static class Extensions
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseSecurityHeaders();
         app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
+        app.UseWebCabinet();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -5,7 +5,8 @@ using BpClub.Testing;
 
 namespace BpClub.Api.Tests;
 
-public sealed class MemberJourneyTests(AppFixture fixture) : IClassFixture<AppFixture>
+[Collection(ServiceCollection.Name)]
+public sealed class MemberJourneyTests(AppFixture fixture)
 {
     private readonly BpClubApp _app = fixture.App;
 

@@ -125,9 +125,15 @@ public static class CabinetApi
         return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(request.Enabled.Value));
     }
 
-    private static async Task<IResult> Me(ClaimsPrincipal member, IClusterClient cluster) =>
-        OutcomeResults.Ok(await cluster.GetGrain<IMemberGrain>(member.CallerId()).GetProfile(),
-            p => new MeResponse(p.CardNumber, p.Phone.Value, p.FirstName, p.LastName, p.Status));
+    private static async Task<IResult> Me(ClaimsPrincipal member, IClusterClient cluster)
+    {
+        var profile = await cluster.GetGrain<IMemberGrain>(member.CallerId()).GetProfile();
+        if (!profile.Succeeded) return OutcomeResults.Problem(profile);
+        // The cabinet's settings page shows whether spending is on, so the profile carries it.
+        var card = await cluster.GetGrain<ICardGrain>(member.CallerId()).GetSummary();
+        var p = profile.Value!;
+        return TypedResults.Ok(new MeResponse(p.CardNumber, p.Phone.Value, p.FirstName, p.LastName, p.Status, card.Value?.SpendingEnabled ?? false));
+    }
 
     private static async Task<IResult> Balance(ClaimsPrincipal member, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetBalance());

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,8 +16,8 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
     {
         var (status, title, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Bad request",
-                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than this endpoint accepts." : bad.Message),
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Invalid request",
+                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than this endpoint accepts." : Unreadable(bad)),
             _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 "Storage or the cluster is unavailable for a moment. Retry with the same operation id; nothing is counted twice."),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The error was logged. Retrying with the same operation id is safe."),
@@ -26,12 +27,22 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
 
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        // A body that is JSON but has a value of the wrong type names the field, as validation errors do.
+        if (exception is BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } })
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [path[2..]] = ["Not a value of the expected type."] };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>What was wrong with a request the framework could not bind, without naming our types.</summary>
+    private static string Unreadable(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException { Path: { Length: > 2 } path } => $"The body is not valid here: {path[2..]} does not have the expected type or format; nothing was changed.",
+        JsonException => "The body is not valid JSON of the expected shape; nothing was changed.",
+        _ when bad.Message.Contains("query", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("bind", StringComparison.OrdinalIgnoreCase)
+            => "A parameter of the request has an invalid value; nothing was changed.",
+        _ => "The request could not be read; nothing was changed.",
+    };
 
     /// <summary>Orleans, Npgsql, timeouts and sockets: the parts a request depends on, not a bug in it.</summary>
     public static bool IsUnavailable(Exception exception)

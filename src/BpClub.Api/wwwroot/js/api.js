@@ -1,0 +1,62 @@
+// Calls to /api/cabinet/v1 with the session cookie. Every change carries the anti-forgery token;
+// a failure becomes an ApiError holding the status and the problem+json body, never a stack trace.
+
+const base = '/api/cabinet/v1';
+
+export class ApiError extends Error {
+  constructor(status, problem, retryAfter) {
+    super(problem?.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem ?? {};
+    this.retryAfter = retryAfter;
+  }
+}
+
+async function antiforgeryToken() {
+  const response = await fetch(`${base}/antiforgery`, { credentials: 'same-origin', cache: 'no-store' });
+  if (!response.ok) throw await toError(response);
+  return (await response.json()).token;
+}
+
+async function toError(response) {
+  let problem = null;
+  try { problem = await response.json(); } catch { /* not JSON: keep the status alone */ }
+  const retry = Number(response.headers.get('Retry-After'));
+  return new ApiError(response.status, problem, Number.isFinite(retry) && retry > 0 ? retry : null);
+}
+
+/** method, path under /api/cabinet/v1, optional JSON body; member: whether the call is made as the signed-in member. */
+export async function call(method, path, body, { member = true } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (member && method !== 'GET') headers['X-CSRF-TOKEN'] = await antiforgeryToken();
+  let response;
+  try {
+    response = await fetch(base + path, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, null, null);
+  }
+  if (!response.ok) throw await toError(response);
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') ?? '';
+  return type.includes('json') ? response.json() : null;
+}
+
+export const api = {
+  signIn: (phone, password) => call('POST', '/sessions', { phone, password }, { member: false }),
+  signOut: () => call('DELETE', '/sessions/current'),
+  startRegistration: (cardNumber, phone, password) => call('POST', '/registrations', { cardNumber, phone, password }, { member: false }),
+  confirmRegistration: (id, code) => call('POST', `/registrations/${encodeURIComponent(id)}/confirm`, { code }, { member: false }),
+  startReset: phone => call('POST', '/password-resets', { phone }, { member: false }),
+  confirmReset: (id, code, newPassword) => call('POST', `/password-resets/${encodeURIComponent(id)}/confirm`, { code, newPassword }, { member: false }),
+  changePassword: (currentPassword, newPassword) => call('PUT', '/password', { currentPassword, newPassword }),
+  switchSpending: enabled => call('PUT', '/spending', { enabled }),
+  me: () => call('GET', '/me'),
+  balance: () => call('GET', '/balance'),
+  tier: () => call('GET', '/tier'),
+  history: (limit, cursor) => call('GET', `/history?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  balanceEventsUrl: `${base}/balance/events`,
+};

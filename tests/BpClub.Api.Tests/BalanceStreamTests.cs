@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using BpClub.Testing;
+
+namespace BpClub.Api.Tests;
+
+/// <summary>GET /api/cabinet/v1/balance/events: server-sent `balance` events on every change.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class BalanceStreamTests(AppFixture fixture)
+{
+    private readonly BpClubApp _app = fixture.App;
+
+    [Fact]
+    public async Task The_stream_gets_a_balance_event_within_a_second_of_a_till_purchase()
+    {
+        var stationKey = await _app.NewStationKey();
+        var member = await _app.NewMember(stationKey);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+
+        var first = await Next(events, TimeSpan.FromSeconds(10));
+        Assert.Equal("balance", first.Name);
+        Assert.Equal(0, first.Data.GetProperty("total").GetInt64());
+
+        await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-1", member.Card, litres: 25m, amount: 1500m));
+        var clock = Stopwatch.StartNew();
+        var changed = await Next(events, TimeSpan.FromSeconds(5));
+        var elapsed = clock.Elapsed;
+        Assert.Equal("balance", changed.Name);
+        Assert.Equal(25, changed.Data.GetProperty("total").GetInt64());
+        Assert.Equal(25, changed.Data.GetProperty("onHold").GetInt64());
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"The event came {elapsed.TotalMilliseconds:0} ms after the purchase was answered.");
+
+        // Every change, not only the first: a redemption too.
+        await _app.Client(stationKey).Purchase(Http.OldFuelPurchase("sse-2", member.Card, litres: 10m));
+        Assert.Equal(35, (await Next(events, TimeSpan.FromSeconds(5))).Data.GetProperty("total").GetInt64());
+        await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
+        await _app.Client(stationKey).PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "sse-r", cardNumber = member.Card, points = 4 })
+            .Expect(HttpStatusCode.Created);
+        var afterRedemption = await Poll.Until(() => Next(events, TimeSpan.FromSeconds(5)),
+            e => e.Data.GetProperty("total").GetInt64() == 31, TimeSpan.FromSeconds(10), "the redemption's event");
+        Assert.Equal(6, afterRedemption.Data.GetProperty("available").GetInt64());
+        stop.Cancel();
+    }
+
+    private sealed record ServerEvent(string Name, JsonElement Data);
+
+    private static async Task<ServerEvent> Next(ChannelReader<ServerEvent> events, TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try { return await events.ReadAsync(wait.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"No event within {timeout}."); }
+    }
+
+    /// <summary>Reads the stream in the background, so that an event is timed when it arrives, not when asked for.</summary>
+    private static ChannelReader<ServerEvent> Events(Stream stream, CancellationToken stop)
+    {
+        var channel = Channel.CreateUnbounded<ServerEvent>();
+        _ = Task.Run(async () =>
+        {
+            using var reader = new StreamReader(stream);
+            string name = "message", data = "";
+            try
+            {
+                while (await reader.ReadLineAsync(stop) is { } line)
+                {
+                    if (line.StartsWith("event:", StringComparison.Ordinal)) name = line[6..].Trim();
+                    else if (line.StartsWith("data:", StringComparison.Ordinal)) data += line[5..].Trim();
+                    else if (line.Length == 0 && data.Length > 0)
+                    {
+                        channel.Writer.TryWrite(new ServerEvent(name, JsonDocument.Parse(data).RootElement.Clone()));
+                        (name, data) = ("message", "");
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException) { }
+            finally { channel.Writer.TryComplete(); }
+        }, CancellationToken.None);
+        return channel.Reader;
+    }
+}

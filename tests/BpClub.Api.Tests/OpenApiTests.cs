@@ -1,0 +1,84 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BpClub.Testing;
+
+namespace BpClub.Api.Tests;
+
+[Collection(ServiceCollection.Name)]
+public sealed class OpenApiTests(AppFixture fixture)
+{
+    private readonly BpClubApp _app = fixture.App;
+
+    /// <summary>Every path and method of API.md, as the contract writes them.</summary>
+    public static TheoryData<string, string> Operations() => new()
+    {
+        { "put", "/api/pos/v1/cards/{cardNumber}" },
+        { "post", "/api/pos/v1/purchases" },
+        { "post", "/api/pos/v1/redemptions" },
+        { "post", "/api/pos/v1/refunds" },
+        { "get", "/api/pos/v1/cards/{cardNumber}/balance" },
+        { "post", "/api/partners/v1/accruals" },
+        { "post", "/api/cabinet/v1/registrations" },
+        { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm" },
+        { "post", "/api/cabinet/v1/sessions" },
+        { "delete", "/api/cabinet/v1/sessions/current" },
+        { "post", "/api/cabinet/v1/password-resets" },
+        { "post", "/api/cabinet/v1/password-resets/{resetId}/confirm" },
+        { "put", "/api/cabinet/v1/password" },
+        { "put", "/api/cabinet/v1/spending" },
+        { "get", "/api/cabinet/v1/me" },
+        { "get", "/api/cabinet/v1/balance" },
+        { "get", "/api/cabinet/v1/balance/events" },
+        { "get", "/api/cabinet/v1/history" },
+        { "get", "/api/cabinet/v1/tier" },
+        { "put", "/api/admin/v1/stations/{stationId}" },
+        { "post", "/api/admin/v1/stations/{stationId}/key" },
+        { "put", "/api/admin/v1/partners/{partnerId}" },
+        { "put", "/api/admin/v1/promotions/{promotionId}" },
+        { "get", "/api/admin/v1/promotions" },
+        { "delete", "/api/admin/v1/promotions/{promotionId}" },
+        { "get", "/api/admin/v1/cards/{cardNumber}" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/termination" },
+        { "get", "/api/admin/v1/cluster" },
+    };
+
+    private async Task<JsonElement> Document() => await _app.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task The_document_describes_every_operation_of_the_contract(string method, string path)
+    {
+        var paths = (await Document()).GetProperty("paths");
+        Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the document: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path} is not in the document.");
+        Assert.True(operation.TryGetProperty("responses", out var responses) && responses.EnumerateObject().Any());
+        if (path.StartsWith("/api/cabinet/v1/registrations", StringComparison.Ordinal)
+            || path.StartsWith("/api/cabinet/v1/password-resets", StringComparison.Ordinal)
+            || path == "/api/cabinet/v1/sessions")
+            return;
+        var scheme = path.StartsWith("/api/cabinet/", StringComparison.Ordinal) ? "Member" : "ApiKey";
+        Assert.True(operation.TryGetProperty("security", out var security)
+            && security.EnumerateArray().Any(r => r.TryGetProperty(scheme, out _)), $"{method} {path} does not name its security scheme {scheme}.");
+    }
+
+    [Fact]
+    public async Task The_document_has_both_security_schemes()
+    {
+        var schemes = (await Document()).GetProperty("components").GetProperty("securitySchemes");
+        var apiKey = schemes.GetProperty("ApiKey");
+        Assert.Equal("apiKey", apiKey.GetProperty("type").GetString());
+        Assert.Equal("header", apiKey.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", apiKey.GetProperty("name").GetString());
+        var bearer = schemes.GetProperty("Member");
+        Assert.Equal("http", bearer.GetProperty("type").GetString());
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task Request_bodies_are_described()
+    {
+        var purchase = (await Document()).GetProperty("paths").GetProperty("/api/pos/v1/purchases").GetProperty("post");
+        Assert.True(purchase.TryGetProperty("requestBody", out var body), purchase.ToString());
+        Assert.True(body.GetProperty("content").TryGetProperty("application/json", out _));
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BpClub.Testing;
+
+namespace BpClub.Api.Tests;
+
+/// <summary>The tills' endpoints: issue, purchase, redemption, refund, balance; idempotency of each write.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class PosApiTests(AppFixture fixture)
+{
+    private readonly BpClubApp _app = fixture.App;
+
+    [Fact]
+    public async Task Issuing_a_card_answers_201_with_the_card_and_a_different_questionnaire_for_it_409()
+    {
+        var station = _app.Client(await _app.NewStationKey());
+        var number = Cards.NewNumber();
+        var questionnaire = new { firstName = "Taras", lastName = "Shevchenko", phone = "+380671112233", birthDate = "1990-03-09", consent = true };
+
+        var card = await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire).Expect(HttpStatusCode.Created);
+        Assert.Equal(number, card.GetProperty("cardNumber").GetString());
+        Assert.Equal("active", card.GetProperty("status").GetString());
+        Assert.Equal(0, card.GetProperty("balance").GetProperty("total").GetInt64());
+
+        var again = await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire).Expect(HttpStatusCode.OK);
+        Assert.Equal(card.GetProperty("cardNumber").GetString(), again.GetProperty("cardNumber").GetString());
+        await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire with { firstName = "Lesya" })
+            .ExpectProblem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Purchase_answers_201_replay_200_with_the_same_body_and_another_payload_409()
+    {
+        var station = _app.Client(await _app.NewStationKey());
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        var purchase = Http.FuelPurchase("r-100", card, litres: 30m, amount: 1800m);
+
+        var first = await station.PostAsJsonAsync("/api/pos/v1/purchases", purchase);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var firstBody = await first.Content.ReadAsStringAsync();
+        var result = JsonDocument.Parse(firstBody).RootElement;
+        Assert.Equal("r-100", result.GetProperty("receiptId").GetString());
+        Assert.Equal(30, result.GetProperty("pointsEarned").GetInt64());
+        Assert.Equal(30, result.GetProperty("breakdown").EnumerateArray().Sum(b => b.GetProperty("points").GetInt64()));
+        Assert.Equal(30, result.GetProperty("balance").GetProperty("total").GetInt64());
+        Assert.Equal("Green", result.GetProperty("tier").GetProperty("name").GetString());
+
+        var replay = await station.PostAsJsonAsync("/api/pos/v1/purchases", purchase);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
+
+        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("r-100", card, litres: 31m, amount: 1800m))
+            .ExpectProblem(HttpStatusCode.Conflict);
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(30, balance.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Balance_at_the_till_shows_available_total_and_on_hold()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var card = await _app.IssueCard(stationKey);
+        await station.Purchase(Http.OldFuelPurchase("old", card, litres: 10m));
+        await station.Purchase(Http.FuelPurchase("new", card, litres: 20m, amount: 1200m));
+
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(10, balance.GetProperty("available").GetInt64());
+        Assert.Equal(30, balance.GetProperty("total").GetInt64());
+        Assert.Equal(20, balance.GetProperty("onHold").GetInt64());
+        Assert.Equal(20, balance.GetProperty("nextRelease").GetProperty("points").GetInt64());
+        Assert.True(balance.GetProperty("asOf").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        await station.GetAsync($"/api/pos/v1/cards/{Cards.NewNumber()}/balance").ExpectProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Redemption_is_422_until_the_member_enables_spending_then_201_and_idempotent()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var member = await _app.NewMember(stationKey);
+        await station.Purchase(Http.OldFuelPurchase("old-1", member.Card, litres: 50m));
+        var redemption = new { redemptionId = "rd-1", cardNumber = member.Card, points = 20 };
+
+        await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption).ExpectProblem(HttpStatusCode.UnprocessableEntity);
+
+        var switched = await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
+        Assert.True(switched.GetProperty("enabled").GetBoolean());
+
+        var first = await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var firstBody = await first.Content.ReadAsStringAsync();
+        var result = JsonDocument.Parse(firstBody).RootElement;
+        Assert.Equal("rd-1", result.GetProperty("redemptionId").GetString());
+        Assert.Equal(20, result.GetProperty("pointsSpent").GetInt64());
+        Assert.Equal(30, result.GetProperty("balance").GetProperty("available").GetInt64());
+
+        var replay = await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
+        await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption with { points = 21 }).ExpectProblem(HttpStatusCode.Conflict);
+
+        await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "rd-2", cardNumber = member.Card, points = 31 })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+
+        await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = false }).Expect(HttpStatusCode.OK);
+        await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "rd-3", cardNumber = member.Card, points = 1 })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
+        Assert.Equal(30, balance.GetProperty("available").GetInt64());
+    }
+
+    [Fact]
+    public async Task Refund_takes_back_the_points_of_the_receipt_and_is_idempotent()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var card = await _app.IssueCard(stationKey);
+        await station.Purchase(new
+        {
+            receiptId = "r-7", cardNumber = card, paymentMethod = "cash",
+            lines = new object[]
+            {
+                new { type = "fuel", productCode = "A95", litres = 20m, amount = 1200m },
+                new { type = "shop", category = "coffee", amount = 200m },
+            },
+        });
+        await station.Purchase(Http.FuelPurchase("r-8", card, litres: 5m, amount: 300m));
+
+        var partial = await station.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-1", receiptId = "r-7", cardNumber = card, lines = new[] { 2 } })
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("rf-1", partial.GetProperty("refundId").GetString());
+        Assert.Equal(10, partial.GetProperty("pointsReversed").GetInt64());
+        Assert.Equal(25, partial.GetProperty("balance").GetProperty("total").GetInt64());
+
+        var refund = new { refundId = "rf-2", receiptId = "r-7", cardNumber = card };
+        var rest = await station.PostAsJsonAsync("/api/pos/v1/refunds", refund);
+        Assert.Equal(HttpStatusCode.Created, rest.StatusCode);
+        var restBody = await rest.Content.ReadAsStringAsync();
+        Assert.Equal(20, JsonDocument.Parse(restBody).RootElement.GetProperty("pointsReversed").GetInt64());
+        var replay = await station.PostAsJsonAsync("/api/pos/v1/refunds", refund);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(restBody, await replay.Content.ReadAsStringAsync());
+        await station.PostAsJsonAsync("/api/pos/v1/refunds", refund with { receiptId = "r-8" }).ExpectProblem(HttpStatusCode.Conflict);
+
+        await station.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-3", receiptId = "no-such-receipt", cardNumber = card })
+            .ExpectProblem(HttpStatusCode.NotFound);
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(5, balance.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Purchase_on_an_unknown_card_is_404_and_creates_nothing()
+    {
+        var station = _app.Client(await _app.NewStationKey());
+        var card = Cards.NewNumber();
+        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("r-x", card)).ExpectProblem(HttpStatusCode.NotFound);
+        await station.GetAsync($"/api/pos/v1/cards/{card}/balance").ExpectProblem(HttpStatusCode.NotFound);
+        await _app.Operator().GetAsync($"/api/admin/v1/cards/{card}").ExpectProblem(HttpStatusCode.NotFound);
+    }
+}

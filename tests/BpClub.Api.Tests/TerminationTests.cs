@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BpClub.Testing;
+using Npgsql;
+
+namespace BpClub.Api.Tests;
+
+/// <summary>Termination forfeits the points, closes access and leaves no personal data anywhere in the database.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class TerminationTests(AppFixture fixture)
+{
+    private readonly BpClubApp _app = fixture.App;
+
+    [Fact]
+    public async Task Termination_leaves_no_personal_data_in_a_full_database_dump_and_closes_the_card()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var unique = Guid.NewGuid().ToString("N")[..6];
+        var (first, last) = ($"Zinoviia{unique}", $"Yaremchuk{unique}");
+        var phone = BpClubApp.NewPhone();
+        var card = Cards.NewNumber();
+        await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}", new { firstName = first, lastName = last, phone, birthDate = "1985-07-14", consent = true })
+            .Expect(HttpStatusCode.Created);
+        var token = await _app.Register(card, phone, "Sunflower-2026");
+        await station.Purchase(Http.OldFuelPurchase("term-1", card, litres: 30m));
+        await station.Purchase(Http.FuelPurchase("term-2", card, litres: 12m, amount: 700m));
+        await _app.Client(bearer: token).PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
+
+        // The dump can find them while the member is in: the search works.
+        var before = await Dump();
+        Assert.Contains(first, before);
+        Assert.Contains(phone, before);
+
+        var termination = new { applicationReceivedAt = DateTimeOffset.UtcNow.AddDays(-1), reference = "APP-2026-117" };
+        var terminated = await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/termination", termination).Expect(HttpStatusCode.OK);
+        Assert.Equal(42, terminated.GetProperty("forfeitedPoints").GetInt64());
+        await _app.Cluster.DeactivateAll();
+
+        var dump = await Dump();
+        Assert.DoesNotContain(first, dump);
+        Assert.DoesNotContain(last, dump);
+        Assert.DoesNotContain(phone, dump);
+        Assert.DoesNotContain(phone[1..], dump);
+        Assert.DoesNotContain(phone[4..], dump);
+        Assert.DoesNotContain("1985-07-14", dump);
+
+        // Access is closed and the card takes nothing more.
+        await _app.Client(bearer: token).GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" }).ExpectProblem(HttpStatusCode.Unauthorized);
+        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("term-3", card)).ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "term-r", cardNumber = card, points = 1 })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        var partner = _app.Client(await _app.NewPartnerKey());
+        await partner.PostAsJsonAsync("/api/partners/v1/accruals", new { partnerTransactionId = "term-p", cardNumber = card, amount = 100m })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}", new { firstName = first, lastName = last, consent = true })
+            .ExpectProblem(HttpStatusCode.Conflict);
+        var summary = await _app.Operator().GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{card}");
+        Assert.Equal("terminated", summary.GetProperty("status").GetString());
+        Assert.Equal(0, summary.GetProperty("balance").GetProperty("total").GetInt64());
+        Assert.NotEqual(JsonValueKind.Null, summary.GetProperty("terminatedAt").ValueKind);
+
+        // The same application again is a replay, not a second forfeit.
+        var again = await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/termination", termination).Expect(HttpStatusCode.OK);
+        Assert.Equal(42, again.GetProperty("forfeitedPoints").GetInt64());
+        Assert.DoesNotContain(phone, await Dump());
+    }
+
+    /// <summary>pg_dump of the whole test database, as text.</summary>
+    private async Task<string> Dump()
+    {
+        var settings = new NpgsqlConnectionStringBuilder(_app.Cluster.ConnectionString);
+        var start = new ProcessStartInfo(PgDump()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--no-owner", "-h", settings.Host!, "-p", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "-U", settings.Username ?? "postgres", "-d", settings.Database! })
+            start.ArgumentList.Add(argument);
+        if (settings.Password is { } password) start.Environment["PGPASSWORD"] = password;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"pg_dump failed: {await errors}");
+        var dump = await output;
+        Assert.Contains("card_ledger", dump);
+        return dump;
+    }
+
+    private static string PgDump()
+    {
+        var installed = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin", "pg_dump")).FirstOrDefault(File.Exists)
+            : null;
+        return installed ?? "pg_dump";
+    }
+}

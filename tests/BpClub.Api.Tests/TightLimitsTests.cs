@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using BpClub.Testing;
+
+namespace BpClub.Api.Tests;
+
+/// <summary>A service of its own with short code lifetimes and low rate limits.</summary>
+public sealed class TightLimitsFixture : IAsyncLifetime
+{
+    public BpClubApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync() => App = await BpClubApp.Start(
+        siloSettings: new Dictionary<string, string?>
+        {
+            ["Cabinet:CodeLifetime"] = "00:00:10",
+        },
+        apiSettings: new Dictionary<string, string?>
+        {
+            ["RateLimits:PerCallerPerSecond"] = "1",
+            ["RateLimits:PerCallerBurst"] = "5",
+        });
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture<TightLimitsFixture>
+{
+    private readonly BpClubApp _app = fixture.App;
+
+    [Fact]
+    public async Task An_expired_code_is_refused()
+    {
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        var phone = BpClubApp.NewPhone();
+        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" })
+            .Expect(HttpStatusCode.Accepted);
+        var expiresAt = started.GetProperty("codeExpiresAt").GetDateTimeOffset();
+        Assert.True(expiresAt <= DateTimeOffset.UtcNow.AddSeconds(11), $"{expiresAt}");
+        var code = await _app.LatestCode(phone);
+
+        await Poll.Until(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > expiresAt.AddMilliseconds(200), TimeSpan.FromSeconds(30), "the code to expire");
+        var problem = await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm", new { code })
+            .ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.Contains("expired", problem.GetProperty("errors").GetProperty("code")[0].GetString(), StringComparison.OrdinalIgnoreCase);
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" })
+            .ExpectProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Writes_beyond_a_callers_rate_are_429_with_retry_after_and_reads_are_not_limited()
+    {
+        var stationKey = await _app.NewStationKey();
+        var card = await _app.IssueCard(stationKey);
+        var station = _app.Client(stationKey);
+        var statuses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 12; i++)
+            statuses.Add(await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase($"rl-{i}", card, litres: 1m, amount: 60m)));
+
+        var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(statuses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.TooManyRequests }));
+        await refused[0].ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(refused[0].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"{refused[0].Headers.RetryAfter}");
+
+        for (var i = 0; i < 12; i++) await station.GetAsync($"/api/pos/v1/cards/{card}/balance").Expect(HttpStatusCode.OK);
+        // Another station has its own allowance.
+        var other = _app.Client(await _app.NewStationKey());
+        await other.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("rl-other", card, litres: 1m, amount: 60m)).Expect(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_second_code_to_the_same_phone_within_a_minute_is_429_and_sends_nothing()
+    {
+        var stationKey = await _app.NewStationKey();
+        var phone = BpClubApp.NewPhone();
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
+        await _app.LatestCode(phone);
+
+        var again = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" });
+        await again.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(again.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero && wait <= TimeSpan.FromMinutes(1), $"{again.Headers.RetryAfter}");
+        var reset = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone });
+        await reset.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.Single(_app.CodesSentTo(phone));
+    }
+}

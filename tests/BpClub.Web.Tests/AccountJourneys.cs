@@ -1,0 +1,125 @@
+using BpClub.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BpClub.Web.Tests;
+
+/// <summary>Registering, signing in and out, passwords: the member's account in the browser.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
+{
+    [Fact]
+    public async Task Register_a_card_with_the_sms_code_and_land_on_home()
+    {
+        var station = await App.NewStationKey();
+        var card = await App.IssueCard(station);
+        var phone = BpClubApp.NewPhone();
+
+        await Page.GotoAsync("/");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
+        await Screenshot("01-sign-in");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Зареєструвати картку" }).ClickAsync();
+
+        await Page.GetByLabel("Номер картки").FillAsync(card);
+        await Page.GetByLabel("Номер телефону").FillAsync("12345");
+        await Page.GetByLabel("Новий пароль").FillAsync(Password);
+        await Button("Отримати код").ClickAsync();
+        // The server's validation error, shown next to its field in Ukrainian.
+        await Expect(ErrorFor("phone")).ToHaveTextAsync("Це не номер мобільного телефону, наприклад +380 67 123 45 67.");
+        await Expect(Field("phone")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Screenshot("02-register-field-error");
+
+        await Page.GetByLabel("Номер телефону").FillAsync(phone);
+        await Button("Отримати код").ClickAsync();
+        await Expect(Page.GetByLabel("Код з SMS")).ToBeVisibleAsync();
+        var code = await App.LatestCode(phone);
+        await Page.GetByLabel("Код з SMS").FillAsync(code == "000000" ? "111111" : "000000");
+        await Button("Підтвердити").ClickAsync();
+        await Expect(ErrorFor("code")).ToHaveTextAsync("Неправильний код.");
+        await Screenshot("03-register-wrong-code");
+
+        await Page.GetByLabel("Код з SMS").FillAsync(code);
+        await Button("Підтвердити").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вітаємо, Olena!" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("#card-number")).ToHaveTextAsync(string.Join(' ', card.Chunk(4).Select(c => new string(c))));
+        await Expect(Page.Locator("#available")).ToHaveTextAsync("0");
+        await Expect(Page.Locator("svg.barcode")).ToBeVisibleAsync();
+        await Screenshot("04-registered-home");
+    }
+
+    [Fact]
+    public async Task Change_the_password_sign_out_and_sign_in_with_the_new_one()
+    {
+        var (_, phone, _) = await RegisteredCard();
+        await SignIn(phone);
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Налаштування" }).ClickAsync();
+
+        await Page.GetByLabel("Поточний пароль").FillAsync("not my password");
+        await Page.GetByLabel("Новий пароль").FillAsync("Chestnut-2027");
+        await Button("Змінити пароль").ClickAsync();
+        await Expect(ErrorFor("currentPassword")).ToHaveTextAsync("Це не ваш поточний пароль.");
+
+        await Page.GetByLabel("Поточний пароль").FillAsync(Password);
+        await Page.GetByLabel("Новий пароль").FillAsync("Chestnut-2027");
+        await Button("Змінити пароль").ClickAsync();
+        await Expect(Page.Locator("#password-changed")).ToHaveTextAsync("Пароль змінено. Інші сеанси завершено.");
+        await Expect(Page.GetByLabel("Новий пароль")).ToHaveAttributeAsync("autocomplete", "new-password");
+        await Screenshot("10-password-changed");
+
+        await Button("Вийти").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
+        await Field("phone").FillAsync(phone);
+        await Field("password").FillAsync(Password);
+        await Button("Увійти").ClickAsync();
+        await Expect(ErrorFor("password")).ToHaveTextAsync("Неправильний номер телефону або пароль.");
+        await SignIn(phone, "Chestnut-2027");
+    }
+
+    [Fact]
+    public async Task Forgotten_password_is_set_anew_with_the_sms_code()
+    {
+        var (_, phone, _) = await RegisteredCard();
+        var codesBefore = App.CodesSentTo(phone).Count;
+
+        await Page.GotoAsync("/#/signin");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Забули пароль?" }).ClickAsync();
+        await Page.GetByLabel("Номер телефону").FillAsync(phone);
+        await Button("Надіслати код").ClickAsync();
+        await Expect(Page.GetByLabel("Код з SMS")).ToBeVisibleAsync();
+        await Page.GetByLabel("Код з SMS").FillAsync(await App.LatestCode(phone, codesBefore));
+        await Page.GetByLabel("Новий пароль").FillAsync("short");
+        await Button("Зберегти новий пароль").ClickAsync();
+        await Expect(ErrorFor("newPassword")).ToHaveTextAsync("Щонайменше 8 символів.");
+        await Screenshot("20-forgot-password");
+
+        await Page.GetByLabel("Новий пароль").FillAsync("Walnut-tree-9");
+        await Button("Зберегти новий пароль").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Пароль змінено. Увійдіть з новим паролем.");
+        await Screenshot("21-forgot-password-done");
+        await SignIn(phone, "Walnut-tree-9");
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_sign_in_with_a_plain_message()
+    {
+        var (_, phone, _) = await RegisteredCard();
+        await Page.GotoAsync("/#/signin");
+        await Field("phone").FillAsync(phone);
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await Field("password").FillAsync($"wrong password {attempt}");
+            await Button("Увійти").ClickAsync();
+            await Expect(ErrorFor("password")).ToHaveTextAsync("Неправильний номер телефону або пароль.");
+        }
+        await Field("password").FillAsync("wrong password 5");
+        await Button("Увійти").ClickAsync();
+        await Expect(ErrorFor("password")).ToContainTextAsync("Забагато неправильних паролів. Вхід для цього номера заблоковано до ");
+        await Screenshot("30-locked-out");
+
+        // Even the right password waits out the lock.
+        await Field("password").FillAsync(Password);
+        await Button("Увійти").ClickAsync();
+        await Expect(ErrorFor("password")).ToContainTextAsync("заблоковано");
+        await Expect(Page.Locator("#available")).ToHaveCountAsync(0);
+    }
+}

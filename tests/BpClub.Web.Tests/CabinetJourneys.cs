@@ -1,0 +1,114 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BpClub.Web.Tests;
+
+/// <summary>The signed-in member: live balance, history, spending, languages.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
+{
+    [Fact]
+    public async Task A_purchase_at_the_till_changes_the_home_balance_without_a_reload()
+    {
+        var (card, phone, station) = await RegisteredCard();
+        await SignIn(phone);
+        await Expect(Page.Locator("#total")).ToHaveTextAsync("0");
+        await Expect(Page.Locator("#litres-to-next")).ToHaveTextAsync("100 л до рівня Gold");
+        // Marks this document: after a reload the mark would be gone.
+        await Page.EvaluateAsync("() => { window.sameDocument = true; }");
+
+        await Purchase(station, card, "r-live-1", 40.5m, 2430m);
+
+        await Expect(Page.Locator("#total")).ToHaveTextAsync("40");
+        await Expect(Page.Locator("#available")).ToHaveTextAsync("0");
+        await Expect(Page.Locator("#next-release")).ToContainTextAsync("Наступне зарахування: 40 балів");
+        Assert.True(await Page.EvaluateAsync<bool>("() => window.sameDocument === true"));
+        await Screenshot("40-home-live-balance");
+
+        await Page.ReloadAsync();
+        await Expect(Page.Locator("#litres-to-next")).ToHaveTextAsync("59,5 л до рівня Gold");
+        await Expect(Page.Locator("svg.chart rect.earned")).ToHaveCountAsync(12);
+        await Screenshot("41-home-after-purchase");
+    }
+
+    [Fact]
+    public async Task History_pages_newest_first()
+    {
+        var (card, phone, station) = await RegisteredCard();
+        for (var i = 1; i <= 12; i++) await Purchase(station, card, $"r-{i:00}", 10m + i, 600m + i);
+        await SignIn(phone);
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Історія" }).ClickAsync();
+
+        var rows = Page.Locator(".history-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(10);
+        // Newest first: the twelfth purchase (22 litres) heads the list.
+        await Expect(rows.First).ToContainTextAsync("A95 22 л");
+        await Expect(rows.First).ToContainTextAsync(Text(@"\+\d+"));
+        await Expect(rows.First).ToContainTextAsync("612,00");
+        await Expect(rows.First).ToContainTextAsync("з ");
+        await Expect(Page.Locator("#history-newer")).ToBeDisabledAsync();
+        await Screenshot("50-history-page-1");
+
+        await Page.Locator("#history-older").ClickAsync();
+        await Expect(Page.Locator("#history-page")).ToHaveTextAsync("Сторінка 2");
+        // Purchases 2 and 1, then the card's issue.
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(rows.Last).ToContainTextAsync("Картку видано");
+        await Expect(Page.Locator("#history-older")).ToBeDisabledAsync();
+        await Screenshot("51-history-page-2");
+
+        await Page.Locator("#history-newer").ClickAsync();
+        await Expect(Page.Locator("#history-page")).ToHaveTextAsync("Сторінка 1");
+        await Expect(rows).ToHaveCountAsync(10);
+    }
+
+    [Fact]
+    public async Task Spending_is_switched_on_in_settings_and_stays_on()
+    {
+        var (_, phone, _) = await RegisteredCard();
+        await SignIn(phone);
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Налаштування" }).ClickAsync();
+        var spending = Page.GetByRole(AriaRole.Switch, new() { Name = "Оплата балами на касі" });
+        await Expect(spending).Not.ToBeCheckedAsync();
+        await Expect(Page.Locator("#spending-explain")).ToContainTextAsync("навіть якщо картку загублено");
+
+        await spending.CheckAsync();
+        await Expect(Page.Locator("#spending-state")).ToHaveTextAsync("Увімкнено — Збережено.");
+        await Screenshot("60-spending-on");
+
+        await Page.ReloadAsync();
+        await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Оплата балами на касі" })).ToBeCheckedAsync();
+    }
+
+    [Fact]
+    public async Task The_language_can_be_switched_to_english_and_russian()
+    {
+        var (card, phone, station) = await RegisteredCard();
+        await Purchase(station, card, "r-lang-1", 40.5m, 2430m);
+        await Page.GotoAsync("/#/signin");
+        await Page.GetByLabel("Мова").SelectOptionAsync("en");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to your cabinet" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Field("phone").FillAsync(phone);
+        await Field("password").FillAsync("wrong password");
+        await Button("Sign in").ClickAsync();
+        await Expect(ErrorFor("password")).ToHaveTextAsync("The phone number or the password is not correct.");
+
+        await Field("password").FillAsync(Password);
+        await Button("Sign in").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Available to spend" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("#litres-to-next")).ToHaveTextAsync("59.5 litres to Gold");
+        await Screenshot("70-home-english");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await Expect(Page.Locator(".history-table tbody tr").First).ToContainTextAsync("₴2,430.00");
+
+        await Page.GetByLabel("Language").SelectOptionAsync("ru");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "История операций" })).ToBeVisibleAsync();
+        await Expect(Page.Locator(".history-table tbody tr").First).ToContainTextAsync(Text(@"2\s?430,00\s₴"));
+        await Screenshot("71-history-russian");
+
+        // The choice is remembered.
+        await Page.ReloadAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "История операций" })).ToBeVisibleAsync();
+    }
+}
