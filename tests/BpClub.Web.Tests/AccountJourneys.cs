@@ -17,6 +17,7 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Page.GotoAsync("/");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("#nav")).ToBeHiddenAsync();
         await Screenshot("01-sign-in");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Зареєструвати картку" }).ClickAsync();
 
@@ -68,11 +69,18 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Button("Вийти").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
-        await Field("phone").FillAsync(phone);
-        await Field("password").FillAsync(Password);
-        await Button("Увійти").ClickAsync();
+        await Expect(Page.Locator("#nav")).ToBeHiddenAsync();
+        // The keyboard alone: type, Tab to the next field, Enter to send.
+        await Field("phone").FocusAsync();
+        await Page.Keyboard.TypeAsync(phone);
+        await Page.Keyboard.PressAsync("Tab");
+        await Page.Keyboard.TypeAsync(Password);
+        await Page.Keyboard.PressAsync("Enter");
         await Expect(ErrorFor("password")).ToHaveTextAsync("Неправильний номер телефону або пароль.");
-        await SignIn(phone, "Chestnut-2027");
+        await Expect(Field("password")).ToBeFocusedAsync();
+        await Field("password").FillAsync("Chestnut-2027");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.Locator("#available")).ToBeVisibleAsync();
     }
 
     [Fact]

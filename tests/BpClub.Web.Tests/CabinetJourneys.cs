@@ -68,7 +68,7 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
         var (_, phone, _) = await RegisteredCard();
         await SignIn(phone);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Налаштування" }).ClickAsync();
-        var spending = Page.GetByRole(AriaRole.Switch, new() { Name = "Оплата балами на касі" });
+        var spending = Page.GetByRole(AriaRole.Switch, new() { Name = "Дозволити оплату балами" });
         await Expect(spending).Not.ToBeCheckedAsync();
         await Expect(Page.Locator("#spending-explain")).ToContainTextAsync("навіть якщо картку загублено");
 
@@ -77,7 +77,7 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
         await Screenshot("60-spending-on");
 
         await Page.ReloadAsync();
-        await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Оплата балами на касі" })).ToBeCheckedAsync();
+        await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Дозволити оплату балами" })).ToBeCheckedAsync();
     }
 
     [Fact]
