@@ -19,6 +19,7 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
         await Expect(Page.Locator("#nav")).ToBeHiddenAsync();
         await Screenshot("01-sign-in");
+        await AssertAccessible();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Зареєструвати картку" }).ClickAsync();
 
         await Page.GetByLabel("Номер картки").FillAsync(card);
@@ -29,6 +30,7 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(ErrorFor("phone")).ToHaveTextAsync("Це не номер мобільного телефону, наприклад +380 67 123 45 67.");
         await Expect(Field("phone")).ToHaveAttributeAsync("aria-invalid", "true");
         await Screenshot("02-register-field-error");
+        await AssertAccessible();
 
         await Page.GetByLabel("Номер телефону").FillAsync(phone);
         await Button("Отримати код").ClickAsync();
@@ -46,6 +48,7 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(Page.Locator("#available")).ToHaveTextAsync("0");
         await Expect(Page.Locator("svg.barcode")).ToBeVisibleAsync();
         await Screenshot("04-registered-home");
+        await AssertAccessible();
     }
 
     [Fact]
