@@ -17,7 +17,9 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Page.GotoAsync("/");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("#nav")).ToBeHiddenAsync();
         await Screenshot("01-sign-in");
+        await AssertAccessible();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Зареєструвати картку" }).ClickAsync();
 
         await Page.GetByLabel("Номер картки").FillAsync(card);
@@ -28,6 +30,7 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(ErrorFor("phone")).ToHaveTextAsync("Це не номер мобільного телефону, наприклад +380 67 123 45 67.");
         await Expect(Field("phone")).ToHaveAttributeAsync("aria-invalid", "true");
         await Screenshot("02-register-field-error");
+        await AssertAccessible();
 
         await Page.GetByLabel("Номер телефону").FillAsync(phone);
         await Button("Отримати код").ClickAsync();
@@ -45,6 +48,7 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(Page.Locator("#available")).ToHaveTextAsync("0");
         await Expect(Page.Locator("svg.barcode")).ToBeVisibleAsync();
         await Screenshot("04-registered-home");
+        await AssertAccessible();
     }
 
     [Fact]
@@ -68,11 +72,18 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Button("Вийти").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
-        await Field("phone").FillAsync(phone);
-        await Field("password").FillAsync(Password);
-        await Button("Увійти").ClickAsync();
+        await Expect(Page.Locator("#nav")).ToBeHiddenAsync();
+        // The keyboard alone: type, Tab to the next field, Enter to send.
+        await Field("phone").FocusAsync();
+        await Page.Keyboard.TypeAsync(phone);
+        await Page.Keyboard.PressAsync("Tab");
+        await Page.Keyboard.TypeAsync(Password);
+        await Page.Keyboard.PressAsync("Enter");
         await Expect(ErrorFor("password")).ToHaveTextAsync("Неправильний номер телефону або пароль.");
-        await SignIn(phone, "Chestnut-2027");
+        await Expect(Field("password")).ToBeFocusedAsync();
+        await Field("password").FillAsync("Chestnut-2027");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.Locator("#available")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(Page.Locator("#litres-to-next")).ToHaveTextAsync("59,5 л до рівня Gold");
         await Expect(Page.Locator("svg.chart rect.earned")).ToHaveCountAsync(12);
         await Screenshot("41-home-after-purchase");
+        await AssertAccessible();
     }
 
     [Fact]
@@ -48,6 +49,7 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(rows.First).ToContainTextAsync("з ");
         await Expect(Page.Locator("#history-newer")).ToBeDisabledAsync();
         await Screenshot("50-history-page-1");
+        await AssertAccessible();
 
         await Page.Locator("#history-older").ClickAsync();
         await Expect(Page.Locator("#history-page")).ToHaveTextAsync("Сторінка 2");
@@ -68,16 +70,17 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
         var (_, phone, _) = await RegisteredCard();
         await SignIn(phone);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Налаштування" }).ClickAsync();
-        var spending = Page.GetByRole(AriaRole.Switch, new() { Name = "Оплата балами на касі" });
+        var spending = Page.GetByRole(AriaRole.Switch, new() { Name = "Дозволити оплату балами" });
         await Expect(spending).Not.ToBeCheckedAsync();
         await Expect(Page.Locator("#spending-explain")).ToContainTextAsync("навіть якщо картку загублено");
 
         await spending.CheckAsync();
         await Expect(Page.Locator("#spending-state")).ToHaveTextAsync("Увімкнено — Збережено.");
         await Screenshot("60-spending-on");
+        await AssertAccessible();
 
         await Page.ReloadAsync();
-        await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Оплата балами на касі" })).ToBeCheckedAsync();
+        await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Дозволити оплату балами" })).ToBeCheckedAsync();
     }
 
     [Fact]

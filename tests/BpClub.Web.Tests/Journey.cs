@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using BpClub.Testing;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -32,6 +34,12 @@ public abstract class Journey(BrowserFixture fixture) : IAsyncLifetime
         SetDefaultExpectTimeout(15_000);
         Page = await _context.NewPageAsync();
         Page.PageError += (_, error) => _problems.Add("script error: " + error);
+        var origin = fixture.App.BaseAddress.GetLeftPart(UriPartial.Authority);
+        Page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(origin, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+                _problems.Add("request outside the service: " + request.Url);
+        };
         Page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) _problems.Add("CSP: " + message.Text);
@@ -57,6 +65,20 @@ public abstract class Journey(BrowserFixture fixture) : IAsyncLifetime
             });
         }
         await Page.SetViewportSizeAsync(390, 844);
+    }
+
+    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it is now: nothing serious or critical (labels, contrast, roles).</summary>
+    protected async Task AssertAccessible()
+    {
+        var results = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] },
+        });
+        var serious = results.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")
+            .ToList();
+        Assert.Empty(serious);
     }
 
     protected ILocator Field(string name) => Page.Locator($"input[name='{name}']");

@@ -103,6 +103,12 @@ async function render() {
   (main.querySelector('h1') ?? main).focus();
 }
 
+// The routes live in the hash, so the skip link moves the focus rather than the location.
+document.querySelector('.skip').addEventListener('click', event => {
+  event.preventDefault();
+  main.focus();
+});
+
 document.getElementById('sign-out').addEventListener('click', async () => {
   stopWatching();
   try { await api.signOut(); } catch { /* the session may have ended already */ }

@@ -37,9 +37,9 @@ function row(item) {
   return h('tr', { 'data-id': item.id },
     h('td', { 'data-label': t('history.date'), text: formatDateTime(item.at) }),
     h('td', { 'data-label': t('history.station'), text: item.stationId ?? '—' }),
-    h('td', { 'data-label': t('history.what') },
+    h('td', { 'data-label': t('history.what') }, h('div', {},
       h('span', { class: 'what', text: kindLabel(item) }),
-      details(item) ? h('span', { class: 'muted small block', text: details(item) }) : null),
+      details(item) ? h('span', { class: 'muted small block', text: details(item) }) : null)),
     h('td', { 'data-label': t('history.points'), class: `points ${item.points < 0 ? 'minus' : 'plus'}`, text: points }),
     h('td', { 'data-label': t('history.available'), text: availability(item) || '—' }));
 }

@@ -48,7 +48,7 @@ export function settingsPage({ me, onError }) {
     h('h1', { tabindex: '-1', text: t('settings.title') }),
     h('section', { class: 'card', 'aria-labelledby': 'spending-title' },
       h('h2', { id: 'spending-title', text: t('settings.spending') }),
-      h('div', { class: 'switch-row' }, toggle, h('label', { for: 'spending', text: t('settings.spending') })),
+      h('div', { class: 'switch-row' }, toggle, h('label', { for: 'spending', text: t('settings.spendingSwitch') })),
       state,
       h('p', { id: 'spending-explain', class: 'explain', text: t('settings.spendingExplain') })),
     h('section', { class: 'card', 'aria-labelledby': 'password-title' },
