@@ -50,6 +50,30 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         stop.Cancel();
     }
 
+    [Fact]
+    public async Task A_closed_stream_ends_its_subscription_without_an_error()
+    {
+        var member = await _app.NewMember(await _app.NewStationKey());
+        var logged = LogCapture.Lines.Count;
+        var tag = Guid.NewGuid().ToString("N");
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/cabinet/v1/balance/events?client={tag}"),
+                HttpCompletionOption.ResponseHeadersRead, stop.Token);
+            var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+            Assert.Equal("balance", (await Next(events, TimeSpan.FromSeconds(10))).Name);
+            response.Dispose();
+        }
+
+        // The front end logs the request's end once the stream's clean-up has run.
+        await Poll.Until(() => Task.FromResult(LogCapture.Lines.Skip(logged).ToList()),
+            lines => lines.Any(l => l.Contains("Request finished", StringComparison.Ordinal) && l.Contains(tag, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the stream's request to finish");
+        var errors = LogCapture.Lines.Skip(logged)
+            .Where(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("ExceptionHandler", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+    }
+
     private sealed record ServerEvent(string Name, JsonElement Data);
 
     private static async Task<ServerEvent> Next(ChannelReader<ServerEvent> events, TimeSpan timeout)

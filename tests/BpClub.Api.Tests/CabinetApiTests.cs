@@ -97,6 +97,16 @@ public sealed class CabinetApiTests(AppFixture fixture)
         Assert.Equal(member.Card, me.GetProperty("cardNumber").GetString());
         // A change made with the cookie alone (as another site could make the browser do) is refused.
         await web.PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).ExpectProblem(HttpStatusCode.BadRequest);
+
+        // With the anti-forgery token (and its cookie), as the web cabinet sends it, it is made.
+        var antiforgery = await web.GetAsync("/api/cabinet/v1/antiforgery");
+        var token = (await antiforgery.Expect(HttpStatusCode.OK)).GetProperty("token").GetString();
+        var antiforgeryCookie = antiforgery.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("bpclub_antiforgery=", StringComparison.Ordinal));
+        var change = new HttpRequestMessage(HttpMethod.Put, "/api/cabinet/v1/spending") { Content = JsonContent.Create(new { enabled = true }) };
+        change.Headers.Add("Cookie", $"{cookie.Split(';')[0]}; {antiforgeryCookie.Split(';')[0]}");
+        change.Headers.Add("X-CSRF-TOKEN", token);
+        var changed = await _app.Client().SendAsync(change);
+        Assert.True((await changed.Expect(HttpStatusCode.OK)).GetProperty("enabled").GetBoolean());
     }
 
     [Fact]

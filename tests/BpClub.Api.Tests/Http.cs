@@ -24,9 +24,10 @@ public static class Http
         return client.SendAsync(request);
     }
 
-    public static async Task<JsonElement> Expect(this Task<HttpResponseMessage> call, HttpStatusCode status)
+    public static async Task<JsonElement> Expect(this Task<HttpResponseMessage> call, HttpStatusCode status) => await (await call).Expect(status);
+
+    public static async Task<JsonElement> Expect(this HttpResponseMessage response, HttpStatusCode status)
     {
-        var response = await call;
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();

@@ -52,6 +52,11 @@ public sealed class OpenApiTests(AppFixture fixture)
         Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the document: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
         Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path} is not in the document.");
         Assert.True(operation.TryGetProperty("responses", out var responses) && responses.EnumerateObject().Any());
+        Assert.Contains(responses.EnumerateObject(), r => r.Name.StartsWith('2'));
+        // Every write that takes a body describes it (rotating a key and deleting take none).
+        if (method is "put" or "post" && !path.EndsWith("/key", StringComparison.Ordinal))
+            Assert.True(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/json", out _),
+                $"{method} {path} does not describe its body.");
         if (path.StartsWith("/api/cabinet/v1/registrations", StringComparison.Ordinal)
             || path.StartsWith("/api/cabinet/v1/password-resets", StringComparison.Ordinal)
             || path == "/api/cabinet/v1/sessions")

@@ -57,6 +57,32 @@ public sealed class PosApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_receipt_sent_at_once_many_times_is_recorded_once()
+    {
+        var stationKey = await _app.NewStationKey();
+        var card = await _app.IssueCard(stationKey);
+        var purchase = Http.FuelPurchase("r-burst", card, litres: 10m, amount: 600m);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _app.Client(stationKey).PostAsJsonAsync("/api/pos/v1/purchases", purchase)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single((await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()))).Distinct());
+        var balance = await _app.Client(stationKey).GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(10, balance.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Receipt_ids_are_unique_per_station_not_across_stations()
+    {
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        await _app.Client(await _app.NewStationKey()).PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("1", card, 10m, 600m))
+            .Expect(HttpStatusCode.Created);
+        var second = await _app.Client(await _app.NewStationKey()).PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("1", card, 20m, 1200m))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal(30, second.GetProperty("balance").GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task Balance_at_the_till_shows_available_total_and_on_hold()
     {
         var stationKey = await _app.NewStationKey();

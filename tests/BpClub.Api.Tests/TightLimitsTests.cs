@@ -18,6 +18,8 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         {
             ["RateLimits:PerCallerPerSecond"] = "1",
             ["RateLimits:PerCallerBurst"] = "5",
+            ["RateLimits:AnonymousPerMinute"] = "6",
+            ["RateLimits:AnonymousBurst"] = "3",
         });
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -25,24 +27,30 @@ public sealed class TightLimitsFixture : IAsyncLifetime
 
 public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture<TightLimitsFixture>
 {
+    private static int _addresses;
     private readonly BpClubApp _app = fixture.App;
+
+    /// <summary>Anonymous calls of each test come from an address of their own: the per-IP limit is low here.</summary>
+    private readonly HttpClient _anonymous = fixture.App.ClientFrom(NewAddress());
+
+    private static IPAddress NewAddress() => new([10, 0, 0, (byte)Interlocked.Increment(ref _addresses)]);
 
     [Fact]
     public async Task An_expired_code_is_refused()
     {
         var card = await _app.IssueCard(await _app.NewStationKey());
         var phone = BpClubApp.NewPhone();
-        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" })
+        var started = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" })
             .Expect(HttpStatusCode.Accepted);
         var expiresAt = started.GetProperty("codeExpiresAt").GetDateTimeOffset();
         Assert.True(expiresAt <= DateTimeOffset.UtcNow.AddSeconds(11), $"{expiresAt}");
         var code = await _app.LatestCode(phone);
 
         await Poll.Until(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > expiresAt.AddMilliseconds(200), TimeSpan.FromSeconds(30), "the code to expire");
-        var problem = await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm", new { code })
+        var problem = await _anonymous.PostAsJsonAsync($"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm", new { code })
             .ExpectProblem(HttpStatusCode.BadRequest);
         Assert.Contains("expired", problem.GetProperty("errors").GetProperty("code")[0].GetString(), StringComparison.OrdinalIgnoreCase);
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" })
+        await _anonymous.PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" })
             .ExpectProblem(HttpStatusCode.Unauthorized);
     }
 
@@ -52,9 +60,9 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         var stationKey = await _app.NewStationKey();
         var card = await _app.IssueCard(stationKey);
         var station = _app.Client(stationKey);
-        var statuses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 12; i++)
-            statuses.Add(await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase($"rl-{i}", card, litres: 1m, amount: 60m)));
+        // At once, so that however slow the machine, the bucket (5, then 1 a second) cannot keep up.
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase($"rl-{i}", card, litres: 1m, amount: 60m))));
 
         var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
@@ -73,16 +81,32 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     {
         var stationKey = await _app.NewStationKey();
         var phone = BpClubApp.NewPhone();
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+        await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
             new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
         await _app.LatestCode(phone);
 
-        var again = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+        var again = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
             new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" });
         await again.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.True(again.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero && wait <= TimeSpan.FromMinutes(1), $"{again.Headers.RetryAfter}");
-        var reset = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone });
+        var reset = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone });
         await reset.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.Single(_app.CodesSentTo(phone));
+    }
+
+    [Fact]
+    public async Task Anonymous_calls_beyond_the_per_address_rate_are_429_with_retry_after()
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            _anonymous.PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })));
+
+        Assert.All(statuses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        await refused[0].ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(refused[0].Headers.RetryAfter);
+        // Another address is not held back.
+        await _app.ClientFrom(NewAddress()).PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })
+            .ExpectProblem(HttpStatusCode.Unauthorized);
     }
 }

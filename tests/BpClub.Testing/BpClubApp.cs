@@ -98,6 +98,10 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
     public HttpClient Operator() => Client(OperatorKey);
 
+    /// <summary>An anonymous client whose requests come from <paramref name="address"/>, for per-IP limits (in-memory server only).</summary>
+    public HttpClient ClientFrom(System.Net.IPAddress address) =>
+        new(_factory.Server.CreateHandler(http => http.Connection.RemoteIpAddress = address)) { BaseAddress = BaseAddress };
+
     /// <summary>Creates a station and returns its key.</summary>
     public async Task<string> NewStationKey(string? stationId = null)
     {

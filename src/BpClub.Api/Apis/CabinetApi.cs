@@ -187,7 +187,7 @@ public static class CabinetApi
         finally
         {
             try { await card.Unsubscribe(reference); } catch (Exception) { /* the subscription lapses on its own */ }
-            cluster.DeleteObjectReference<IBalanceObserver>(watcher);
+            cluster.DeleteObjectReference<IBalanceObserver>(reference);
         }
     }
 

@@ -28,21 +28,33 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        // A body that is JSON but has a value of the wrong type names the field, as validation errors do.
-        if (exception is BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } })
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { [path[2..]] = ["Not a value of the expected type."] };
+        // A value of the wrong type names its field, as validation errors do.
+        if (exception is BadHttpRequestException unreadable && Field(unreadable) is { } field)
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["Not a value of the expected type or format."] };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
     /// <summary>What was wrong with a request the framework could not bind, without naming our types.</summary>
     private static string Unreadable(BadHttpRequestException bad) => bad.InnerException switch
     {
-        JsonException { Path: { Length: > 2 } path } => $"The body is not valid here: {path[2..]} does not have the expected type or format; nothing was changed.",
+        JsonException when Field(bad) is { } field => $"The body is not valid here: {field} does not have the expected type or format; nothing was changed.",
         JsonException => "The body is not valid JSON of the expected shape; nothing was changed.",
-        _ when bad.Message.Contains("query", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("bind", StringComparison.OrdinalIgnoreCase)
-            => "A parameter of the request has an invalid value; nothing was changed.",
+        _ when Field(bad) is { } field => $"The parameter {field} does not have the expected type or format; nothing was changed.",
+        _ when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) => "The request needs a JSON body; nothing was changed.",
         _ => "The request could not be read; nothing was changed.",
     };
+
+    /// <summary>The field at fault: a JSON path in the body ("lines[0].litres") or a query/route parameter ("limit").</summary>
+    private static string? Field(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException { Path: { Length: > 2 } path } => path[2..],
+        JsonException => null,
+        _ => BindFailure().Match(bad.Message) is { Success: true } match ? match.Groups[1].Value : null,
+    };
+
+    // The framework's words for a parameter it could not convert: Failed to bind parameter "int? limit" from "many".
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "[^"]*?(\w+)" from""")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     /// <summary>Orleans, Npgsql, timeouts and sockets: the parts a request depends on, not a bug in it.</summary>
     public static bool IsUnavailable(Exception exception)

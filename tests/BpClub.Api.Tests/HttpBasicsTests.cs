@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Http.Json;
+using BpClub.Testing;
+
+namespace BpClub.Api.Tests;
+
+/// <summary>What every response and the service endpoints promise: security headers, size limits, health, metrics.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class HttpBasicsTests(AppFixture fixture)
+{
+    private readonly BpClubApp _app = fixture.App;
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/api/cabinet/v1/me")]
+    [InlineData("/openapi/v1.json")]
+    public async Task Every_response_carries_the_security_headers(string path)
+    {
+        var response = await _app.Client().GetAsync(path);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_size_limit_is_413_and_records_nothing()
+    {
+        var stationKey = await _app.NewStationKey();
+        var card = await _app.IssueCard(stationKey);
+        var huge = Http.FuelPurchase("big-1", card) is var purchase ? System.Text.Json.JsonSerializer.Serialize(purchase).Replace("\"A95\"", "\"A95\",\"padding\":\"" + new string('x', 100_000) + "\"") : "";
+        await _app.Client(stationKey).PostAsync("/api/pos/v1/purchases", Http.Raw(huge)).ExpectProblem(HttpStatusCode.RequestEntityTooLarge);
+        var balance = await _app.Client(stationKey).GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(0, balance.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Health_and_metrics_answer()
+    {
+        foreach (var probe in new[] { "/health/live", "/health/ready" })
+        {
+            var health = await _app.Client().GetAsync(probe);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        }
+        var metrics = await _app.Client().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_path_and_a_wrong_media_type_are_problems_too()
+    {
+        await _app.Client().GetAsync("/api/pos/v1/no-such-thing").ExpectProblem(HttpStatusCode.NotFound);
+        var stationKey = await _app.NewStationKey();
+        await _app.Client(stationKey).PostAsync("/api/pos/v1/purchases", new StringContent("receiptId=1", System.Text.Encoding.UTF8, "text/plain"))
+            .ExpectProblem(HttpStatusCode.UnsupportedMediaType);
+    }
+}
