@@ -1,3 +1,4 @@
+using BpClub.Abstractions;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using BpClub.Api.Apis;
@@ -38,6 +39,8 @@ public static class Extensions
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            // A grain's storage failure arrives as the NpgsqlException it was (a 503), not as a timeout.
+            client.Services.AddStorageExceptionSerialization();
             // The front end may start before any silo: keep trying rather than crash.
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {

@@ -30,14 +30,21 @@ public sealed partial class CardGrain
         if (_reminderKnown && due == _reminderDueAt) return;
         if (due is { } at)
         {
-            var dueIn = at - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), _reminderRetryPeriod);
+            await ArmReminder(at);
+            return;
         }
-        else if (await this.GetReminder(ReleaseReminder) is { } reminder)
+        if (await this.GetReminder(ReleaseReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
         (_reminderKnown, _reminderDueAt) = (true, due);
+    }
+
+    private async Task ArmReminder(DateTimeOffset at)
+    {
+        var dueIn = at - time.GetUtcNow();
+        await this.RegisterOrUpdateReminder(ReleaseReminder, dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1), _reminderRetryPeriod);
+        (_reminderKnown, _reminderDueAt) = (true, at);
     }
 
     /// <summary>
@@ -45,9 +52,23 @@ public sealed partial class CardGrain
     /// joined or left) must not fail a committed command or an activation: the balance is exact
     /// without it, and the next command or activation tries again.
     /// </summary>
+    /// <remarks>
+    /// "The next command" may never come, though, so a grain timer tries again every reminder period
+    /// until it succeeds. (A new lot never waits for this: Commit arms its reminder before writing it.)
+    /// </remarks>
     private async Task TryEnsureReminder()
     {
-        try { await EnsureReminder(); }
-        catch (Exception e) { _reminderKnown = false; LogReminderFailed(e, Key); }
+        try
+        {
+            await EnsureReminder();
+            _reminderRetry?.Dispose();
+            _reminderRetry = null;
+        }
+        catch (Exception e)
+        {
+            _reminderKnown = false;
+            LogReminderFailed(e, Key);
+            _reminderRetry ??= this.RegisterGrainTimer(_ => TryEnsureReminder(), _reminderRetryPeriod, _reminderRetryPeriod);
+        }
     }
 }

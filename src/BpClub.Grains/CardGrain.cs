@@ -52,6 +52,8 @@ public sealed partial class CardGrain(
     /// <summary>Front ends streaming this card's balance to a member; they renew every half minute.</summary>
     private readonly ObserverManager<IBalanceObserver> _watchers = new(TimeSpan.FromMinutes(2), logger);
     private DateTimeOffset? _reminderDueAt;
+    /// <summary>Re-arms the reminder when arming it failed (see TryEnsureReminder).</summary>
+    private IGrainTimer? _reminderRetry;
 
     private string Key => _card!.Value;
 
@@ -68,9 +70,15 @@ public sealed partial class CardGrain(
         if (_account.Status == CardStatus.Active) await TryEnsureReminder();
     }
 
+    /// <summary>
+    /// Writes the snapshot when the grain is collected or moved, not when its silo shuts down: a stopping
+    /// silo deactivates every card at once, and a write each would spend its graceful-stop budget on an
+    /// optimisation (the ledger is the truth; the next activation replays fewer than 100 entries).
+    /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_card is not null && _sequence > snapshot.State.Sequence && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        if (_card is not null && _sequence > snapshot.State.Sequence
+            && reason.ReasonCode is not (DeactivationReasonCode.ApplicationError or DeactivationReasonCode.ShuttingDown))
             await WriteSnapshot();
     }
 
@@ -246,6 +254,10 @@ public sealed partial class CardGrain(
 
     private async Task<AppendResult> Commit(Decision decision, OperationRecord? operation, CardHolderRecord? holder = null, bool eraseHolder = false)
     {
+        // Arm first: a lot is never committed without a reminder due no later than its release (a reminder
+        // that cannot be armed fails the command, 503, before anything is written).
+        if (decision.After?.NextDueAt() is { } due && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt))
+            await ArmReminder(due);
         AppendResult appended;
         try
         {

@@ -59,8 +59,8 @@ public static class SiloHost
 
     /// <summary>
     /// SIGTERM stops the host, and stopping the host stops the silo gracefully: it turns ShuttingDown in
-    /// the membership table, hands its gateway clients over, deactivates its grains (card snapshots are
-    /// written) and finally marks itself Dead, so callers re-route at once instead of waiting for probes.
+    /// the membership table, hands its gateway clients over, deactivates its grains (no writes: the
+    /// ledger already holds every acknowledged operation) and finally marks itself Dead, so callers re-route at once instead of waiting for probes.
     /// Silo:ShutdownTimeout (30 s) bounds all of it; Kubernetes' terminationGracePeriodSeconds must exceed it.
     /// </summary>
     public static WebApplicationBuilder UseGracefulShutdown(this WebApplicationBuilder builder)

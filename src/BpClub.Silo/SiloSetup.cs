@@ -1,3 +1,4 @@
+using BpClub.Abstractions;
 using System.Net;
 using BpClub.Domain.Programme;
 using BpClub.Grains;
@@ -27,6 +28,7 @@ public static class SiloSetup
         silo.Services.AddBpClubStorage(configuration, connectionString);
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<GrainMetrics>();
+        silo.Services.AddStorageExceptionSerialization();
 
         silo.AddAdoNetGrainStorage(CardGrain.StorageName, o =>
         {

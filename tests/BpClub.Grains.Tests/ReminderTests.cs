@@ -72,12 +72,14 @@ public sealed class ReminderFailoverTests
         var card = await cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
         await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
+        var sincePurchase = System.Diagnostics.Stopwatch.StartNew();
         var first = cluster.Cluster.Primary!;
 
         await cluster.Cluster.StartAdditionalSiloAsync();
         await cluster.Cluster.StopSiloAsync(first);
 
-        Assert.Equal(0, await cluster.Database.LedgerCount(number, "released"));
+        // On a busy box starting and stopping silos can outlast the hold; only then may it be released already.
+        if (sincePurchase.Elapsed < TimeSpan.FromSeconds(5)) Assert.Equal(0, await cluster.Database.LedgerCount(number, "released"));
         await Poll.Until(() => cluster.Database.LedgerCount(number, "released"), n => n == 1, TimeSpan.FromSeconds(60), "the release entry");
         await Poll.Until(() => cluster.Database.ReminderCount(number), n => n == 0, TimeSpan.FromSeconds(30), "the reminder to unregister");
         Assert.Equal(40, (await card.GetBalance().Ok()).Available.Value);
