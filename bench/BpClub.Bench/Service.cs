@@ -90,8 +90,10 @@ public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
 
     public Call Live() => new("live", new HttpRequestMessage(HttpMethod.Get, baseUrl + "/health/live"));
 
-    /// <summary>A receipt id no earlier run used (receipt ids are unique per station).</summary>
-    public string Receipt(string scenario, long i) => $"{_run}-{scenario}-{i}";
+    private long _receipts;
+
+    /// <summary>A receipt id no earlier request or run used (receipt ids are unique per station): warm-up and timed run never repeat one.</summary>
+    public string Receipt(string scenario, long i) => $"{_run}-{scenario}-{i}-{Interlocked.Increment(ref _receipts)}";
 
     public async Task<int> Send(Call call)
     {
