@@ -11,14 +11,13 @@ public sealed partial class CardGrain
         if (reminderName != ReleaseReminder) return;
         metrics.ReminderFired();
         _reminderKnown = false; // the registered due time has passed; re-arm from the account
-        if (_card is not null && _account.Status == CardStatus.Active)
+        if (_card is not null)
         {
-            var decision = _account.ReleaseHeldPoints(time.GetUtcNow());
-            if (decision.Events.Count > 0)
-            {
-                await Commit(decision, operation: null);
-                LogReleased(Key, decision.Events.Count);
-            }
+            // Through the writer, like any command: only it changes the account.
+            var released = await Run(operationKey: null, request: null,
+                (account, at) => account.Status == CardStatus.Active ? account.ReleaseHeldPoints(at) : Decision.Nothing(account),
+                (decided, _) => decided.Events.Count);
+            if (released.Value > 0) LogReleased(Key, released.Value);
         }
         await EnsureReminder();
     }

@@ -11,6 +11,7 @@ using BpClub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Hosting;
 using Orleans.Utilities;
 
@@ -20,8 +21,10 @@ namespace BpClub.Grains;
 /// One card: the only writer of its ledger. A command decides on the in-memory account, commits
 /// the resulting ledger rows (and its operation id) in one PostgreSQL transaction, and only then
 /// adopts the new state and answers — so a crash at any instant loses nothing acknowledged and
-/// leaves nothing half-applied. Queries interleave and see only committed state.
+/// leaves nothing half-applied. Commands waiting on the same card are committed together
+/// (CardGrain.Writer.cs); calls interleave, and queries see only committed state.
 /// </summary>
+[Reentrant]
 public sealed partial class CardGrain(
     [PersistentState("card", CardGrain.StorageName)] IPersistentState<CardSnapshot> snapshot,
     CardLedgerStore ledger,
@@ -34,7 +37,7 @@ public sealed partial class CardGrain(
 {
     public const string StorageName = "cards";
     private const string ReleaseReminder = "release-held-points";
-    /// <summary>Snapshots are written every so many ledger entries (and on deactivation).</summary>
+    /// <summary>Snapshots are written every so many ledger entries, or as many as it holds lots (and on deactivation).</summary>
     private const int SnapshotEvery = 100;
     /// <summary>
     /// A reminder re-fires after this if a tick could not finish its work, or if its silo died and
@@ -93,7 +96,7 @@ public sealed partial class CardGrain(
 
         var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
             command.BirthDate, issuedAt, command.StationId);
-        return Run(CardLedgerStore.IssueOperationKey, command, now => _account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
+        return Run(CardLedgerStore.IssueOperationKey, command, (account, now) => account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
     }
 
     public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command)
@@ -107,7 +110,7 @@ public sealed partial class CardGrain(
 
         var active = await promotions.Current();
         return await Run($"purchase:{command.StationId}:{command.ReceiptId}", command,
-            at => _account.Accrue(purchase, active, at),
+            (account, at) => account.Accrue(purchase, active, at),
             (decided, at) =>
             {
                 var earned = decided.Events.OfType<PointsEarned>().Single();
@@ -126,7 +129,7 @@ public sealed partial class CardGrain(
         if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
 
         return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", command,
-            at => _account.Accrue(purchase, at),
+            (account, at) => account.Accrue(purchase, at),
             (decided, at) => new PartnerAccrualResult(command.PartnerTransactionId,
                 decided.Events.OfType<PointsEarned>().Single().Points, ToModel(decided.After!.BalanceAt(at))));
     }
@@ -137,7 +140,7 @@ public sealed partial class CardGrain(
         if (Refuse<RedemptionResult>(_validator.ValidateRedemption(command.RedemptionId, command.StationId, command.Points)) is { } invalid)
             return Task.FromResult(invalid);
         return Run($"redemption:{command.StationId}:{command.RedemptionId}", command,
-            at => _account.Redeem(command.RedemptionId, command.StationId, command.Points, at),
+            (account, at) => account.Redeem(command.RedemptionId, command.StationId, command.Points, at),
             (decided, at) => new RedemptionResult(command.RedemptionId, command.Points, ToModel(decided.After!.BalanceAt(at))));
     }
 
@@ -148,30 +151,22 @@ public sealed partial class CardGrain(
         if (Refuse<RefundResult>(_validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines)) is { } invalid)
             return invalid;
 
-        var operationKey = $"refund:{command.StationId}:{command.RefundId}";
-        var (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId);
-        if (purchase is null)
-        {
-            return await ledger.FindOperation(Key, operationKey) is { } earlier
-                ? Replay<RefundResult>(earlier, RequestHash(command))
-                : Outcome<RefundResult>.Fail(OutcomeStatus.NotFound,
-                    _account.Status == CardStatus.NotIssued ? "Unknown card." : $"Receipt {command.ReceiptId} is not on this card.");
-        }
+        PointsEarned? purchase = null;
+        IReadOnlyList<PurchaseRefunded> refunds = [];
         var zeroBased = lines.Select(l => l - 1).ToHashSet();
-        return await Run(operationKey, command,
-            at => _account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at),
+        return await Run($"refund:{command.StationId}:{command.RefundId}", command,
+            (account, at) => purchase is null
+                ? Decision.Reject(account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
+                    $"Receipt {command.ReceiptId} is not on this card.")
+                : account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at),
             (decided, at) => new RefundResult(command.RefundId,
-                decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))));
+                decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))),
+            prepare: async () => (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId));
     }
 
-    public async Task<Outcome<SpendingModel>> SwitchSpending(bool enabled)
-    {
-        if (_card is null) return NotACard<SpendingModel>();
-        var decision = _account.SwitchSpending(enabled, time.GetUtcNow());
-        if (decision.Rejection is { } rejection) return CardOutcomes.Refuse<SpendingModel>(rejection);
-        if (decision.Events.Count > 0) await Commit(decision, operation: null);
-        return Outcome<SpendingModel>.Done(new SpendingModel(_account.SpendingEnabled));
-    }
+    public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>
+        Run(operationKey: null, request: null, (account, at) => account.SwitchSpending(enabled, at),
+            (decided, _) => new SpendingModel(decided.After!.SpendingEnabled));
 
     public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command)
     {
@@ -180,7 +175,7 @@ public sealed partial class CardGrain(
         if (Refuse<TerminationResult>(errors) is { } invalid) return Task.FromResult(invalid);
 
         return Run("terminate", command,
-            at => _account.Terminate(command.Reference, at),
+            (account, at) => account.Terminate(command.Reference, at),
             (decided, _) => new TerminationResult(decided.Events.OfType<ParticipationTerminated>().Single().Forfeited),
             eraseHolder: true);
     }
@@ -225,69 +220,6 @@ public sealed partial class CardGrain(
     }
 
     // ---- the write path ----------------------------------------------------------------------
-
-    /// <summary>
-    /// Decides, commits with the operation id, adopts. A rejected command or an operation id
-    /// committed before answers from the ledger instead: first result, or conflict.
-    /// </summary>
-    private async Task<Outcome<T>> Run<T>(string operationKey, object request, Func<DateTimeOffset, Decision> decide,
-        Func<Decision, DateTimeOffset, T> result, CardHolderRecord? holder = null, bool eraseHolder = false)
-    {
-        if (_card is null) return NotACard<T>();
-        var hash = RequestHash(request);
-        var now = time.GetUtcNow();
-        var decision = decide(now);
-        if (decision.Rejection is { } rejection)
-        {
-            return await ledger.FindOperation(Key, operationKey) is { } earlier
-                ? Replay<T>(earlier, hash)
-                : CardOutcomes.Refuse<T>(rejection);
-        }
-
-        var value = result(decision, now);
-
-        var operation = new OperationRecord(operationKey, hash, JsonSerializer.Serialize(value, LedgerJson.Options));
-        return await Commit(decision, operation, holder, eraseHolder) is AppendResult.AlreadyRecorded recorded
-            ? Replay<T>(recorded.Existing, hash)
-            : Outcome<T>.Done(value);
-    }
-
-    private async Task<AppendResult> Commit(Decision decision, OperationRecord? operation, CardHolderRecord? holder = null, bool eraseHolder = false)
-    {
-        // Arm first: a lot is never committed without a reminder due no later than its release (a reminder
-        // that cannot be armed fails the command, 503, before anything is written).
-        if (decision.After?.NextDueAt() is { } due && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt))
-            await ArmReminder(due);
-        AppendResult appended;
-        try
-        {
-            appended = await ledger.Append(Key, _sequence + 1, decision.Events, operation, holder, eraseHolder);
-        }
-        catch (Exception e)
-        {
-            // The commit may or may not have happened: rebuild from the ledger on the next call.
-            LogWriteFailed(e, Key);
-            DeactivateOnIdle();
-            throw;
-        }
-        if (appended is AppendResult.AlreadyRecorded) return appended;
-
-        _account = decision.After!;
-        _sequence += decision.Events.Count;
-        foreach (var e in decision.Events)
-        {
-            if (e is PointsEarned earned) metrics.PurchaseRecorded(earned.Points);
-            else if (e is PointsRedeemed redeemed) metrics.RedemptionRecorded(redeemed.Points);
-        }
-        if (_watchers.Count > 0)
-        {
-            var balance = ToModel(_account.BalanceAt(time.GetUtcNow()));
-            await _watchers.Notify(watcher => watcher.BalanceChanged(balance));
-        }
-        if (_sequence - snapshot.State.Sequence >= SnapshotEvery) await WriteSnapshot();
-        await TryEnsureReminder();
-        return appended;
-    }
 
     private async Task WriteSnapshot()
     {

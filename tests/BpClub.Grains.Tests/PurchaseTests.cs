@@ -81,6 +81,50 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         Assert.Equal(50, history.Value!.Items.Count(i => i.Kind == "purchase"));
     }
 
+    // Commands waiting on one card are committed together: idempotency must hold inside a batch.
+    [Fact]
+    public async Task Retries_of_one_receipt_arriving_together_are_credited_once()
+    {
+        var card = await _grains.Issued();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => card.Accrue(Cards.Fuel("same", 10m))));
+
+        Assert.Single(results, r => r.Status == OutcomeStatus.Done);
+        Assert.Equal(19, results.Count(r => r.Status == OutcomeStatus.Replayed));
+        Assert.All(results, r => Assert.Equal(10, r.Value!.PointsEarned.Value));
+        Assert.Equal(10, (await card.GetBalance()).Value!.Total.Value);
+    }
+
+    [Fact]
+    public async Task One_receipt_id_with_two_payloads_arriving_together_is_credited_once_and_conflicts_once()
+    {
+        var card = await _grains.Issued();
+
+        var results = await Task.WhenAll(card.Accrue(Cards.Fuel("twice", 10m)), card.Accrue(Cards.Fuel("twice", 20m)),
+            card.Accrue(Cards.Fuel("other", 5m)));
+
+        // Whichever payload arrived first is the receipt; the other is a conflict.
+        var winner = Assert.Single(results[..2], r => r.Status == OutcomeStatus.Done);
+        Assert.Single(results[..2], r => r.Status == OutcomeStatus.Conflict);
+        Assert.Equal(OutcomeStatus.Done, results[2].Status);
+        Assert.Equal(winner.Value!.PointsEarned.Value + 5, (await card.GetBalance()).Value!.Total.Value);
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_committed_receipt_among_new_ones_replays_and_the_new_ones_are_credited()
+    {
+        var card = await _grains.Issued();
+        await card.Accrue(Cards.Fuel("before", 10m));
+
+        var results = await Task.WhenAll(
+            new[] { card.Accrue(Cards.Fuel("new-1", 5m)), card.Accrue(Cards.Fuel("before", 10m)), card.Accrue(Cards.Fuel("new-2", 5m)) });
+
+        Assert.Equal([OutcomeStatus.Done, OutcomeStatus.Replayed, OutcomeStatus.Done], results.Select(r => r.Status));
+        Assert.Equal(20, (await card.GetBalance()).Value!.Total.Value);
+        var history = await card.GetHistory(100, null);
+        Assert.Equal(3, history.Value!.Items.Count(i => i.Kind == "purchase"));
+    }
+
     // Crossing Gold (100 L) after the tenth receipt doubles the rate of the later ones.
     private static long LevelBonus(Outcome<PurchaseResult>[] results) => results.Sum(r => r.Value!.PointsEarned.Value) - 500;
 

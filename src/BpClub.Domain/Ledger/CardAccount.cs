@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using BpClub.Domain.Earning;
 using BpClub.Domain.Programme;
 using BpClub.Domain.Units;
@@ -16,7 +17,11 @@ public sealed class CardAccount
     private readonly ProgrammeRules _rules;
     private readonly ProgrammeCalendar _calendar;
     private readonly LevelLadder _ladder;
-    private readonly SortedDictionary<DateTimeOffset, long> _lots = new();
+    // Immutable, so that deciding a command on a copy costs the same with one lot or ten thousand
+    // (a busy fleet card holds a lot per purchase for the whole hold period).
+    private ImmutableSortedDictionary<DateTimeOffset, long> _lots = ImmutableSortedDictionary<DateTimeOffset, long>.Empty;
+    /// <summary>The sum of <see cref="_lots"/>, kept so that a balance does not walk every lot.</summary>
+    private long _lotsTotal;
     private readonly Dictionary<int, decimal> _monthLitres = new();
 
     public CardAccount(ProgrammeRules rules, CardAccountState? state = null)
@@ -31,7 +36,7 @@ public sealed class CardAccount
         SettledThrough = state.SettledThrough;
         IssuedAt = state.IssuedAt;
         TerminatedAt = state.TerminatedAt;
-        foreach (var lot in state.Lots) _lots[lot.AvailableAt] = lot.Points;
+        foreach (var lot in state.Lots) SetLot(lot.AvailableAt, lot.Points);
         foreach (var (month, litres) in state.MonthLitres) _monthLitres[month] = litres;
     }
 
@@ -54,7 +59,26 @@ public sealed class CardAccount
         TerminatedAt = TerminatedAt,
     };
 
-    public CardAccount Clone() => new(_rules, ToState());
+    private CardAccount(CardAccount other)
+    {
+        _rules = other._rules;
+        _calendar = other._calendar;
+        _ladder = other._ladder;
+        Status = other.Status;
+        SpendingEnabled = other.SpendingEnabled;
+        Settled = other.Settled;
+        SettledThrough = other.SettledThrough;
+        IssuedAt = other.IssuedAt;
+        TerminatedAt = other.TerminatedAt;
+        _lots = other._lots;
+        _lotsTotal = other._lotsTotal;
+        _monthLitres = new Dictionary<int, decimal>(other._monthLitres);
+    }
+
+    public CardAccount Clone() => new(this);
+
+    /// <summary>Points on hold are kept per release instant; the snapshot's size grows with their number.</summary>
+    public int HeldLots => _lots.Count;
 
     // ---- queries -------------------------------------------------------------------------
 
@@ -62,7 +86,7 @@ public sealed class CardAccount
     public Balance BalanceAt(DateTimeOffset now)
     {
         var settlement = Settle(now, events: null);
-        var onHold = _lots.Where(l => l.Key > now).Sum(l => l.Value);
+        var onHold = _lotsTotal - _lots.TakeWhile(l => l.Key <= now).Sum(l => l.Value);
         NextRelease? next = _lots.Where(l => l.Key > now).Select(l => new NextRelease(new Points(l.Value), l.Key)).FirstOrDefault();
         return new Balance(settlement, new Points(onHold), next, now);
     }
@@ -159,7 +183,7 @@ public sealed class CardAccount
 
             var reversed = EarningCalculator.Reversal(original.LineEarnings, before, requested);
             var litres = new Litres(requested.Where(i => original.Lines[i].Type == LineType.Fuel).Sum(i => original.Lines[i].Litres.Value));
-            var stillHeld = original.AvailableAt > now ? new Points(account._lots.GetValueOrDefault(original.AvailableAt)) : Points.Zero;
+            var stillHeld = original.AvailableAt > now ? new Points(account._lots.TryGetValue(original.AvailableAt, out var held) ? held : 0) : Points.Zero;
             var fromHold = Points.Min(reversed, stillHeld);
             return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold, original.AvailableAt,
                 reversed - fromHold, litres, original.MonthKey, requested.Order().ToList(), original.SourceId));
@@ -172,7 +196,7 @@ public sealed class CardAccount
     public Decision Terminate(string reference, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            var left = account.Settled + new Points(account._lots.Values.Sum());
+            var left = account.Settled + new Points(account._lotsTotal);
             return Record(new ParticipationTerminated(now, Points.Max(left, Points.Zero), reference));
         });
 
@@ -188,12 +212,12 @@ public sealed class CardAccount
                 break;
             case PointsEarned earned:
                 if (earned.Points > Points.Zero)
-                    _lots[earned.AvailableAt] = _lots.GetValueOrDefault(earned.AvailableAt) + earned.Points.Value;
+                    SetLot(earned.AvailableAt, (_lots.TryGetValue(earned.AvailableAt, out var same) ? same : 0) + earned.Points.Value);
                 if (earned.Litres > Litres.Zero)
                     _monthLitres[earned.MonthKey] = _monthLitres.GetValueOrDefault(earned.MonthKey) + earned.Litres.Value;
                 break;
             case PointsReleased released:
-                _lots.Remove(released.At);
+                RemoveLot(released.At);
                 Settled += released.Points;
                 break;
             case PointsExpired expired:
@@ -206,8 +230,8 @@ public sealed class CardAccount
                 if (refunded.FromHold > Points.Zero && _lots.TryGetValue(refunded.LotAvailableAt, out var lot))
                 {
                     var rest = lot - refunded.FromHold.Value;
-                    if (rest > 0) _lots[refunded.LotAvailableAt] = rest;
-                    else _lots.Remove(refunded.LotAvailableAt);
+                    if (rest > 0) SetLot(refunded.LotAvailableAt, rest);
+                    else RemoveLot(refunded.LotAvailableAt);
                 }
                 Settled -= refunded.FromAvailable;
                 if (_monthLitres.TryGetValue(refunded.MonthKey, out var litres))
@@ -220,7 +244,8 @@ public sealed class CardAccount
                 Status = CardStatus.Terminated;
                 TerminatedAt = e.At;
                 Settled = Points.Zero;
-                _lots.Clear();
+                _lots = _lots.Clear();
+                _lotsTotal = 0;
                 _monthLitres.Clear();
                 break;
             default:
@@ -234,6 +259,20 @@ public sealed class CardAccount
     }
 
     // ---- internals ----------------------------------------------------------------------
+
+    private void SetLot(DateTimeOffset availableAt, long points)
+    {
+        if (_lots.TryGetValue(availableAt, out var before)) _lotsTotal -= before;
+        _lots = _lots.SetItem(availableAt, points);
+        _lotsTotal += points;
+    }
+
+    private void RemoveLot(DateTimeOffset availableAt)
+    {
+        if (!_lots.TryGetValue(availableAt, out var before)) return;
+        _lots = _lots.Remove(availableAt);
+        _lotsTotal -= before;
+    }
 
     private Decision? WhenActive() => Status switch
     {

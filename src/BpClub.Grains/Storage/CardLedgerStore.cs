@@ -14,17 +14,14 @@ public sealed record OperationRecord(string Key, byte[] RequestHash, string Resu
 /// <summary>The questionnaire filled in at the till: the only personal data a card has.</summary>
 public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate, DateTimeOffset IssuedAt, string IssuedBy);
 
-public abstract record AppendResult
-{
-    public sealed record Appended : AppendResult;
-    /// <summary>The operation key was committed before (by this or an earlier activation).</summary>
-    public sealed record AlreadyRecorded(OperationRecord Existing) : AppendResult;
-}
+/// <summary>One command's share of a ledger write: its entries from <see cref="FirstSeq"/> on, its operation row, its personal data.</summary>
+public sealed record LedgerWrite(long FirstSeq, IReadOnlyList<CardEvent> Events, OperationRecord? Operation,
+    CardHolderRecord? NewHolder = null, bool EraseHolder = false);
 
 /// <summary>
-/// The card_ledger table and its companions. Every write is one transaction: the command's
-/// operation row (its primary key makes a retried operation id a no-op), the ledger rows, and
-/// any change to the card holder's personal data.
+/// The card_ledger table and its companions. Every write is one transaction for one or more
+/// commands of a card: their operation rows (the primary key makes a retried operation id a no-op),
+/// their ledger rows, and any change to the card holder's personal data.
 /// </summary>
 public sealed class CardLedgerStore(NpgsqlDataSource database)
 {
@@ -42,49 +39,59 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         return events;
     }
 
-    public async Task<AppendResult> Append(string card, long firstSeq, IReadOnlyList<CardEvent> events,
-        OperationRecord? operation, CardHolderRecord? newHolder = null, bool eraseHolder = false)
+    /// <summary>
+    /// Commits the writes of several commands in one transaction, or none of them: when an operation
+    /// key was committed before (a retry that reached another activation), nothing is kept and the
+    /// keys found are returned, so the caller answers those from their first result and writes the rest again.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> Append(string card, IReadOnlyList<LedgerWrite> writes)
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var batch = new NpgsqlBatch(connection, transaction);
-        if (operation is not null)
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var operationRows = new List<(int Index, string Key)>();
+        foreach (var write in writes)
         {
-            var insert = new NpgsqlBatchCommand("""
-                insert into card_operations (card_number, operation_key, request_hash, result, seq)
-                values (@card, @key, @hash, @result::jsonb, @seq) on conflict do nothing
-                """);
-            insert.Parameters.AddWithValue("card", card);
-            insert.Parameters.AddWithValue("key", operation.Key);
-            insert.Parameters.AddWithValue("hash", operation.RequestHash);
-            insert.Parameters.AddWithValue("result", operation.ResultJson);
-            insert.Parameters.AddWithValue("seq", firstSeq + events.Count - 1);
-            batch.BatchCommands.Add(insert);
+            if (write.Operation is { } operation)
+            {
+                var insert = new NpgsqlBatchCommand("""
+                    insert into card_operations (card_number, operation_key, request_hash, result, seq)
+                    values (@card, @key, @hash, @result::jsonb, @seq) on conflict do nothing
+                    """);
+                insert.Parameters.AddWithValue("card", card);
+                insert.Parameters.AddWithValue("key", operation.Key);
+                insert.Parameters.AddWithValue("hash", operation.RequestHash);
+                insert.Parameters.AddWithValue("result", operation.ResultJson);
+                insert.Parameters.AddWithValue("seq", write.FirstSeq + write.Events.Count - 1);
+                operationRows.Add((batch.BatchCommands.Count, operation.Key));
+                batch.BatchCommands.Add(insert);
+            }
+            var seq = write.FirstSeq;
+            foreach (var e in write.Events) batch.BatchCommands.Add(LedgerRow(card, seq++, e));
+            if (write.NewHolder is not null) batch.BatchCommands.Add(HolderRow(card, write.NewHolder));
+            if (write.EraseHolder)
+            {
+                // The questionnaire, and the issue operation whose request hash was computed from it:
+                // a hash of a name, a phone and a birth date can be guessed back.
+                var erase = new NpgsqlBatchCommand("delete from card_holders where card_number = @card");
+                erase.Parameters.AddWithValue("card", card);
+                batch.BatchCommands.Add(erase);
+                var forget = new NpgsqlBatchCommand($"delete from card_operations where card_number = @card and operation_key = '{IssueOperationKey}'");
+                forget.Parameters.AddWithValue("card", card);
+                batch.BatchCommands.Add(forget);
+            }
         }
-        var seq = firstSeq;
-        foreach (var e in events) batch.BatchCommands.Add(LedgerRow(card, seq++, e));
-        if (newHolder is not null) batch.BatchCommands.Add(HolderRow(card, newHolder));
-        if (eraseHolder)
-        {
-            // The questionnaire, and the issue operation whose request hash was computed from it:
-            // a hash of a name, a phone and a birth date can be guessed back.
-            var erase = new NpgsqlBatchCommand("delete from card_holders where card_number = @card");
-            erase.Parameters.AddWithValue("card", card);
-            batch.BatchCommands.Add(erase);
-            var forget = new NpgsqlBatchCommand($"delete from card_operations where card_number = @card and operation_key = '{IssueOperationKey}'");
-            forget.Parameters.AddWithValue("card", card);
-            batch.BatchCommands.Add(forget);
-        }
+        if (batch.BatchCommands.Count == 0) return [];
 
         await batch.ExecuteNonQueryAsync();
-        // The operation row goes first: when it was committed before, nothing of this batch may stay.
-        if (operation is not null && batch.BatchCommands[0].RecordsAffected == 0)
+        var recordedBefore = operationRows.Where(o => batch.BatchCommands[o.Index].RecordsAffected == 0).Select(o => o.Key).ToList();
+        if (recordedBefore.Count > 0)
         {
             await transaction.RollbackAsync();
-            return new AppendResult.AlreadyRecorded((await FindOperation(card, operation.Key))!);
+            return recordedBefore;
         }
         await transaction.CommitAsync();
-        return new AppendResult.Appended();
+        return [];
     }
 
     public async Task<OperationRecord?> FindOperation(string card, string key)

@@ -1,0 +1,253 @@
+using System.Text.Json;
+using BpClub.Abstractions;
+using BpClub.Domain.Ledger;
+using BpClub.Grains.Storage;
+using static BpClub.Grains.CardOutcomes;
+using static BpClub.Grains.CardViews;
+
+namespace BpClub.Grains;
+
+// The write path. Commands queue up and one writer loop drains the queue: it decides every
+// waiting command in arrival order, each on the state the ones before it leave, commits all their
+// ledger and operation rows in ONE transaction, then adopts the state and answers them. A busy card
+// pays one database round trip per batch, not per purchase; nothing is answered before its commit.
+// Only the writer loop changes _account and _sequence, so the grain can take calls reentrantly.
+public sealed partial class CardGrain
+{
+    /// <summary>Enough to amortise the round trip; small enough that one transaction stays short.</summary>
+    private const int MaxBatch = 256;
+    private readonly LinkedList<PendingCommand> _queue = new();
+    private Task? _writer;
+    /// <summary>Set when a commit failed without telling whether it happened: the grain rebuilds from the ledger.</summary>
+    private Exception? _writeFailed;
+
+    /// <summary>Queues a command under its operation id (or none) and answers once it is committed.</summary>
+    private Task<Outcome<T>> Run<T>(string? operationKey, object? request, Func<CardAccount, DateTimeOffset, Decision> decide,
+        Func<Decision, DateTimeOffset, T> result, CardHolderRecord? holder = null, bool eraseHolder = false, Func<Task>? prepare = null)
+    {
+        if (_card is null) return Task.FromResult(NotACard<T>());
+        var command = new PendingCommand<T>(operationKey, request is null ? null : RequestHash(request), decide, result)
+        {
+            Holder = holder,
+            EraseHolder = eraseHolder,
+            Prepare = prepare,
+        };
+        if (_writeFailed is { } failed) return Task.FromException<Outcome<T>>(failed);
+        _queue.AddLast(command);
+        _writer ??= Drain();
+        return command.Answered;
+    }
+
+    private async Task Drain()
+    {
+        try
+        {
+            // Let the calls already delivered to this activation join the first batch.
+            await Task.Yield();
+            while (_queue.Count > 0) await WriteBatch();
+        }
+        catch (Exception e)
+        {
+            // Unreachable by design; if it happens, no till may wait forever.
+            LogWriteFailed(e, Key);
+            while (_queue.Count > 0) Take().Fail(e);
+        }
+        finally
+        {
+            _writer = null;
+        }
+    }
+
+    private async Task WriteBatch()
+    {
+        var batch = new List<PendingCommand>();
+        // A command that must read the ledger first (a refund, its receipt) heads its own batch, so
+        // that everything queued before it is committed when it reads.
+        var head = Take();
+        if (head.Prepare is { } prepare)
+        {
+            try { await prepare(); }
+            catch (Exception e) { head.Fail(e); return; }
+        }
+        batch.Add(head);
+        while (batch.Count < MaxBatch && _queue.First is { Value.Prepare: null }) batch.Add(Take());
+
+        var now = time.GetUtcNow();
+        var working = _account;
+        var sequence = _sequence;
+        var decided = new List<(PendingCommand Command, Decision Decision, LedgerWrite Write)>();
+        var rejected = new List<(PendingCommand Command, Rejection Rejection)>();
+        var firstByKey = new Dictionary<string, OperationRecord>();
+        var duplicates = new List<(PendingCommand Command, OperationRecord First)>();
+        foreach (var command in batch)
+        {
+            // The same operation id twice in one batch: the second is a retry of the first.
+            if (command.OperationKey is { } key && firstByKey.TryGetValue(key, out var first))
+            {
+                duplicates.Add((command, first));
+                continue;
+            }
+            Decision decision;
+            OperationRecord? operation;
+            try
+            {
+                decision = command.Decide(working, now);
+                if (decision.Rejection is { } rejection)
+                {
+                    rejected.Add((command, rejection));
+                    continue;
+                }
+                operation = command.Record(decision, now);
+            }
+            catch (Exception e)
+            {
+                command.Fail(e);
+                continue;
+            }
+            decided.Add((command, decision, new LedgerWrite(sequence + 1, decision.Events, operation, command.Holder, command.EraseHolder)));
+            if (operation is not null) firstByKey[operation.Key] = operation;
+            sequence += decision.Events.Count;
+            working = decision.After!;
+        }
+
+        if (decided.Count > 0)
+        {
+            // Arm first: a lot is never committed without a reminder due no later than its release
+            // (a reminder that cannot be armed fails the batch, 503, before anything is written).
+            if (working.NextDueAt() is { } due && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt))
+            {
+                try { await ArmReminder(due); }
+                catch (Exception e)
+                {
+                    LogReminderFailed(e, Key);
+                    foreach (var command in batch) command.Fail(e);
+                    return;
+                }
+            }
+            IReadOnlyList<string> recordedBefore;
+            try
+            {
+                recordedBefore = await ledger.Append(Key, decided.Select(d => d.Write).ToList());
+            }
+            catch (Exception e)
+            {
+                // The commit may or may not have happened: answer nothing as done, rebuild from the ledger.
+                LogWriteFailed(e, Key);
+                _writeFailed = e;
+                foreach (var command in batch) command.Fail(e);
+                while (_queue.Count > 0) Take().Fail(e);
+                DeactivateOnIdle();
+                return;
+            }
+            if (recordedBefore.Count > 0)
+            {
+                // Retries of operations an earlier activation committed: they answer from their first
+                // result; nothing of this batch was kept, so the rest is decided and written again.
+                var keys = recordedBefore.ToHashSet();
+                bool Retry(PendingCommand c) => c.OperationKey is { } key && keys.Contains(key);
+                var earlier = new Dictionary<string, OperationRecord?>();
+                foreach (var command in batch.Where(Retry))
+                {
+                    try
+                    {
+                        if (!earlier.TryGetValue(command.OperationKey!, out var first))
+                            earlier[command.OperationKey!] = first = await ledger.FindOperation(Key, command.OperationKey!);
+                        command.Answer(first);
+                    }
+                    catch (Exception e) { command.Fail(e); }
+                }
+                foreach (var command in Enumerable.Reverse(batch).Where(c => !Retry(c))) _queue.AddFirst(command);
+                return;
+            }
+            await Adopt(working, sequence, decided.Select(d => d.Decision.Events));
+        }
+
+        foreach (var (command, _, _) in decided) command.Succeed();
+        foreach (var (command, first) in duplicates) command.Answer(first);
+        foreach (var (command, rejection) in rejected)
+        {
+            // A refused command may be the retry of one committed before: then it answers the first result.
+            try
+            {
+                if (command.OperationKey is { } key && await ledger.FindOperation(Key, key) is { } earlier) command.Answer(earlier);
+                else command.Refuse(rejection);
+            }
+            catch (Exception e) { command.Fail(e); }
+        }
+    }
+
+    private PendingCommand Take()
+    {
+        var command = _queue.First!.Value;
+        _queue.RemoveFirst();
+        return command;
+    }
+
+    /// <summary>After the commit: the new state, the meters, the live balance, the snapshot, the reminder.</summary>
+    private async Task Adopt(CardAccount account, long sequence, IEnumerable<IReadOnlyList<CardEvent>> committed)
+    {
+        _account = account;
+        _sequence = sequence;
+        foreach (var e in committed.SelectMany(events => events))
+        {
+            if (e is PointsEarned earned) metrics.PurchaseRecorded(earned.Points);
+            else if (e is PointsRedeemed redeemed) metrics.RedemptionRecorded(redeemed.Points);
+        }
+        if (_watchers.Count > 0)
+        {
+            var balance = ToModel(_account.BalanceAt(time.GetUtcNow()));
+            await _watchers.Notify(watcher => watcher.BalanceChanged(balance));
+        }
+        // A snapshot costs its size (the lots on hold); writing it no more often than that many
+        // entries keeps its cost per entry constant however many lots a busy card holds.
+        if (_sequence - snapshot.State.Sequence >= Math.Max(SnapshotEvery, _account.HeldLots)) await WriteSnapshot();
+        await TryEnsureReminder();
+    }
+
+    /// <summary>A command waiting for the writer.</summary>
+    private abstract class PendingCommand(string? operationKey, byte[]? requestHash)
+    {
+        public string? OperationKey { get; } = operationKey;
+        protected byte[]? RequestHash { get; } = requestHash;
+        public CardHolderRecord? Holder { get; init; }
+        public bool EraseHolder { get; init; }
+        /// <summary>Reads what the decision needs from the ledger once everything before it is committed.</summary>
+        public Func<Task>? Prepare { get; init; }
+
+        public abstract Decision Decide(CardAccount account, DateTimeOffset now);
+        /// <summary>Computes the result; the operation row that remembers it, when the command has an id.</summary>
+        public abstract OperationRecord? Record(Decision decision, DateTimeOffset now);
+        public abstract void Succeed();
+        /// <summary>Answers from an earlier result of the same operation id: a replay, or a conflict when the payload differs.</summary>
+        public abstract void Answer(OperationRecord? earlier);
+        public abstract void Refuse(Rejection rejection);
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class PendingCommand<T>(string? operationKey, byte[]? requestHash,
+        Func<CardAccount, DateTimeOffset, Decision> decide, Func<Decision, DateTimeOffset, T> result) : PendingCommand(operationKey, requestHash)
+    {
+        private T _value = default!;
+        private readonly TaskCompletionSource<Outcome<T>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Outcome<T>> Answered => _answer.Task;
+
+        public override Decision Decide(CardAccount account, DateTimeOffset now) => decide(account, now);
+
+        public override OperationRecord? Record(Decision decision, DateTimeOffset now)
+        {
+            _value = result(decision, now);
+            return OperationKey is null ? null : new OperationRecord(OperationKey, RequestHash!, JsonSerializer.Serialize(_value, LedgerJson.Options));
+        }
+
+        public override void Succeed() => _answer.TrySetResult(Outcome<T>.Done(_value));
+
+        public override void Answer(OperationRecord? earlier) => _answer.TrySetResult(earlier is null
+            ? Outcome<T>.Fail(OutcomeStatus.Conflict, "This operation id was already used.")
+            : CardOutcomes.Replay<T>(earlier, RequestHash!));
+
+        public override void Refuse(Rejection rejection) => _answer.TrySetResult(CardOutcomes.Refuse<T>(rejection));
+
+        public override void Fail(Exception e) => _answer.TrySetException(e);
+    }
+}
