@@ -162,7 +162,7 @@ public sealed class FaultTest(ITestOutputHelper output)
         Assert.Equal(0, ledger.PointsMismatch);
         Assert.Equal(0, ledger.CardsWithSequenceGaps);
         Assert.Equal(ledger.PurchaseRows, ledger.PurchaseOperations);
-        Assert.True(ledger.Acknowledged > cards.Count, $"only {ledger.Acknowledged} purchases were acknowledged");
+        Assert.True(tills.Receipts.Count >= PurchasesPerSecond * 40, $"only {tills.Receipts.Count} purchases were sent");
         Assert.Equal(0, tills.Receipts.Count(r => !r.Acknowledged));
         // Callers saw only what a till retries: 503, 429, timeouts, dropped connections. Never a 500, never a 4xx.
         var refused = tills.Answers.Where(a => a.Outcome is not ("201" or "200" or "503" or "429" or "timeout" or "connection")).ToList();
