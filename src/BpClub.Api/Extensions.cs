@@ -1,6 +1,6 @@
-using BpClub.Abstractions;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
+using BpClub.Abstractions;
 using BpClub.Api.Apis;
 using BpClub.Api.Health;
 using BpClub.Api.Http;
@@ -41,6 +41,10 @@ public static class Extensions
             });
             // A grain's storage failure arrives as the NpgsqlException it was (a 503), not as a timeout.
             client.Services.AddStorageExceptionSerialization();
+            // A grain call stuck behind storage that does not answer (a PostgreSQL restarting, a connection
+            // attempt timing out) ends as a 503 a till can retry within the time it waits, not after Orleans'
+            // default 30 s. Api:GrainCallTimeout overrides it.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Api:GrainCallTimeout", TimeSpan.FromSeconds(15)));
             // The front end may start before any silo: keep trying rather than crash.
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
