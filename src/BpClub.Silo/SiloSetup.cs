@@ -1,5 +1,5 @@
-using BpClub.Abstractions;
 using System.Net;
+using BpClub.Abstractions;
 using BpClub.Domain.Programme;
 using BpClub.Grains;
 using BpClub.Grains.Members;

@@ -1,5 +1,3 @@
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>One running service (cluster, database, front end) shared by every class of the

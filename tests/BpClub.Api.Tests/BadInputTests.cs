@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>One card with points, history and a cabinet account, that every bad request aims at.</summary>

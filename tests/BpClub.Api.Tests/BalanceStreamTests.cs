@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Threading.Channels;
-using BpClub.Testing;
 
 namespace BpClub.Api.Tests;
 

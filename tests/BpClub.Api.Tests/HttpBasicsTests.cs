@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>What every response and the service endpoints promise: security headers, size limits, health, metrics.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>Five wrong passwords lock sign-in; five wrong codes void a code; a phone gets at most one code a minute.</summary>

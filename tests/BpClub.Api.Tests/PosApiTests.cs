@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>The tills' endpoints: issue, purchase, redemption, refund, balance; idempotency of each write.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>No password, SMS code, API key or access token reaches a log line of the front end or the silos.</summary>

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using BpClub.Testing;
 using Npgsql;
 
 namespace BpClub.Api.Tests;

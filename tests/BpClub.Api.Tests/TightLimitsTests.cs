@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using BpClub.Testing;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>A service of its own with short code lifetimes and low rate limits.</summary>

@@ -14,10 +14,12 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // A value of the wrong type names its field, as validation errors do.
+        var field = exception is BadHttpRequestException unreadable ? Field(unreadable) : null;
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Invalid request",
-                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than this endpoint accepts." : Unreadable(bad)),
+                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than this endpoint accepts." : Unreadable(bad, field)),
             _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 "Storage or the cluster is unavailable for a moment. Retry with the same operation id; nothing is counted twice."),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The error was logged. Retrying with the same operation id is safe."),
@@ -28,18 +30,17 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        // A value of the wrong type names its field, as validation errors do.
-        if (exception is BadHttpRequestException unreadable && Field(unreadable) is { } field)
+        if (field is not null)
             problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["Not a value of the expected type or format."] };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
     /// <summary>What was wrong with a request the framework could not bind, without naming our types.</summary>
-    private static string Unreadable(BadHttpRequestException bad) => bad.InnerException switch
+    private static string Unreadable(BadHttpRequestException bad, string? field) => bad.InnerException switch
     {
-        JsonException when Field(bad) is { } field => $"The body is not valid here: {field} does not have the expected type or format; nothing was changed.",
+        JsonException when field is not null => $"The body is not valid here: {field} does not have the expected type or format; nothing was changed.",
         JsonException => "The body is not valid JSON of the expected shape; nothing was changed.",
-        _ when Field(bad) is { } field => $"The parameter {field} does not have the expected type or format; nothing was changed.",
+        _ when field is not null => $"The parameter {field} does not have the expected type or format; nothing was changed.",
         _ when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) => "The request needs a JSON body; nothing was changed.",
         _ => "The request could not be read; nothing was changed.",
     };

@@ -46,9 +46,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
     /// </summary>
     public async Task<IReadOnlyList<string>> Append(string card, IReadOnlyList<LedgerWrite> writes)
     {
-        await using var connection = await database.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch();
         var operationRows = new List<(int Index, string Key)>();
         foreach (var write in writes)
         {
@@ -81,8 +79,12 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                 batch.BatchCommands.Add(forget);
             }
         }
+        // Commands that changed nothing (a switch to the state it was in, a reminder with nothing due) cost no round trip.
         if (batch.BatchCommands.Count == 0) return [];
 
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        (batch.Connection, batch.Transaction) = (connection, transaction);
         await batch.ExecuteNonQueryAsync();
         var recordedBefore = operationRows.Where(o => batch.BatchCommands[o.Index].RecordsAffected == 0).Select(o => o.Key).ToList();
         if (recordedBefore.Count > 0)
