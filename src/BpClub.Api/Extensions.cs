@@ -73,6 +73,7 @@ public static class Extensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddBpClubOpenApi();
+        services.AddSingleton<BalanceStreams>();
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
         // /metrics for Prometheus: request latency histograms (ASP.NET Core's own meters), the

@@ -61,7 +61,8 @@ public static class SiloHost
     /// SIGTERM stops the host, and stopping the host stops the silo gracefully: it turns ShuttingDown in
     /// the membership table, hands its gateway clients over, deactivates its grains (no writes: the
     /// ledger already holds every acknowledged operation) and finally marks itself Dead, so callers re-route at once instead of waiting for probes.
-    /// Silo:ShutdownTimeout (30 s) bounds all of it; Kubernetes' terminationGracePeriodSeconds must exceed it.
+    /// Silo:ShutdownTimeout (30 s) bounds all of it, and ShutdownDeadline ends the process a few seconds later
+    /// if something still hangs; Kubernetes' terminationGracePeriodSeconds must exceed both.
     /// </summary>
     public static WebApplicationBuilder UseGracefulShutdown(this WebApplicationBuilder builder)
     {
@@ -72,6 +73,7 @@ public static class SiloHost
             // The probes answer while the silo is still joining (live, not yet ready).
             o.ServicesStartConcurrently = true;
         });
+        builder.Services.AddHostedService<ShutdownDeadline>();
         // A grain that cannot finish deactivating in a third of the budget is abandoned (its last
         // acknowledged write is already in the ledger), leaving time to leave the membership table.
         builder.Services.Configure<GrainCollectionOptions>(o =>

@@ -17,6 +17,8 @@ public sealed class AppFixture : IAsyncLifetime
         ["Cabinet:TokenSigningKey"] = Convert.ToBase64String(TokenSigningKey),
         // Request logging on, so the secret-scanning test sees what a real deployment's log would hold.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+        // Balance streams renew quickly, so a test sees a lost subscription come back within seconds.
+        ["Api:BalanceStreamRenewal"] = "00:00:02",
     });
 
     public async Task DisposeAsync() => await App.DisposeAsync();

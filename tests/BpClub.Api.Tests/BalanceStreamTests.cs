@@ -47,6 +47,63 @@ public sealed class BalanceStreamTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_stream_keeps_delivering_after_garbage_collections()
+    {
+        var stationKey = await _app.NewStationKey();
+        var member = await _app.NewMember(stationKey);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+        Assert.Equal(0, (await Next(events, TimeSpan.FromSeconds(10))).Data.GetProperty("total").GetInt64());
+
+        // The front end runs in this process: these collections are the ones that used to take the
+        // stream's observer away (Orleans holds it weakly), after which the balance froze.
+        for (var i = 1; i <= 3; i++)
+        {
+            CollectEverything();
+            await _app.Client(stationKey).Purchase(Http.FuelPurchase($"sse-gc-{i}", member.Card, litres: 10m, amount: 600m));
+            var total = 10L * i;
+            await Poll.Until(() => Next(events, TimeSpan.FromSeconds(20)), e => e.Data.GetProperty("total").GetInt64() == total,
+                TimeSpan.FromSeconds(30), $"the balance event after purchase {i} and a garbage collection");
+        }
+        stop.Cancel();
+    }
+
+    [Fact]
+    public async Task The_stream_resumes_when_the_cards_activation_is_lost()
+    {
+        var stationKey = await _app.NewStationKey();
+        var member = await _app.NewMember(stationKey);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+        Assert.Equal(0, (await Next(events, TimeSpan.FromSeconds(10))).Data.GetProperty("total").GetInt64());
+
+        // The activation that held the subscription goes away (as when its silo dies); the next
+        // purchase activates the card afresh, with no subscriber, until the stream renews.
+        await _app.Cluster.DeactivateAll();
+        await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-lost-1", member.Card, litres: 12m, amount: 700m));
+        // Well within the 30 s a stream used to wait before renewing.
+        await Poll.Until(() => Next(events, TimeSpan.FromSeconds(10)), e => e.Data.GetProperty("total").GetInt64() == 12,
+            TimeSpan.FromSeconds(15), "the balance after the card's activation was lost");
+
+        // And it goes on: the next change arrives too.
+        await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-lost-2", member.Card, litres: 3m, amount: 200m));
+        await Poll.Until(() => Next(events, TimeSpan.FromSeconds(10)), e => e.Data.GetProperty("total").GetInt64() == 15,
+            TimeSpan.FromSeconds(15), "the next change");
+        stop.Cancel();
+    }
+
+    private static void CollectEverything()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
+    [Fact]
     public async Task A_closed_stream_ends_its_subscription_without_an_error()
     {
         var member = await _app.NewMember(await _app.NewStationKey());

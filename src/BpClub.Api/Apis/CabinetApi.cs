@@ -1,7 +1,5 @@
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using System.Threading.Channels;
 using BpClub.Abstractions;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
@@ -147,48 +145,13 @@ public static class CabinetApi
     private static IResult Antiforgery(HttpContext http, IAntiforgery antiforgery) =>
         TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!, Callers.AntiforgeryHeader));
 
-    private static async Task<IResult> BalanceEvents(ClaimsPrincipal member, IClusterClient cluster, CancellationToken aborted)
+    private static async Task<IResult> BalanceEvents(ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams,
+        CancellationToken aborted)
     {
         var card = cluster.GetGrain<ICardGrain>(member.CallerId());
         var first = await card.GetBalance();
         if (!first.Succeeded) return OutcomeResults.Problem(first);
-        return TypedResults.ServerSentEvents(Watch(card, cluster, aborted), eventType: "balance");
-    }
-
-    /// <summary>
-    /// The balance now, then every change the card grain pushes. The subscription is renewed every
-    /// 30 s, which also re-creates it on another silo if the card's silo went away meanwhile.
-    /// </summary>
-    private static async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card, IClusterClient cluster, [EnumeratorCancellation] CancellationToken aborted)
-    {
-        var changes = Channel.CreateBounded<BalanceModel>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
-        var watcher = new BalanceWatcher(changes.Writer);
-        var reference = cluster.CreateObjectReference<IBalanceObserver>(watcher);
-        BalanceModel? last = null;
-        try
-        {
-            while (!aborted.IsCancellationRequested)
-            {
-                var now = await card.Subscribe(reference);
-                if (!now.Succeeded) yield break;
-                if (now.Value != last) yield return last = now.Value!;
-
-                using var renewal = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                renewal.CancelAfter(TimeSpan.FromSeconds(30));
-                while (true)
-                {
-                    BalanceModel next;
-                    try { next = await changes.Reader.ReadAsync(renewal.Token); }
-                    catch (OperationCanceledException) { break; }
-                    if (next != last) yield return last = next;
-                }
-            }
-        }
-        finally
-        {
-            try { await card.Unsubscribe(reference); } catch (Exception) { /* the subscription lapses on its own */ }
-            cluster.DeleteObjectReference<IBalanceObserver>(reference);
-        }
+        return TypedResults.ServerSentEvents(streams.Watch(card, aborted), eventType: "balance");
     }
 
     private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
@@ -207,15 +170,6 @@ public static class CabinetApi
         Expires = expires,
         IsEssential = true,
     };
-
-    private sealed class BalanceWatcher(ChannelWriter<BalanceModel> changes) : IBalanceObserver
-    {
-        public Task BalanceChanged(BalanceModel balance)
-        {
-            changes.TryWrite(balance);
-            return Task.CompletedTask;
-        }
-    }
 }
 
 public sealed record AntiforgeryToken(string Token, string HeaderName);
