@@ -9,8 +9,9 @@ namespace BpClub.Grains;
 
 // The write path. Commands queue up and one writer loop drains the queue: it decides every
 // waiting command in arrival order, each on the state the ones before it leave, commits all their
-// ledger and operation rows in ONE transaction, then adopts the state and answers them. A busy card
-// pays one database round trip per batch, not per purchase; nothing is answered before its commit.
+// ledger and operation rows in ONE transaction (shared with the other cards of the silo that have
+// writes waiting: LedgerGroupCommit), then adopts the state and answers them. Nothing is answered
+// before its commit.
 // Only the writer loop changes _account and _sequence, so the grain can take calls reentrantly.
 public sealed partial class CardGrain
 {
@@ -127,7 +128,7 @@ public sealed partial class CardGrain
             IReadOnlyList<string> recordedBefore;
             try
             {
-                recordedBefore = await ledger.Append(Key, decided.Select(d => d.Write).ToList());
+                recordedBefore = await groupCommit.Append(Key, decided.Select(d => d.Write).ToList());
             }
             catch (Exception e)
             {

@@ -28,6 +28,7 @@ namespace BpClub.Grains;
 public sealed partial class CardGrain(
     [PersistentState("card", CardGrain.StorageName)] IPersistentState<CardSnapshot> snapshot,
     CardLedgerStore ledger,
+    LedgerGroupCommit groupCommit,
     ActivePromotions promotions,
     IOptions<ProgrammeRules> options,
     IOptions<ReminderOptions> reminderOptions,

@@ -106,6 +106,7 @@ public static class SiloSetup
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CardLedgerStore>();
+        services.AddSingleton<LedgerGroupCommit>();
         services.AddSingleton<ActivePromotions>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<MemberStore>();

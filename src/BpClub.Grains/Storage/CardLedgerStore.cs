@@ -4,7 +4,6 @@ using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Units;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BpClub.Grains.Storage;
 
@@ -19,9 +18,9 @@ public sealed record LedgerWrite(long FirstSeq, IReadOnlyList<CardEvent> Events,
     CardHolderRecord? NewHolder = null, bool EraseHolder = false);
 
 /// <summary>
-/// The card_ledger table and its companions. Every write is one transaction for one or more
-/// commands of a card: their operation rows (the primary key makes a retried operation id a no-op),
-/// their ledger rows, and any change to the card holder's personal data.
+/// Reads of the card_ledger table and its companions. Writes go through <see cref="LedgerGroupCommit"/>:
+/// one transaction for the commands of many cards, their operation rows (the primary key makes a retried
+/// operation id a no-op), their ledger rows, and any change to a card holder's personal data.
 /// </summary>
 public sealed class CardLedgerStore(NpgsqlDataSource database)
 {
@@ -37,63 +36,6 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) events.Add((reader.GetInt64(0), LedgerJson.DeserializeEvent(reader.GetString(1))));
         return events;
-    }
-
-    /// <summary>
-    /// Commits the writes of several commands in one transaction, or none of them: when an operation
-    /// key was committed before (a retry that reached another activation), nothing is kept and the
-    /// keys found are returned, so the caller answers those from their first result and writes the rest again.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> Append(string card, IReadOnlyList<LedgerWrite> writes)
-    {
-        await using var batch = new NpgsqlBatch();
-        var operationRows = new List<(int Index, string Key)>();
-        foreach (var write in writes)
-        {
-            if (write.Operation is { } operation)
-            {
-                var insert = new NpgsqlBatchCommand("""
-                    insert into card_operations (card_number, operation_key, request_hash, result, seq)
-                    values (@card, @key, @hash, @result::jsonb, @seq) on conflict do nothing
-                    """);
-                insert.Parameters.AddWithValue("card", card);
-                insert.Parameters.AddWithValue("key", operation.Key);
-                insert.Parameters.AddWithValue("hash", operation.RequestHash);
-                insert.Parameters.AddWithValue("result", operation.ResultJson);
-                insert.Parameters.AddWithValue("seq", write.FirstSeq + write.Events.Count - 1);
-                operationRows.Add((batch.BatchCommands.Count, operation.Key));
-                batch.BatchCommands.Add(insert);
-            }
-            var seq = write.FirstSeq;
-            foreach (var e in write.Events) batch.BatchCommands.Add(LedgerRow(card, seq++, e));
-            if (write.NewHolder is not null) batch.BatchCommands.Add(HolderRow(card, write.NewHolder));
-            if (write.EraseHolder)
-            {
-                // The questionnaire, and the issue operation whose request hash was computed from it:
-                // a hash of a name, a phone and a birth date can be guessed back.
-                var erase = new NpgsqlBatchCommand("delete from card_holders where card_number = @card");
-                erase.Parameters.AddWithValue("card", card);
-                batch.BatchCommands.Add(erase);
-                var forget = new NpgsqlBatchCommand($"delete from card_operations where card_number = @card and operation_key = '{IssueOperationKey}'");
-                forget.Parameters.AddWithValue("card", card);
-                batch.BatchCommands.Add(forget);
-            }
-        }
-        // Commands that changed nothing (a switch to the state it was in, a reminder with nothing due) cost no round trip.
-        if (batch.BatchCommands.Count == 0) return [];
-
-        await using var connection = await database.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        (batch.Connection, batch.Transaction) = (connection, transaction);
-        await batch.ExecuteNonQueryAsync();
-        var recordedBefore = operationRows.Where(o => batch.BatchCommands[o.Index].RecordsAffected == 0).Select(o => o.Key).ToList();
-        if (recordedBefore.Count > 0)
-        {
-            await transaction.RollbackAsync();
-            return recordedBefore;
-        }
-        await transaction.CommitAsync();
-        return [];
     }
 
     public async Task<OperationRecord?> FindOperation(string card, string key)
@@ -162,47 +104,5 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         var more = items.Count > limit;
         if (more) items.RemoveAt(items.Count - 1);
         return new HistoryPage(items, more ? items[^1].Id : null);
-    }
-
-    private static NpgsqlBatchCommand LedgerRow(string card, long seq, CardEvent e)
-    {
-        var row = LedgerRowValues.Of(e);
-        var command = new NpgsqlBatchCommand("""
-            insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id, available_at, description, event)
-            values (@card, @seq, @kind, @at, @points, @litres, @amount, @station, @operation, @receipt, @available, @description, @event::jsonb)
-            """);
-        var p = command.Parameters;
-        p.AddWithValue("card", card);
-        p.AddWithValue("seq", seq);
-        p.AddWithValue("kind", LedgerJson.KindOf(e));
-        // timestamptz takes UTC only; tills and the programme calendar speak Kyiv offsets.
-        p.AddWithValue("at", e.At.ToUniversalTime());
-        p.AddWithValue("points", row.Points);
-        p.Add(new NpgsqlParameter("litres", NpgsqlDbType.Numeric) { Value = (object?)row.Litres ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("amount", NpgsqlDbType.Numeric) { Value = (object?)row.Amount ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("station", NpgsqlDbType.Text) { Value = (object?)row.StationId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("operation", NpgsqlDbType.Text) { Value = (object?)row.OperationId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("receipt", NpgsqlDbType.Text) { Value = (object?)row.ReceiptId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("available", NpgsqlDbType.TimestampTz) { Value = (object?)row.AvailableAt?.ToUniversalTime() ?? DBNull.Value });
-        p.AddWithValue("description", row.Description);
-        p.AddWithValue("event", LedgerJson.Serialize(e));
-        return command;
-    }
-
-    private static NpgsqlBatchCommand HolderRow(string card, CardHolderRecord holder)
-    {
-        var command = new NpgsqlBatchCommand("""
-            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
-            values (@card, @first, @last, @phone, @birth, @issued, @issued, @by)
-            """);
-        var p = command.Parameters;
-        p.AddWithValue("card", card);
-        p.AddWithValue("first", holder.FirstName);
-        p.AddWithValue("last", holder.LastName);
-        p.Add(new NpgsqlParameter("phone", NpgsqlDbType.Text) { Value = (object?)holder.Phone ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("birth", NpgsqlDbType.Date) { Value = (object?)holder.BirthDate ?? DBNull.Value });
-        p.AddWithValue("issued", holder.IssuedAt.ToUniversalTime());
-        p.AddWithValue("by", holder.IssuedBy);
-        return command;
     }
 }

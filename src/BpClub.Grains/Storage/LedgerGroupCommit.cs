@@ -1,0 +1,175 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BpClub.Grains.Storage;
+
+/// <summary>
+/// The silo's group commit. Every card grain hands its batch of ledger writes here; whatever the cards
+/// of this silo have waiting at the same moment goes to PostgreSQL as ONE statement — one round trip,
+/// one transaction, one fsync — and each card is answered after that commit. Throughput then grows with
+/// the number of tills posting at once, not with how often they meet on one card.
+/// </summary>
+/// <remarks>
+/// A card whose operation id is already recorded (a retry that reached a new activation) is left out of
+/// the statement whole and gets the keys found, exactly as a write of its own would. A statement that fails
+/// for one card (a stale activation reusing a sequence number) is tried again card by card, so that only
+/// that card fails.
+/// </remarks>
+public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger<LedgerGroupCommit> logger)
+{
+    /// <summary>Cards per statement: enough to amortise the fsync; small enough to keep a statement short.</summary>
+    private const int MaxCards = 512;
+    /// <summary>Statements in flight at once: one commits while the next one fills.</summary>
+    private const int Committers = 2;
+
+    private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Lock _start = new();
+    private bool _started;
+
+    /// <summary>
+    /// Commits one card's writes, or none of them: when an operation id was recorded before, nothing of
+    /// the card is kept and the keys found are returned.
+    /// </summary>
+    public Task<IReadOnlyList<string>> Append(string card, IReadOnlyList<LedgerWrite> writes)
+    {
+        // Commands that changed nothing (a switch to the state it was in, a reminder with nothing due) cost no round trip.
+        if (writes.All(w => w.Events.Count == 0 && w.Operation is null && w.NewHolder is null && !w.EraseHolder))
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        EnsureStarted();
+        var pending = new Pending(card, writes);
+        _waiting.Writer.TryWrite(pending);
+        return pending.Answer.Task;
+    }
+
+    private void EnsureStarted()
+    {
+        if (Volatile.Read(ref _started)) return;
+        lock (_start)
+        {
+            if (_started) return;
+            for (var i = 0; i < Committers; i++) _ = Task.Run(CommitLoop);
+            Volatile.Write(ref _started, true);
+        }
+    }
+
+    private async Task CommitLoop()
+    {
+        var group = new List<Pending>(MaxCards);
+        while (await _waiting.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxCards && _waiting.Reader.TryRead(out var pending)) group.Add(pending);
+            if (group.Count > 0) await Commit(group);
+        }
+    }
+
+    private async Task Commit(List<Pending> group)
+    {
+        try
+        {
+            var recorded = await Execute(group);
+            foreach (var pending in group) pending.Answer.TrySetResult(recorded.TryGetValue(pending.Card, out var keys) ? keys : []);
+        }
+        catch (PostgresException e) when (group.Count > 1 && !e.IsTransient)
+        {
+            // One card's rows broke the statement (nothing was committed): each card alone, so only that one fails.
+            LogGroupFailed(e, group.Count);
+            foreach (var pending in group)
+            {
+                try
+                {
+                    var recorded = await Execute([pending]);
+                    pending.Answer.TrySetResult(recorded.TryGetValue(pending.Card, out var keys) ? keys : []);
+                }
+                catch (Exception alone) { pending.Answer.TrySetException(alone); }
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in group) pending.Answer.TrySetException(e);
+        }
+    }
+
+    private async Task<Dictionary<string, IReadOnlyList<string>>> Execute(IReadOnlyList<Pending> group)
+    {
+        var rows = new GroupRows();
+        foreach (var pending in group) rows.Add(pending.Card, pending.Writes);
+        await using var command = database.CreateCommand(Statement);
+        rows.Bind(command.Parameters);
+        var recorded = new Dictionary<string, List<string>>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var card = reader.GetString(0);
+                if (!recorded.TryGetValue(card, out var keys)) recorded[card] = keys = [];
+                keys.Add(reader.GetString(1));
+            }
+        }
+        return recorded.ToDictionary(r => r.Key, r => (IReadOnlyList<string>)r.Value);
+    }
+
+    /// <summary>
+    /// One statement for the whole group. Data-modifying CTEs all see the table as it was before the
+    /// statement: "recorded" finds the cards with an operation id already recorded, and every insert and
+    /// delete leaves those cards out, so they change nothing.
+    /// </summary>
+    private const string Statement = """
+        with op_in as (
+            select * from unnest(@op_card::char(16)[], @op_key::text[], @op_hash::bytea[], @op_result::text[], @op_seq::bigint[])
+                as t(card_number, operation_key, request_hash, result, seq)
+        ),
+        recorded as (
+            select o.card_number, o.operation_key
+            from card_operations o join op_in i on o.card_number = i.card_number and o.operation_key = i.operation_key
+        ),
+        ops as (
+            insert into card_operations (card_number, operation_key, request_hash, result, seq)
+            select card_number, operation_key, request_hash, result::jsonb, seq from op_in
+            where card_number not in (select card_number from recorded)
+        ),
+        ledger as (
+            insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id,
+                receipt_id, available_at, description, event)
+            select card_number, seq, kind, at, points, litres, amount, station_id, operation_id,
+                receipt_id, available_at, description, event::jsonb
+            from unnest(@l_card::char(16)[], @l_seq::bigint[], @l_kind::text[], @l_at::timestamptz[], @l_points::bigint[],
+                @l_litres::numeric[], @l_amount::numeric[], @l_station::text[], @l_operation::text[], @l_receipt::text[],
+                @l_available::timestamptz[], @l_description::text[], @l_event::text[])
+                as t(card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id,
+                    available_at, description, event)
+            where card_number not in (select card_number from recorded)
+        ),
+        holders as (
+            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
+            select card_number, first_name, last_name, phone, birth_date, issued_at, issued_at, issued_by
+            from unnest(@h_card::char(16)[], @h_first::text[], @h_last::text[], @h_phone::text[], @h_birth::date[],
+                @h_issued::timestamptz[], @h_by::text[])
+                as t(card_number, first_name, last_name, phone, birth_date, issued_at, issued_by)
+            where card_number not in (select card_number from recorded)
+        ),
+        erased as (
+            delete from card_holders
+            where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from recorded)
+        ),
+        forgotten as (
+            -- The issue operation's request hash was computed from the questionnaire: a hash of a name,
+            -- a phone and a birth date can be guessed back, so it goes with them.
+            delete from card_operations
+            where card_number = any(@erase::char(16)[]) and operation_key = 'issue'
+              and card_number not in (select card_number from recorded)
+        )
+        select card_number::text, operation_key from recorded
+        """;
+
+    private sealed class Pending(string card, IReadOnlyList<LedgerWrite> writes)
+    {
+        public string Card { get; } = card;
+        public IReadOnlyList<LedgerWrite> Writes { get; } = writes;
+        public TaskCompletionSource<IReadOnlyList<string>> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A group commit of {Cards} cards failed; committing them one by one")]
+    private partial void LogGroupFailed(Exception e, int cards);
+}
