@@ -27,8 +27,9 @@ public sealed class FailedCommitTests(ClusterFixture fixture)
             Assert.Equal(entries, await database.LedgerCount(number));
             Assert.Equal(operations, await database.OperationCount(number));
             Assert.False(await database.HasOperation(number, "purchase:st-1:boom"));
-            // The grain rebuilds from the ledger and takes the next purchase (a till resends what was not acknowledged).
-            var (next, _) = await Tills.SendUntilAnswered(() => card.Accrue(Cards.Fuel("next", 10m)), Deadline, "the next purchase");
+            // The grain rebuilds from the ledger and takes the next purchase (tills resend what was not acknowledged).
+            var (next, _) = await Tills.SendUntilAnswered(
+                () => card.Accrue(Cards.Fuel("next", 10m)), Deadline, "the next purchase");
             Assert.Equal(OutcomeStatus.Done, next.Status);
             Assert.Equal(20, next.Value!.Balance.Total.Value);
             Assert.Equal(await database.LedgerTotal(number), (await card.GetBalance().Ok()).Total.Value);
@@ -37,10 +38,12 @@ public sealed class FailedCommitTests(ClusterFixture fixture)
             Assert.Equal(0, await database.ReceiptRows(number, "boom"));
         }
 
-        var (retry, _) = await Tills.SendUntilAnswered(() => card.Accrue(Cards.Fuel("boom", 20m)), Deadline, "the retried receipt");
+        var (retry, _) = await Tills.SendUntilAnswered(
+            () => card.Accrue(Cards.Fuel("boom", 20m)), Deadline, "the retried receipt");
         var replay = await card.Accrue(Cards.Fuel("boom", 20m));
 
-        Assert.Equal((OutcomeStatus.Done, 20L, 40L), (retry.Status, retry.Value!.PointsEarned.Value, retry.Value.Balance.Total.Value));
+        Assert.Equal((OutcomeStatus.Done, 20L, 40L),
+            (retry.Status, retry.Value!.PointsEarned.Value, retry.Value.Balance.Total.Value));
         Assert.Equal(OutcomeStatus.Replayed, replay.Status);
         Assert.Equal(1, await database.ReceiptRows(number, "boom"));
         Assert.Equal(40, await database.LedgerTotal(number));

@@ -74,8 +74,10 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         // One instant for all fifty, so that a month boundary during the test cannot split their litres.
         var madeAt = DateTimeOffset.UtcNow;
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => card.Accrue(Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt))));
-        var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => card.Accrue(Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt))));
+        Task<Outcome<PurchaseResult>> Receipt(int i) => card.Accrue(Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
+        var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
 
         Assert.All(results, r => Assert.Equal(OutcomeStatus.Done, r.Status));
         Assert.All(replays, r => Assert.Equal(OutcomeStatus.Replayed, r.Status));

@@ -12,7 +12,7 @@ public sealed class ReminderFailureTests(ShortHoldFixture fixture) : IClassFixtu
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Purchase_is_refused_without_a_trace_while_its_reminder_cannot_be_registered_and_its_resend_is_released()
+    public async Task Purchase_is_refused_without_trace_while_its_reminder_cannot_be_armed_and_its_resend_is_released()
     {
         var database = fixture.Cluster.Database;
         var card = await fixture.Cluster.Grains.Issued();
@@ -52,13 +52,15 @@ public sealed class ReminderFailureTests(ShortHoldFixture fixture) : IClassFixtu
 
         await using (await database.RefuseReminderRegistration(number))
         {
-            await Poll.Until(() => Task.FromResult(LogCapture.Lines.Count(l => l.Contains($"Card {number}: could not re-arm"))),
-                n => n > 0, Deadline, "the reminder to fire for the first lot and fail to re-arm");
+            var failedToArm = $"Card {number}: could not re-arm";
+            await Poll.Until(() => Task.FromResult(LogCapture.Lines.Count(l => l.Contains(failedToArm))), n => n > 0,
+                Deadline, "the reminder to fire for the first lot and fail to re-arm");
         }
 
-        await Poll.Until(() => database.LedgerCount(number, "released"), n => n == 1, Deadline, "the first lot's release entry");
-        await Poll.Until(() => database.ReminderStartsAt(number), at => at >= secondDue - TimeSpan.FromSeconds(5), Deadline,
-            "the reminder re-armed for the second lot");
+        await Poll.Until(() => database.LedgerCount(number, "released"), n => n == 1, Deadline,
+            "the first lot's release entry");
+        await Poll.Until(() => database.ReminderStartsAt(number), at => at >= secondDue - TimeSpan.FromSeconds(5),
+            Deadline, "the reminder re-armed for the second lot");
         var balance = await card.GetBalance().Ok();
         Assert.Equal((10L, 20L), (balance.Available.Value, balance.OnHold.Value));
     }

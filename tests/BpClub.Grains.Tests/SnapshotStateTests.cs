@@ -4,12 +4,12 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-/// <summary>The parts of a card's account no summary shows in full, through a snapshot, on the fake programme clock.</summary>
+/// <summary>What no summary shows in full, through a snapshot, on the fake programme clock.</summary>
 [Collection(FakeClockCluster.Name)]
 public sealed class SnapshotStateTests(FakeClockFixture fixture)
 {
     [Fact]
-    public async Task Snapshot_keeps_lots_on_hold_with_their_release_times_last_months_litres_and_the_settled_through_time()
+    public async Task Snapshot_keeps_lots_on_hold_with_release_times_last_months_litres_and_the_settled_through_time()
     {
         fixture.MoveTo(fixture.DayOfNextMonth(5));
         var card = await fixture.Cluster.Grains.Issued();
@@ -29,13 +29,18 @@ public sealed class SnapshotStateTests(FakeClockFixture fixture)
         var stored = (await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number)).Account!;
 
         var calendar = new ProgrammeCalendar(fixture.Cluster.Rules);
+        var hold = TimeSpan.FromDays(14);
         var expected = new CardAccountState
         {
             Status = CardStatus.Active,
             SpendingEnabled = true,
             Settled = 0,
-            Lots = [new HeldLot(lastMonth + TimeSpan.FromDays(14), 120), new HeldLot(thisMonth + TimeSpan.FromDays(14), 60)],
-            MonthLitres = new Dictionary<int, decimal> { [calendar.MonthKey(lastMonth)] = 120m, [calendar.MonthKey(thisMonth)] = 30m },
+            Lots = [new HeldLot(lastMonth + hold, 120), new HeldLot(thisMonth + hold, 60)],
+            MonthLitres = new Dictionary<int, decimal>
+            {
+                [calendar.MonthKey(lastMonth)] = 120m,
+                [calendar.MonthKey(thisMonth)] = 30m,
+            },
             SettledThrough = lastEntryAt,
             IssuedAt = thisMonth,
         };
@@ -45,7 +50,7 @@ public sealed class SnapshotStateTests(FakeClockFixture fixture)
         var tier = await card.GetTier().Ok();
         var balance = await card.GetBalance().Ok();
         Assert.Equal(("Gold", 30m), (tier.Name, tier.QualifyingLitres.Value));
-        Assert.Equal((180L, lastMonth + TimeSpan.FromDays(14), 120L),
+        Assert.Equal((180L, lastMonth + hold, 120L),
             (balance.OnHold.Value, balance.NextRelease!.At, balance.NextRelease.Points.Value));
     }
 }

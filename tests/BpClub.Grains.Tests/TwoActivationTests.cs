@@ -64,7 +64,8 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
         Assert.False(await database.HasOperation(number, "purchase:st-1:b-1"));
         // Resent, it reaches an activation rebuilt from the ledger and lands after the first's entry.
         var (b1, _) = await Tills.SendUntilAnswered(() => second.Accrue(Cards.Fuel("b-1", 20m)), Deadline, "b-1");
-        Assert.Equal((OutcomeStatus.Done, 20L, 30L), (b1.Status, b1.Value!.PointsEarned.Value, b1.Value.Balance.Total.Value));
+        Assert.Equal((OutcomeStatus.Done, 20L, 30L),
+            (b1.Status, b1.Value!.PointsEarned.Value, b1.Value.Balance.Total.Value));
         // Now the first is the stale one, and it loses the same way.
         await Assert.ThrowsAnyAsync<Exception>(() => first.Accrue(Cards.Fuel("a-2", 10m)));
         var (a2, _) = await Tills.SendUntilAnswered(() => first.Accrue(Cards.Fuel("a-2", 10m)), Deadline, "a-2");
@@ -101,7 +102,7 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
         Assert.True(lost > 0, "neither activation ever lost a commit: they did not write against each other");
         var ledger = await fixture.First.Database.PurchasePoints(number);
         Assert.Equal(acknowledged.OrderBy(p => p.Key), ledger.OrderBy(p => p.Key));
-        // Each receipt rated on the true ledger before it: 10 × 10 L at Green, 10 at Gold (100 L), 20 at Platinum (200 L).
+        // Each receipt rated on the true ledger before it: 10 × 10 L at Green, 10 at Gold, 20 at Platinum.
         await AssertLedgerConsistent(number, 10 * 10 + 10 * 20 + 20 * 30);
         await fixture.First.DeactivateAll();
         await fixture.Second.DeactivateAll();

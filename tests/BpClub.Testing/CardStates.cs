@@ -19,7 +19,8 @@ public static class CardStates
     /// <summary>The card grain's stored snapshot; null when none was written.</summary>
     public static async Task<CardSnapshot?> StoredSnapshot(this NpgsqlDataSource database, string card)
     {
-        await using var command = database.CreateCommand($"select payloadbinary from orleansstorage where {LedgerQueries.IsCardState}");
+        await using var command = database.CreateCommand(
+            $"select payloadbinary from orleansstorage where {LedgerQueries.IsCardState}");
         command.Parameters.AddWithValue("card", card);
         var payloads = new List<byte[]>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -45,19 +46,21 @@ public static class CardStates
         while (await reader.ReadAsync())
         {
             var next = reader.GetInt64(0);
-            if (next != seq + 1) throw new InvalidOperationException($"Card {card}: ledger entry {seq + 1} is missing (next is {next}).");
+            if (next != seq + 1)
+                throw new InvalidOperationException($"Card {card}: entry {seq + 1} is missing (next is {next}).");
             account.Apply(LedgerJson.DeserializeEvent(reader.GetString(1)));
             seq = next;
         }
         return (seq, account.ToState());
     }
 
-    /// <summary>Every field of a state, one per line, instants in UTC and litres without trailing zeros: equal text, equal state.</summary>
+    /// <summary>Every field, one per line (instants in UTC, litres unpadded): equal text, equal state.</summary>
     public static string Describe(CardAccountState state)
     {
         static string Instant(DateTimeOffset? at) => at?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) ?? "-";
         var text = new StringBuilder()
-            .AppendLine($"status {state.Status}, spending {(state.SpendingEnabled ? "on" : "off")}, settled {state.Settled}")
+            .AppendLine($"status {state.Status}, spending {(state.SpendingEnabled ? "on" : "off")}")
+            .AppendLine($"settled {state.Settled}")
             .AppendLine($"settled through {Instant(state.SettledThrough)}")
             .AppendLine($"issued {Instant(state.IssuedAt)}, terminated {Instant(state.TerminatedAt)}");
         foreach (var lot in state.Lots.OrderBy(l => l.AvailableAt))

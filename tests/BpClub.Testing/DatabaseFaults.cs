@@ -13,25 +13,27 @@ public static partial class DatabaseFaults
     /// Every transaction that writes this receipt's ledger row fails at COMMIT, after all its statements
     /// succeeded (a deferred constraint trigger): the write path's commit itself is refused.
     /// </summary>
-    public static Task<IAsyncDisposable> RefuseLedgerCommit(this NpgsqlDataSource database, string card, string receiptId) =>
+    public static Task<IAsyncDisposable> RefuseLedgerCommit(this NpgsqlDataSource database, string card,
+        string receiptId) =>
         Install(database, "card_ledger", "after insert", deferred: true,
             $"new.card_number = '{Literal(card)}' and new.receipt_id = '{Literal(receiptId)}'",
             $"commit of receipt {Literal(receiptId)} on card {Literal(card)} refused");
 
-    /// <summary>Registering or updating any reminder of this card's grain fails, as when the reminder table is unreachable.</summary>
+    /// <summary>Registering or updating any reminder of this card fails, as if the reminder table were down.</summary>
     public static Task<IAsyncDisposable> RefuseReminderRegistration(this NpgsqlDataSource database, string card) =>
         Install(database, "orleansreminderstable", "before insert or update", deferred: false,
             $"new.grainid like '%{Literal(card)}%'", $"reminders of card {Literal(card)} refused");
 
-    private static async Task<IAsyncDisposable> Install(NpgsqlDataSource database, string table, string timing, bool deferred,
-        string condition, string message)
+    private static async Task<IAsyncDisposable> Install(NpgsqlDataSource database, string table, string timing,
+        bool deferred, string condition, string message)
     {
         var name = $"test_fault_{Guid.NewGuid():N}";
         await Run(database, $"""
             create function {name}() returns trigger language plpgsql as $fn$
             begin raise exception 'test fault: {message}'; end $fn$;
             create {(deferred ? "constraint " : "")}trigger {name} {timing} on {table}
-                {(deferred ? "deferrable initially deferred " : "")}for each row when ({condition}) execute function {name}();
+                {(deferred ? "deferrable initially deferred " : "")}for each row
+                when ({condition}) execute function {name}();
             """);
         return new Fault(database, $"drop trigger if exists {name} on {table}; drop function if exists {name}();");
     }

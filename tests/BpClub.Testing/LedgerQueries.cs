@@ -48,7 +48,8 @@ public static class LedgerQueries
     /// <summary>Ledger rows of one receipt (its purchase and any refunds) on the card.</summary>
     public static async Task<long> ReceiptRows(this NpgsqlDataSource database, string card, string receiptId)
     {
-        await using var command = database.CreateCommand("select count(*) from card_ledger where card_number = @card and receipt_id = @receipt");
+        await using var command = database.CreateCommand(
+            "select count(*) from card_ledger where card_number = @card and receipt_id = @receipt");
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("receipt", receiptId);
         return (long)(await command.ExecuteScalarAsync())!;
@@ -57,7 +58,8 @@ public static class LedgerQueries
     /// <summary>Whether an operation key (e.g. "purchase:st-1:r-1") has its idempotency row.</summary>
     public static async Task<bool> HasOperation(this NpgsqlDataSource database, string card, string operationKey)
     {
-        await using var command = database.CreateCommand("select count(*) from card_operations where card_number = @card and operation_key = @key");
+        await using var command = database.CreateCommand(
+            "select count(*) from card_operations where card_number = @card and operation_key = @key");
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("key", operationKey);
         return (long)(await command.ExecuteScalarAsync())! > 0;
@@ -78,12 +80,15 @@ public static class LedgerQueries
     public static Task<long> ReminderCount(this NpgsqlDataSource database, string card) =>
         database.Scalar<long>("select count(*) from orleansreminderstable where grainid like '%' || @card || '%'", card);
 
-    /// <summary>When the card's release reminder is next due as registered (its start time); null when it has none.</summary>
+    /// <summary>When the card's release reminder is due as registered (its start time), or null.</summary>
     public static async Task<DateTimeOffset?> ReminderStartsAt(this NpgsqlDataSource database, string card)
     {
-        await using var command = database.CreateCommand("select starttime from orleansreminderstable where grainid like '%' || @card || '%'");
+        await using var command = database.CreateCommand(
+            "select starttime from orleansreminderstable where grainid like '%' || @card || '%'");
         command.Parameters.AddWithValue("card", card);
-        return await command.ExecuteScalarAsync() is DateTime start ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)) : null;
+        return await command.ExecuteScalarAsync() is DateTime start
+            ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc))
+            : null;
     }
 
     /// <summary>Operations recorded more than once ("kind:operation id"); empty when every operation is in the ledger once.</summary>

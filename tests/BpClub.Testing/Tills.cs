@@ -2,7 +2,7 @@ using BpClub.Abstractions;
 
 namespace BpClub.Testing;
 
-/// <summary>How a till treats a card: a call that throws was not acknowledged, so it sends the same command again.</summary>
+/// <summary>How a till treats a card: a call that threw was not acknowledged, so it sends the command again.</summary>
 public static class Tills
 {
     /// <summary>Sends until the card answers (any outcome); returns the answer and the exceptions before it.</summary>
@@ -21,7 +21,8 @@ public static class Tills
             {
                 failures.Add(e);
                 if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"Timed out after {timeout} waiting for {what} to be answered; last error: {e.Message}", e);
+                    throw new TimeoutException(
+                        $"Timed out after {timeout} waiting for {what} to be answered; last error: {e.Message}", e);
                 await Task.Delay(100);
             }
         }
