@@ -99,7 +99,7 @@ public static class Extensions
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
         else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() is not { Keys.Count: > 0 })
         {
-            // Development convenience (DESIGN.md): no operator key configured, so make one and show it
+            // Development convenience: no operator key configured, so make one and show it
             // on the console, once. It is never written to the log.
             var generated = "op." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
             Console.WriteLine($"BPCLUB_OPERATOR_KEY is not set; this front end accepts the operator key {generated}");

@@ -63,7 +63,7 @@ public sealed class CallersFixture(AppFixture app) : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 }
 
-/// <summary>Every endpoint of API.md × every kind of caller: 401/403 and never data for the wrong one.</summary>
+/// <summary>Every endpoint of docs/api.md × every kind of caller: 401/403 and never data for the wrong one.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFixture<CallersFixture>
 {

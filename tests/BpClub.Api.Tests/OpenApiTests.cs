@@ -5,7 +5,7 @@ public sealed class OpenApiTests(AppFixture fixture)
 {
     private readonly BpClubApp _app = fixture.App;
 
-    /// <summary>Every path and method of API.md, as the contract writes them.</summary>
+    /// <summary>Every path and method of docs/api.md, as the contract writes them.</summary>
     public static TheoryData<string, string> Operations() => new()
     {
         { "put", "/api/pos/v1/cards/{cardNumber}" },

@@ -70,13 +70,26 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task Fifty_concurrent_purchases_on_one_card_are_each_counted_once()
     {
         var card = await _grains.Issued();
+        var number = card.GetPrimaryKeyString();
+        // One instant for all fifty, so that a month boundary during the test cannot split their litres.
+        var madeAt = DateTimeOffset.UtcNow;
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => card.Accrue(Cards.Fuel($"c-{i}", 10m))));
-        var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => card.Accrue(Cards.Fuel($"c-{i}", 10m))));
+        Task<Outcome<PurchaseResult>> Receipt(int i) => card.Accrue(Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
+        var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
 
         Assert.All(results, r => Assert.Equal(OutcomeStatus.Done, r.Status));
         Assert.All(replays, r => Assert.Equal(OutcomeStatus.Replayed, r.Status));
-        Assert.Equal(50 * 10 + 0, (await card.GetBalance()).Value!.Total.Value - LevelBonus(results));
+        Assert.Equal(results.Select(r => r.Value!.PointsEarned), replays.Select(r => r.Value!.PointsEarned));
+        // Each receipt is rated at the level the litres before it reached, whichever order they came in:
+        // 10 receipts × 10 L at Green (1/L), 10 at Gold from 100 L (2/L), 30 at Platinum from 200 L (3/L).
+        var expected = Enumerable.Repeat(10L, 10).Concat(Enumerable.Repeat(20L, 10)).Concat(Enumerable.Repeat(30L, 30));
+        Assert.Equal(expected, results.Select(r => r.Value!.PointsEarned.Value).Order());
+        Assert.Equal(100 + 200 + 900, (await card.GetBalance()).Value!.Total.Value);
+        Assert.Equal(1200, await fixture.Cluster.Database.LedgerTotal(number));
+        Assert.Equal(50, await fixture.Cluster.Database.LedgerCount(number, "purchase"));
+        Assert.Empty(await fixture.Cluster.Database.Duplicates(number));
         var history = await card.GetHistory(100, null);
         Assert.Equal(50, history.Value!.Items.Count(i => i.Kind == "purchase"));
     }
@@ -125,9 +138,6 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         Assert.Equal(3, history.Value!.Items.Count(i => i.Kind == "purchase"));
     }
 
-    // Crossing Gold (100 L) after the tenth receipt doubles the rate of the later ones.
-    private static long LevelBonus(Outcome<PurchaseResult>[] results) => results.Sum(r => r.Value!.PointsEarned.Value) - 500;
-
     [Fact]
     public async Task Shop_goods_payment_card_and_breakdown()
     {
@@ -146,11 +156,20 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     [Fact]
     public async Task Purchase_on_a_card_never_issued_is_not_found_and_leaves_no_trace()
     {
-        var card = _grains.GetGrain<ICardGrain>(Cards.NewNumber());
+        var number = Cards.NewNumber();
+        var card = _grains.GetGrain<ICardGrain>(number);
 
         var result = await card.Accrue(Cards.Fuel("r-1", 10m));
 
         Assert.Equal(OutcomeStatus.NotFound, result.Status);
+        // Whatever the grain would write on its way out (its snapshot) is written now.
+        await fixture.Cluster.DeactivateAll();
+        var database = fixture.Cluster.Database;
+        Assert.Equal(0, await database.LedgerCount(number));
+        Assert.Equal(0, await database.OperationCount(number));
+        Assert.Equal(0, await database.HolderCount(number));
+        Assert.Equal(0, await database.StoredStateRows(number));
+        Assert.Equal(0, await database.ReminderCount(number));
         Assert.Equal(OutcomeStatus.NotFound, (await card.GetBalance()).Status);
     }
 

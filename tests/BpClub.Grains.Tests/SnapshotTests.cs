@@ -5,7 +5,8 @@ namespace BpClub.Grains.Tests;
 
 /// <summary>
 /// The grain's Orleans state is a compact snapshot; the ledger is the truth. A card with a long
-/// history must come back exactly as it was, and its stored state must not grow with the history.
+/// history must come back exactly as it was — its whole account, not only what its summary shows —
+/// and its stored state must not grow with the history.
 /// </summary>
 [Collection(RealClockCluster.Name)]
 public sealed class SnapshotTests(ClusterFixture fixture)
@@ -27,19 +28,31 @@ public sealed class SnapshotTests(ClusterFixture fixture)
     public async Task Card_with_a_thousand_entries_comes_back_the_same_after_deactivation()
     {
         var card = await _grains.Issued();
+        var number = card.GetPrimaryKeyString();
         await AddHistory(card, 0, 500);
         await card.SwitchSpending(true).Ok();
         await card.Redeem(new RedeemPoints("x-1", "st-1", new Domain.Units.Points(100))).Ok();
         await card.Accrue(Cards.Fuel("on-hold", 12.345m, amount: 679m)).Ok();
         var before = WithoutClock(await card.GetSummary().Ok());
-        var number = card.GetPrimaryKeyString();
         Assert.True(await fixture.Cluster.Database.LedgerCount(number) > 1000);
 
         await fixture.Cluster.DeactivateAll();
+        // What it left is its whole account as of its last entry: lots, litres per month, settled-through time.
+        var left = await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number);
+        Assert.True(left.Account!.SpendingEnabled);
+        Assert.NotEmpty(left.Account.Lots);
+        Assert.NotEmpty(left.Account.MonthLitres);
         var after = WithoutClock(await card.GetSummary().Ok());
 
         Assert.Equal(before, after);
         Assert.Equal(await fixture.Cluster.Database.LedgerTotal(number), after.Balance.Total.Value);
+        // The account it came back with rates and holds the next receipt as the ledger says it should:
+        // 750 L this month or last make it Platinum (3/L), and the snapshot it leaves is the ledger's again.
+        var next = await card.Accrue(Cards.Fuel("after", 20m)).Ok();
+        Assert.Equal(60, next.PointsEarned.Value);
+        await fixture.Cluster.DeactivateAll();
+        var again = await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number);
+        Assert.True(again.Sequence > left.Sequence);
     }
 
     [Fact]
@@ -67,17 +80,23 @@ public sealed class SnapshotTests(ClusterFixture fixture)
     public async Task State_rebuilt_from_the_ledger_alone_equals_the_state_from_the_snapshot()
     {
         var card = await _grains.Issued();
+        var number = card.GetPrimaryKeyString();
         await AddHistory(card, 0, 130);
         await card.Accrue(Cards.Fuel("on-hold", 7m)).Ok();
         await card.Refund(new RefundPurchase("f-1", "r-3", "st-1", [])).Ok();
         await fixture.Cluster.DeactivateAll();
-        var fromSnapshot = WithoutClock(await card.GetSummary().Ok());
-        var number = card.GetPrimaryKeyString();
+        var fromSnapshot = await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number);
+        var summaryFromSnapshot = WithoutClock(await card.GetSummary().Ok());
 
         await fixture.Cluster.DeactivateAll();
         Assert.Equal(1, await fixture.Cluster.Database.Execute($"delete from orleansstorage where {LedgerQueries.IsCardState}", number));
-        var fromLedger = WithoutClock(await card.GetSummary().Ok());
+        var summaryFromLedger = WithoutClock(await card.GetSummary().Ok());
+        // Leaving, the activation that had only the ledger stores the account it rebuilt.
+        await fixture.Cluster.DeactivateAll();
+        var fromLedger = await fixture.Cluster.Database.StoredSnapshot(number);
 
-        Assert.Equal(fromSnapshot, fromLedger);
+        Assert.Equal(summaryFromSnapshot, summaryFromLedger);
+        Assert.Equal(fromSnapshot.Sequence, fromLedger?.Sequence);
+        Assert.Equal(CardStates.Describe(fromSnapshot.Account!), CardStates.Describe(fromLedger!.Account!));
     }
 }

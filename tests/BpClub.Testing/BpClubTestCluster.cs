@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using BpClub.Abstractions;
+using BpClub.Domain.Programme;
 using BpClub.Grains;
 using BpClub.Grains.Storage;
 using BpClub.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -37,19 +40,30 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     public NpgsqlDataSource Database { get; }
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>The programme rules the silos run with (defaults plus this cluster's settings).</summary>
+    public ProgrammeRules Rules =>
+        ((InProcessSiloHandle)Cluster.Silos[0]).ServiceProvider.GetRequiredService<IOptions<ProgrammeRules>>().Value;
+
     /// <param name="settings">Configuration for every silo, e.g. <c>Programme:HoldPeriod</c>, the
     /// <c>Reminders</c> section, or (test cluster only) <c>ClusterMembership</c>, <c>SiloMessaging</c> and
     /// <c>ClientMessaging</c> for faster failure detection and shorter call timeouts.</param>
     /// <param name="programmeClock">The clock the card grains' rules read (holds, months, 1 June),
     /// e.g. a FakeTimeProvider; Orleans itself keeps the real clock.</param>
+    /// <param name="sharing">Another cluster whose database and service id this one takes: a split brain.
+    /// Each cluster has its own membership and grain directory, so one card can be active in both at once,
+    /// writing the same ledger, snapshot row and reminders.</param>
     public static async Task<BpClubTestCluster> Start(int silos = 1, IDictionary<string, string?>? settings = null,
-        TimeProvider? programmeClock = null)
+        TimeProvider? programmeClock = null, BpClubTestCluster? sharing = null)
     {
-        var connectionString = await TestPostgres.CreateDatabase("bpclub_test");
-        await using (var database = NpgsqlDataSource.Create(connectionString))
+        var connectionString = sharing?.ConnectionString ?? await TestPostgres.CreateDatabase("bpclub_test");
+        if (sharing is null)
+        {
+            await using var database = NpgsqlDataSource.Create(connectionString);
             await new SchemaMigrator(database, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        }
 
         var builder = new TestClusterBuilder((short)silos);
+        if (sharing is not null) builder.Options.ServiceId = sharing.Cluster.Options.ServiceId;
         builder.Options.UseTestClusterMembership = false;
         // Real sockets: front ends in the same test process connect to the silos as external clients.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -122,6 +136,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
                 o.ConnectionString = configuration.GetConnectionString(SiloSetup.ConnectionStringName);
             });
             client.Configure<ClientMessagingOptions>(configuration.GetSection("ClientMessaging"));
+            // As the front end does: a grain's PostgreSQL error reaches the test as itself, not as a timeout.
+            client.Services.AddStorageExceptionSerialization();
         }
     }
 }

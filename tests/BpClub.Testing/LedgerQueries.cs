@@ -28,8 +28,68 @@ public static class LedgerQueries
 
     public const string IsCardState = "graintypestring = 'card' and convert_from(payloadbinary, 'UTF8')::jsonb ->> 'card' = @card";
 
+    /// <summary>Every row of the Orleans storage table that names the card, in its key or in its payload.</summary>
+    public static Task<long> StoredStateRows(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("""
+            select count(*) from orleansstorage
+            where coalesce(grainidextensionstring, '') like '%' || @card || '%'
+               or coalesce(convert_from(payloadbinary, 'UTF8'), '') like '%' || @card || '%'
+            """, card);
+
+    public static Task<long> OperationCount(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("select count(*) from card_operations where card_number = @card", card);
+
+    public static Task<long> HolderCount(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("select count(*) from card_holders where card_number = @card", card);
+
+    public static Task<long> MaxSeq(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("select coalesce(max(seq), 0) from card_ledger where card_number = @card", card);
+
+    /// <summary>Ledger rows of one receipt (its purchase and any refunds) on the card.</summary>
+    public static async Task<long> ReceiptRows(this NpgsqlDataSource database, string card, string receiptId)
+    {
+        await using var command = database.CreateCommand(
+            "select count(*) from card_ledger where card_number = @card and receipt_id = @receipt");
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("receipt", receiptId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Whether an operation key (e.g. "purchase:st-1:r-1") has its idempotency row.</summary>
+    public static async Task<bool> HasOperation(this NpgsqlDataSource database, string card, string operationKey)
+    {
+        await using var command = database.CreateCommand(
+            "select count(*) from card_operations where card_number = @card and operation_key = @key");
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("key", operationKey);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    /// <summary>Points of each purchase on the card, by receipt id.</summary>
+    public static async Task<Dictionary<string, long>> PurchasePoints(this NpgsqlDataSource database, string card)
+    {
+        await using var command = database.CreateCommand(
+            "select receipt_id, points from card_ledger where card_number = @card and kind = 'purchase'");
+        command.Parameters.AddWithValue("card", card);
+        var points = new Dictionary<string, long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) points.Add(reader.GetString(0), reader.GetInt64(1));
+        return points;
+    }
+
     public static Task<long> ReminderCount(this NpgsqlDataSource database, string card) =>
         database.Scalar<long>("select count(*) from orleansreminderstable where grainid like '%' || @card || '%'", card);
+
+    /// <summary>When the card's release reminder is due as registered (its start time), or null.</summary>
+    public static async Task<DateTimeOffset?> ReminderStartsAt(this NpgsqlDataSource database, string card)
+    {
+        await using var command = database.CreateCommand(
+            "select starttime from orleansreminderstable where grainid like '%' || @card || '%'");
+        command.Parameters.AddWithValue("card", card);
+        return await command.ExecuteScalarAsync() is DateTime start
+            ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc))
+            : null;
+    }
 
     /// <summary>Operations recorded more than once ("kind:operation id"); empty when every operation is in the ledger once.</summary>
     public static async Task<List<string>> Duplicates(this NpgsqlDataSource database, string card)

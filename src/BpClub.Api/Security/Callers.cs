@@ -1,6 +1,6 @@
 namespace BpClub.Api.Security;
 
-/// <summary>The kinds of caller API.md names, as authentication schemes, roles, policies and claims.</summary>
+/// <summary>The kinds of caller docs/api.md names, as authentication schemes, roles, policies and claims.</summary>
 public static class Callers
 {
     public const string ApiKeyScheme = "ApiKey";

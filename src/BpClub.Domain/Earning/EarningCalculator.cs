@@ -13,7 +13,7 @@ public sealed record EarningPart(string Reason, Points Points);
 
 public sealed record PurchaseEarning(IReadOnlyList<LineEarning> Lines, Points Total, IReadOnlyList<EarningPart> Breakdown);
 
-/// <summary>The earning rules of RULES.md: fuel by level, shop goods, the payment-card bonus, promotions.</summary>
+/// <summary>The earning rules of docs/rules.md: fuel by level, shop goods, payment-card bonus, promotions.</summary>
 public sealed class EarningCalculator(ProgrammeRules rules)
 {
     public PurchaseEarning Rate(Purchase purchase, LevelRule level, IEnumerable<Promotion> promotions)

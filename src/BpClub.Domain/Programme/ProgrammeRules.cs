@@ -4,7 +4,7 @@ namespace BpClub.Domain.Programme;
 
 /// <summary>
 /// The programme's rules, bound from the "Programme" configuration section. Defaults are the
-/// published BP CLUB figures (see RULES.md); <see cref="ProgrammeRulesValidator"/> refuses nonsense at start-up.
+/// published BP CLUB figures (see docs/rules.md); <see cref="ProgrammeRulesValidator"/> refuses nonsense at start-up.
 /// </summary>
 public sealed class ProgrammeRules
 {

@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace BpClub.Testing;
+
+/// <summary>
+/// Failures injected into the real database with test-only triggers, scoped to one card so that other
+/// tests sharing the database are untouched. Disposing the handle drops the trigger: the fault is over.
+/// </summary>
+public static partial class DatabaseFaults
+{
+    /// <summary>
+    /// Every transaction that writes this receipt's ledger row fails at COMMIT, after all its statements
+    /// succeeded (a deferred constraint trigger): the write path's commit itself is refused.
+    /// </summary>
+    public static Task<IAsyncDisposable> RefuseLedgerCommit(this NpgsqlDataSource database, string card,
+        string receiptId) =>
+        Install(database, "card_ledger", "after insert", deferred: true,
+            $"new.card_number = '{Literal(card)}' and new.receipt_id = '{Literal(receiptId)}'",
+            $"commit of receipt {Literal(receiptId)} on card {Literal(card)} refused");
+
+    /// <summary>Registering or updating any reminder of this card fails, as if the reminder table were down.</summary>
+    public static Task<IAsyncDisposable> RefuseReminderRegistration(this NpgsqlDataSource database, string card) =>
+        Install(database, "orleansreminderstable", "before insert or update", deferred: false,
+            $"new.grainid like '%{Literal(card)}%'", $"reminders of card {Literal(card)} refused");
+
+    private static async Task<IAsyncDisposable> Install(NpgsqlDataSource database, string table, string timing,
+        bool deferred, string condition, string message)
+    {
+        var name = $"test_fault_{Guid.NewGuid():N}";
+        await Run(database, $"""
+            create function {name}() returns trigger language plpgsql as $fn$
+            begin raise exception 'test fault: {message}'; end $fn$;
+            create {(deferred ? "constraint " : "")}trigger {name} {timing} on {table}
+                {(deferred ? "deferrable initially deferred " : "")}for each row
+                when ({condition}) execute function {name}();
+            """);
+        return new Fault(database, $"drop trigger if exists {name} on {table}; drop function if exists {name}();");
+    }
+
+    private static async Task Run(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Card numbers and test receipt ids only: nothing that could break out of a literal.</summary>
+    private static string Literal(string value) =>
+        SafeLiteral().IsMatch(value) ? value : throw new ArgumentException($"Not a plain id: {value}", nameof(value));
+
+    [GeneratedRegex("^[A-Za-z0-9_.:-]+$")]
+    private static partial Regex SafeLiteral();
+
+    private sealed class Fault(NpgsqlDataSource database, string drop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await Run(database, drop);
+    }
+}
