@@ -13,10 +13,13 @@ namespace BpClub.Abstractions;
 public static class StorageExceptions
 {
     public const string NamespacePrefix = "Npgsql";
+    /// <summary>Our own: <see cref="StaleActivationException"/>.</summary>
+    public const string OwnPrefix = "BpClub.Abstractions";
 
     public static IServiceCollection AddStorageExceptionSerialization(this IServiceCollection services) =>
         services.Configure<ExceptionSerializationOptions>(o =>
         {
             if (!o.SupportedNamespacePrefixes.Contains(NamespacePrefix)) o.SupportedNamespacePrefixes.Add(NamespacePrefix);
+            if (!o.SupportedNamespacePrefixes.Contains(OwnPrefix)) o.SupportedNamespacePrefixes.Add(OwnPrefix);
         });
 }

@@ -128,7 +128,7 @@ public sealed partial class CardGrain
             IReadOnlyList<string> recordedBefore;
             try
             {
-                recordedBefore = await groupCommit.Append(Key, decided.Select(d => d.Write).ToList());
+                recordedBefore = await groupCommit.Append(Key, _sequence, decided.Select(d => d.Write).ToList());
             }
             catch (Exception e)
             {

@@ -1,3 +1,4 @@
+using BpClub.Abstractions;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
@@ -62,7 +63,8 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException or SocketException or OperationCanceledException or IOException) return true;
+            if (e is TimeoutException or SocketException or OperationCanceledException or IOException or StaleActivationException)
+                return true;
             var ns = e.GetType().Namespace ?? "";
             if (ns.StartsWith("Orleans", StringComparison.Ordinal) || ns.StartsWith("Npgsql", StringComparison.Ordinal)) return true;
         }

@@ -24,8 +24,13 @@ internal sealed class GroupRows
 
     private readonly List<string> _erase = [];
 
-    public void Add(string card, IReadOnlyList<LedgerWrite> writes)
+    private readonly List<string> _fCard = [];
+    private readonly List<long> _fSeq = [];
+
+    public void Add(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes)
     {
+        _fCard.Add(card);
+        _fSeq.Add(lastSeq);
         foreach (var write in writes)
         {
             if (write.Operation is { } operation)
@@ -91,6 +96,8 @@ internal sealed class GroupRows
 
     public void Bind(NpgsqlParameterCollection p)
     {
+        Array(p, "f_card", NpgsqlDbType.Text, _fCard);
+        Array(p, "f_seq", NpgsqlDbType.Bigint, _fSeq);
         Array(p, "op_card", NpgsqlDbType.Text, _opCard);
         Array(p, "op_key", NpgsqlDbType.Text, _opKey);
         Array(p, "op_hash", NpgsqlDbType.Bytea, _opHash);

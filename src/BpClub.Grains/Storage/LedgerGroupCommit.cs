@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BpClub.Abstractions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -31,15 +32,15 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
     /// Commits one card's writes, or none of them: when an operation id was recorded before, nothing of
     /// the card is kept and the keys found are returned.
     /// </summary>
-    public Task<IReadOnlyList<string>> Append(string card, IReadOnlyList<LedgerWrite> writes)
+    /// <param name="lastSeq">The last ledger entry the activation knows of. The card is written, and even a
+    /// command that changes nothing is answered, only if that is still the ledger's last entry; otherwise the
+    /// activation is stale and gets a <see cref="StaleActivationException"/>.</param>
+    public Task<IReadOnlyList<string>> Append(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes)
     {
-        // Commands that changed nothing (a switch to the state it was in, a reminder with nothing due) cost no round trip.
-        if (writes.All(w => w.Events.Count == 0 && w.Operation is null && w.NewHolder is null && !w.EraseHolder))
-            return Task.FromResult<IReadOnlyList<string>>([]);
         EnsureStarted();
-        var pending = new Pending(card, writes);
+        var pending = new Pending(card, lastSeq, writes);
         _waiting.Writer.TryWrite(pending);
-        return pending.Answer.Task;
+        return pending.Task;
     }
 
     private void EnsureStarted()
@@ -69,7 +70,7 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
         try
         {
             var recorded = await Execute(group);
-            foreach (var pending in group) pending.Answer.TrySetResult(recorded.TryGetValue(pending.Card, out var keys) ? keys : []);
+            foreach (var pending in group) pending.Answer(recorded);
         }
         catch (PostgresException e) when (group.Count > 1 && !e.IsTransient)
         {
@@ -79,44 +80,51 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
             {
                 try
                 {
-                    var recorded = await Execute([pending]);
-                    pending.Answer.TrySetResult(recorded.TryGetValue(pending.Card, out var keys) ? keys : []);
+                    pending.Answer(await Execute([pending]));
                 }
-                catch (Exception alone) { pending.Answer.TrySetException(alone); }
+                catch (Exception alone) { pending.Fail(alone); }
             }
         }
         catch (Exception e)
         {
-            foreach (var pending in group) pending.Answer.TrySetException(e);
+            foreach (var pending in group) pending.Fail(e);
         }
     }
 
-    private async Task<Dictionary<string, IReadOnlyList<string>>> Execute(IReadOnlyList<Pending> group)
+    /// <summary>The statement for a group: per card left out, the operation keys recorded before, or null when stale.</summary>
+    private async Task<Dictionary<string, List<string>?>> Execute(IReadOnlyList<Pending> group)
     {
         var rows = new GroupRows();
-        foreach (var pending in group) rows.Add(pending.Card, pending.Writes);
+        foreach (var pending in group) rows.Add(pending.Card, pending.LastSeq, pending.Writes);
         await using var command = database.CreateCommand(Statement);
         rows.Bind(command.Parameters);
-        var recorded = new Dictionary<string, List<string>>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        var leftOut = new Dictionary<string, List<string>?>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                var card = reader.GetString(0);
-                if (!recorded.TryGetValue(card, out var keys)) recorded[card] = keys = [];
-                keys.Add(reader.GetString(1));
-            }
+            var card = reader.GetString(0);
+            if (reader.IsDBNull(1)) leftOut[card] = null;
+            else if (!leftOut.TryGetValue(card, out var keys)) leftOut[card] = [reader.GetString(1)];
+            else keys?.Add(reader.GetString(1));
         }
-        return recorded.ToDictionary(r => r.Key, r => (IReadOnlyList<string>)r.Value);
+        return leftOut;
     }
 
     /// <summary>
-    /// One statement for the whole group. Data-modifying CTEs all see the table as it was before the
-    /// statement: "recorded" finds the cards with an operation id already recorded, and every insert and
-    /// delete leaves those cards out, so they change nothing.
+    /// One statement for the whole group. Data-modifying CTEs all see the tables as they were before the
+    /// statement: "stale" finds the cards whose ledger has an entry their activation does not know of (the
+    /// fence), "recorded" those with an operation id already recorded, and every insert and delete leaves
+    /// both out, so they change nothing.
     /// </summary>
     private const string Statement = """
-        with op_in as (
+        with fence as (
+            select * from unnest(@f_card::char(16)[], @f_seq::bigint[]) as t(card_number, seq)
+        ),
+        stale as (
+            select f.card_number from fence f
+            where coalesce((select max(l.seq) from card_ledger l where l.card_number = f.card_number), 0) <> f.seq
+        ),
+        op_in as (
             select * from unnest(@op_card::char(16)[], @op_key::text[], @op_hash::bytea[], @op_result::text[], @op_seq::bigint[])
                 as t(card_number, operation_key, request_hash, result, seq)
         ),
@@ -124,10 +132,13 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
             select o.card_number, o.operation_key
             from card_operations o join op_in i on o.card_number = i.card_number and o.operation_key = i.operation_key
         ),
+        excluded as (
+            select card_number from stale union select card_number from recorded
+        ),
         ops as (
             insert into card_operations (card_number, operation_key, request_hash, result, seq)
             select card_number, operation_key, request_hash, result::jsonb, seq from op_in
-            where card_number not in (select card_number from recorded)
+            where card_number not in (select card_number from excluded)
         ),
         ledger as (
             insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id,
@@ -139,7 +150,7 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
                 @l_available::timestamptz[], @l_description::text[], @l_event::text[])
                 as t(card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id,
                     available_at, description, event)
-            where card_number not in (select card_number from recorded)
+            where card_number not in (select card_number from excluded)
         ),
         holders as (
             insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
@@ -147,27 +158,42 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
             from unnest(@h_card::char(16)[], @h_first::text[], @h_last::text[], @h_phone::text[], @h_birth::date[],
                 @h_issued::timestamptz[], @h_by::text[])
                 as t(card_number, first_name, last_name, phone, birth_date, issued_at, issued_by)
-            where card_number not in (select card_number from recorded)
+            where card_number not in (select card_number from excluded)
         ),
         erased as (
             delete from card_holders
-            where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from recorded)
+            where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from excluded)
         ),
         forgotten as (
             -- The issue operation's request hash was computed from the questionnaire: a hash of a name,
             -- a phone and a birth date can be guessed back, so it goes with them.
             delete from card_operations
             where card_number = any(@erase::char(16)[]) and operation_key = 'issue'
-              and card_number not in (select card_number from recorded)
+              and card_number not in (select card_number from excluded)
         )
-        select card_number::text, operation_key from recorded
+        select card_number::text, null::text from stale
+        union all
+        select card_number::text, operation_key from recorded where card_number not in (select card_number from stale)
         """;
 
-    private sealed class Pending(string card, IReadOnlyList<LedgerWrite> writes)
+    private sealed class Pending(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes)
     {
+        private readonly TaskCompletionSource<IReadOnlyList<string>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public string Card { get; } = card;
+        public long LastSeq { get; } = lastSeq;
         public IReadOnlyList<LedgerWrite> Writes { get; } = writes;
-        public TaskCompletionSource<IReadOnlyList<string>> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<IReadOnlyList<string>> Task => _answer.Task;
+
+        public void Answer(Dictionary<string, List<string>?> leftOut)
+        {
+            if (!leftOut.TryGetValue(Card, out var recorded)) _answer.TrySetResult([]);
+            else if (recorded is null) _answer.TrySetException(new StaleActivationException(
+                $"Card {Card}: the ledger has entries after {LastSeq} that this activation does not know of."));
+            else _answer.TrySetResult(recorded);
+        }
+
+        public void Fail(Exception e) => _answer.TrySetException(e);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A group commit of {Cards} cards failed; committing them one by one")]
