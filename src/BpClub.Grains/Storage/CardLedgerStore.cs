@@ -29,7 +29,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
 
     public async Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long seq)
     {
-        await using var command = database.CreateCommand("select seq, event from card_ledger where card_number = @card and seq > @seq order by seq");
+        await using var command = database.CreateCommand("select seq, event from card_ledger where card_number = @card::char(16) and seq > @seq order by seq");
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("seq", seq);
         var events = new List<(long, CardEvent)>();
@@ -40,7 +40,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
 
     public async Task<OperationRecord?> FindOperation(string card, string key)
     {
-        await using var command = database.CreateCommand("select request_hash, result::text from card_operations where card_number = @card and operation_key = @key");
+        await using var command = database.CreateCommand("select request_hash, result::text from card_operations where card_number = @card::char(16) and operation_key = @key");
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("key", key);
         await using var reader = await command.ExecuteReaderAsync();
@@ -52,7 +52,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand("""
             select event from card_ledger
-            where card_number = @card and receipt_id = @receipt and kind in ('purchase', 'refund') order by seq
+            where card_number = @card::char(16) and receipt_id = @receipt and kind in ('purchase', 'refund') order by seq
             """);
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("receipt", receiptId);
@@ -80,7 +80,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand("""
             select seq, at, kind, points, litres, amount, station_id, description, available_at
-            from card_ledger where card_number = @card and seq < @before
+            from card_ledger where card_number = @card::char(16) and seq < @before
             order by seq desc limit @limit
             """);
         command.Parameters.AddWithValue("card", card);
