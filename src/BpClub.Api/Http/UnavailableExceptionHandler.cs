@@ -1,5 +1,6 @@
 using BpClub.Abstractions;
 using System.Net.Sockets;
+using Orleans.Runtime;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -58,15 +59,31 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
     [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "[^"]*?(\w+)" from""")]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
 
-    /// <summary>Orleans, Npgsql, timeouts and sockets: the parts a request depends on, not a bug in it.</summary>
+    /// <summary>
+    /// The failures that mean "not reachable now, try again": a timeout, a connection that failed, a silo or
+    /// gateway that is gone or busy, PostgreSQL's own transient errors (connection lost, shutting down, too
+    /// many connections), and a card activation that lost to a newer one. Anything else, including a
+    /// PostgreSQL error in our own SQL, is a bug and a 500: a till must not retry it forever.
+    /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException or SocketException or OperationCanceledException or IOException or StaleActivationException)
-                return true;
-            var ns = e.GetType().Namespace ?? "";
-            if (ns.StartsWith("Orleans", StringComparison.Ordinal) || ns.StartsWith("Npgsql", StringComparison.Ordinal)) return true;
+            switch (e)
+            {
+                case TimeoutException or SocketException or OperationCanceledException or StaleActivationException:
+                case SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException:
+                case Orleans.Runtime.Messaging.ConnectionFailedException:
+                case Npgsql.NpgsqlException { IsTransient: true }:
+                    return true;
+                case Npgsql.PostgresException { SqlState: null or "" }:
+                    // Its SQLSTATE did not survive the trip from the silo: most likely PostgreSQL going away
+                    // under a grain's connection; retrying is safe, commands are idempotent.
+                    return true;
+                case Npgsql.PostgresException:
+                    // Not transient (IsTransient above): a constraint, a syntax error, a missing table.
+                    return false;
+            }
         }
         return false;
     }
