@@ -79,13 +79,15 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var n = ++_siloCount;
         var http = ServerProcess.FreePort();
+        var siloPort = ServerProcess.FreePort();
         var env = new Dictionary<string, string>(_settings)
         {
-            ["Cluster__SiloPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster__GatewayPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        var silo = ServerProcess.Start($"silo-{n}", ServerProcess.BuildOutput("BpClub.Silo"), new Uri($"http://127.0.0.1:{http}/"), env, Directory);
+        var silo = ServerProcess.Start($"silo-{n}", ServerProcess.BuildOutput("BpClub.Silo"),
+            new Uri($"http://127.0.0.1:{http}/"), env, Directory, siloPort);
         _processes.Add(silo);
         return silo;
     }
