@@ -128,8 +128,12 @@ public sealed class LocalCluster : IAsyncDisposable
     public void StopPostgres() => TestPostgres.RunScript("stop", _dataDirectory);
 
     /// <summary>Starts PostgreSQL again on the same port and data.</summary>
-    public void StartPostgres() =>
+    public void StartPostgres()
+    {
         TestPostgres.RunScript("start", _dataDirectory, PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "bpclub");
+        // The test's own pooled connections died with the server.
+        Database.Clear();
+    }
 
     /// <summary>The silos' rows in the Orleans membership table: (silo port, status name).</summary>
     public async Task<List<(int Port, string Status)>> Membership()
