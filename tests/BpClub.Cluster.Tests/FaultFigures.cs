@@ -50,7 +50,9 @@ public static class FaultFigures
         Line("unacknowledged:", $"{ledger.Unacknowledged} (credited once: {ledger.UnacknowledgedCredited})");
         Line("ledger vs receipts:", $"credited but never sent {ledger.Unknown}; points differing from the acknowledgement "
             + $"{ledger.PointsMismatch}; cards with sequence gaps {ledger.CardsWithSequenceGaps}; "
-            + $"purchase rows {ledger.PurchaseRows} / operations {ledger.PurchaseOperations}");
+            + $"purchase rows {ledger.PurchaseRows} / operations {ledger.PurchaseOperations}"
+            + (ledger.OperationsWithoutPurchase is "" ? "" : $" (without a purchase: {ledger.OperationsWithoutPurchase})")
+            + (ledger.OtherKinds is "" ? "" : $"; entries of other kinds: {ledger.OtherKinds}"));
         Line("failure detection:", $"{MembershipSettings.NumMissedProbesLimit} missed probes × probe timeout ≤ "
             + $"{MembershipSettings.MaxProbeTimeout.TotalSeconds:F0} s = {MembershipSettings.DetectionTime.TotalSeconds:F0} s "
             + $"({MembershipSettings.TypicalDetectionTime.TotalSeconds:F0} s at the initial "

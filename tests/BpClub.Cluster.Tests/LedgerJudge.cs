@@ -5,7 +5,8 @@ namespace BpClub.Cluster.Tests;
 
 /// <summary>Every receipt against the purchase rows in card_ledger and the operations in card_operations.</summary>
 public sealed record LedgerCheck(int Acknowledged, int Unacknowledged, int UnacknowledgedCredited, int Lost, int Duplicated,
-    int Unknown, int PointsMismatch, long PurchaseRows, long PurchaseOperations, long CardsWithSequenceGaps, string OtherKinds);
+    int Unknown, int PointsMismatch, long PurchaseRows, long PurchaseOperations, long CardsWithSequenceGaps, string OtherKinds,
+    string OperationsWithoutPurchase);
 
 /// <summary>The ground truth after a run: what the ledger in PostgreSQL holds, read with SQL.</summary>
 public static class LedgerJudge
@@ -61,6 +62,16 @@ public static class LedgerJudge
             OtherKinds: await Scalar<string>(database, """
                 select coalesce(string_agg(distinct kind, ', '), '') from card_ledger
                 where kind not in ('issued', 'purchase', 'released')
+                """),
+            // For the post-mortem when the counts differ: a few operations and what the ledger holds at their seq.
+            OperationsWithoutPurchase: await Scalar<string>(database, """
+                select coalesce(string_agg(o.card_number || ' ' || o.operation_key || ' seq ' || o.seq || ': '
+                                           || coalesce(l.kind || ' ' || coalesce(l.receipt_id, '-'), 'no entry'), '; '), '')
+                from (select * from card_operations o where o.operation_key like 'purchase:%' and not exists (
+                          select 1 from card_ledger p where p.card_number = o.card_number and p.kind = 'purchase'
+                            and o.operation_key = 'purchase:' || p.station_id || ':' || p.receipt_id)
+                      limit 5) o
+                left join card_ledger l on l.card_number = o.card_number and l.seq = o.seq
                 """));
     }
 
