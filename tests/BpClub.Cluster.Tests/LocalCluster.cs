@@ -107,19 +107,24 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = process.Http, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
+        var last = "no answer yet";
         while (true)
         {
             if (process.HasExited) throw new InvalidOperationException($"{process.Name} exited ({process.ExitCode}) before it was ready:\n{process.LogTail()}");
+            var asked = Stopwatch.StartNew();
             try
             {
                 using var response = await http.GetAsync("health/ready");
                 if (response.IsSuccessStatusCode) return;
+                last = $"{(int)response.StatusCode} after {asked.ElapsedMilliseconds} ms: {await response.Content.ReadAsStringAsync()}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // not listening yet
+                // not listening yet, or too busy to answer
+                last = $"{e.GetType().Name} after {asked.ElapsedMilliseconds} ms";
             }
-            if (deadline.Elapsed > timeout) throw new TimeoutException($"{process.Name} was not ready within {timeout}:\n{process.LogTail()}");
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"{process.Name} was not ready within {timeout} (last: {last}):\n{process.LogTail()}");
             await Task.Delay(250);
         }
     }
