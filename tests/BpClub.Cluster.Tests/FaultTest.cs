@@ -180,7 +180,9 @@ public sealed class FaultTest(ITestOutputHelper output)
         var successes = tills.Answers.Where(a => a.Outcome is "201" or "200").Select(a => a.At).Order().ToList();
         var loadReceipts = tills.Receipts.ToList();
         var baseline = SuccessGaps.Steady(run.Baseline.From, run.Baseline.Until, successes, loadReceipts);
-        var gaps = run.Windows.Select(w => Judge(w, SuccessGaps.In(w.From, w.Until, successes, loadReceipts, end), baseline)).ToList();
+        var gaps = run.Windows
+            .Select(w => Judge(w, SuccessGaps.In(w.From, w.Until, successes, loadReceipts, w.From - Settle, end), baseline))
+            .ToList();
         var steady = SteadyLatency(tills, run);
         Note("checked");
         var figures = FaultFigures.Write(run, tills, ledger, released, balances, silo2, membership, baseline, gaps, steady);

@@ -10,17 +10,20 @@ public sealed record FaultWindow(string Name, TimeSpan From, TimeSpan Until)
 /// What the tills saw in a window. <see cref="FirstSuccess"/>: from its start to the next acknowledged
 /// purchase (any till). <see cref="LongestSilence"/>: the longest stretch without any acknowledgement that
 /// began in the window (the stretch from its start included). <see cref="LongestWait"/>: the longest a single
-/// receipt in flight during the window waited, from the window's start or its first sending, whichever is
-/// later, to its acknowledgement: what one customer at one till saw.
+/// receipt waited, from the window's start or its first sending, whichever is later, to its acknowledgement:
+/// what one customer at one till saw. It counts the receipts sent in the window and those sent shortly
+/// before it (in the steady stretch between two windows) and still unanswered at its start; a receipt
+/// held up since an earlier fault is that fault's.
 /// </summary>
 public sealed record SuccessGap(TimeSpan FirstSuccess, TimeSpan LongestSilence, TimeSpan LongestWait, string SlowestReceipt);
 
 public static class SuccessGaps
 {
     /// <param name="successes">When acknowledgements came, in order.</param>
+    /// <param name="sentSince">The earliest first sending of a receipt that counts.</param>
     /// <param name="end">When the load ended: a silence or a wait not over by then lasts until then.</param>
     public static SuccessGap In(TimeSpan from, TimeSpan until, IReadOnlyList<TimeSpan> successes,
-        IEnumerable<Receipt> receipts, TimeSpan end)
+        IEnumerable<Receipt> receipts, TimeSpan sentSince, TimeSpan end)
     {
         var first = successes.FirstOrDefault(s => s >= from, end) - from;
         var silence = TimeSpan.Zero;
@@ -33,7 +36,8 @@ public static class SuccessGaps
         }
         var wait = TimeSpan.Zero;
         var slowest = "none";
-        foreach (var r in receipts.Where(r => r.Attempts > 0 && r.FirstSentAt < until && (r.AcknowledgedAt ?? end) > from))
+        var counted = receipts.Where(r => r.Attempts > 0 && r.FirstSentAt >= sentSince && r.FirstSentAt < until);
+        foreach (var r in counted.Where(r => (r.AcknowledgedAt ?? end) > from))
         {
             var waited = (r.AcknowledgedAt ?? end) - (r.FirstSentAt > from ? r.FirstSentAt : from);
             if (waited <= wait) continue;
