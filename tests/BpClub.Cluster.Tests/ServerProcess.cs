@@ -129,12 +129,28 @@ public sealed partial class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>A loopback port nobody listens on right now (the fixed ports of ./bpclub up are left alone).</summary>
+    /// <summary>
+    /// A loopback port nobody listens on right now, below the kernel's ephemeral range (32768 and up): a port
+    /// from that range may be taken by any outgoing connection before the process binds it. The fixed ports of
+    /// ./bpclub up and the benchmark (8080, 9101.., 11111.., 18080, 19101, 21111, 22111, 30000.., 55432, 56432)
+    /// are outside 23000-29000.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(23000, 29000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken; try another
+            }
+        }
     }
 
     private const int SigTerm = 15;
