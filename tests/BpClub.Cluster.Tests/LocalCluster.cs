@@ -79,13 +79,15 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var n = ++_siloCount;
         var http = ServerProcess.FreePort();
+        var siloPort = ServerProcess.FreePort();
         var env = new Dictionary<string, string>(_settings)
         {
-            ["Cluster__SiloPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster__GatewayPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        var silo = ServerProcess.Start($"silo-{n}", ServerProcess.BuildOutput("BpClub.Silo"), new Uri($"http://127.0.0.1:{http}/"), env, Directory);
+        var silo = ServerProcess.Start($"silo-{n}", ServerProcess.BuildOutput("BpClub.Silo"),
+            new Uri($"http://127.0.0.1:{http}/"), env, Directory, siloPort);
         _processes.Add(silo);
         return silo;
     }
@@ -105,19 +107,24 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = process.Http, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
+        var last = "no answer yet";
         while (true)
         {
             if (process.HasExited) throw new InvalidOperationException($"{process.Name} exited ({process.ExitCode}) before it was ready:\n{process.LogTail()}");
+            var asked = Stopwatch.StartNew();
             try
             {
                 using var response = await http.GetAsync("health/ready");
                 if (response.IsSuccessStatusCode) return;
+                last = $"{(int)response.StatusCode} after {asked.ElapsedMilliseconds} ms: {await response.Content.ReadAsStringAsync()}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // not listening yet
+                // not listening yet, or too busy to answer
+                last = $"{e.GetType().Name} after {asked.ElapsedMilliseconds} ms";
             }
-            if (deadline.Elapsed > timeout) throw new TimeoutException($"{process.Name} was not ready within {timeout}:\n{process.LogTail()}");
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"{process.Name} was not ready within {timeout} (last: {last}):\n{process.LogTail()}");
             await Task.Delay(250);
         }
     }
@@ -126,8 +133,12 @@ public sealed class LocalCluster : IAsyncDisposable
     public void StopPostgres() => TestPostgres.RunScript("stop", _dataDirectory);
 
     /// <summary>Starts PostgreSQL again on the same port and data.</summary>
-    public void StartPostgres() =>
+    public void StartPostgres()
+    {
         TestPostgres.RunScript("start", _dataDirectory, PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "bpclub");
+        // The test's own pooled connections died with the server.
+        Database.Clear();
+    }
 
     /// <summary>The silos' rows in the Orleans membership table: (silo port, status name).</summary>
     public async Task<List<(int Port, string Status)>> Membership()

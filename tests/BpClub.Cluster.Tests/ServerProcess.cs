@@ -32,6 +32,9 @@ public sealed partial class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>A silo's Orleans port, its key in the membership table (0 for a front end).</summary>
+    public int SiloPort { get; init; }
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
@@ -50,7 +53,8 @@ public sealed partial class ServerProcess : IDisposable
         return dll;
     }
 
-    public static ServerProcess Start(string name, string dll, Uri http, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    public static ServerProcess Start(string name, string dll, Uri http, IReadOnlyDictionary<string, string> environment,
+        string logDirectory, int siloPort = 0)
     {
         var log = Path.Combine(logDirectory, name + ".log");
         // bash execs dotnet (same pid, so signals reach the .NET host) with its output appended to the log.
@@ -65,7 +69,7 @@ public sealed partial class ServerProcess : IDisposable
                      || k is "ASPNETCORE_URLS" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT").ToList())
             start.Environment.Remove(inherited);
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        return new ServerProcess(name, Process.Start(start)!, log, http);
+        return new ServerProcess(name, Process.Start(start)!, log, http) { SiloPort = siloPort };
     }
 
     /// <summary>SIGKILL: the process dies at once, saying goodbye to nobody.</summary>
@@ -125,12 +129,28 @@ public sealed partial class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>A loopback port nobody listens on right now (the fixed ports of ./bpclub up are left alone).</summary>
+    /// <summary>
+    /// A loopback port nobody listens on right now, below the kernel's ephemeral range (32768 and up): a port
+    /// from that range may be taken by any outgoing connection before the process binds it. The fixed ports of
+    /// ./bpclub up and the benchmark (8080, 9101.., 11111.., 18080, 19101, 21111, 22111, 30000.., 55432, 56432)
+    /// are outside 23000-29000.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(23000, 29000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken; try another
+            }
+        }
     }
 
     private const int SigTerm = 15;

@@ -13,17 +13,21 @@ public sealed class Receipt(string id, string station, string card)
     public string Station { get; } = station;
     public string Card { get; } = card;
     public int Attempts { get; set; }
+    /// <summary>When (on the run's clock) the till first sent it.</summary>
+    public TimeSpan FirstSentAt { get; set; }
     public long? PointsEarned { get; set; }
     public TimeSpan? AcknowledgedAt { get; set; }
     public bool Acknowledged => PointsEarned is not null;
 }
 
 /// <summary>
-/// Tills posting purchases at a steady rate across the front ends. Like a real till, each receipt is
-/// sent again with the same receiptId after a timeout, a dropped connection, a 503 or a 429 (after the
-/// Retry-After), until it is acknowledged or the run's deadline passes.
+/// Tills posting purchases across the front ends, at a steady rate (<see cref="Run"/>) or as fast as
+/// answers come back (<see cref="Saturate"/>). Like a real till, each receipt is sent again with the same
+/// receiptId after a timeout, a dropped connection, a 503 or a 429 (after the Retry-After), until it is
+/// acknowledged or the run's deadline passes. Receipt ids start with <paramref name="prefix"/>.
 /// </summary>
-public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string, string> stationKeys, IReadOnlyList<string> cards, Stopwatch clock)
+public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string, string> stationKeys, IReadOnlyList<string> cards,
+    Stopwatch clock, string prefix = "r")
 {
     /// <summary>How long a till waits for an answer before it sends the receipt again.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
@@ -61,15 +65,39 @@ public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string,
                 try { await Task.Delay(wait, stop); }
                 catch (OperationCanceledException) { break; }
             }
-            var station = stations[n % stations.Length];
-            var receipt = new Receipt($"r{n:D6}", station, cards[Random.Shared.Next(cards.Count)]);
-            Receipts.Add(receipt);
-            lock (_running) _running.Add(Send(receipt, n));
+            lock (_running) _running.Add(Send(NewReceipt(n, stations), n));
             n++;
         }
         Task[] all;
         lock (_running) all = [.. _running];
         await Task.WhenAll(all);
+    }
+
+    /// <summary>
+    /// A closed loop: <paramref name="concurrency"/> tills, each sending its next receipt as soon as the
+    /// previous one is acknowledged, until <paramref name="duration"/> has passed. What the cluster serves.
+    /// </summary>
+    public async Task Saturate(int concurrency, TimeSpan duration)
+    {
+        var stations = stationKeys.Keys.ToArray();
+        var until = clock.Elapsed + duration;
+        var next = -1;
+        async Task Till()
+        {
+            while (clock.Elapsed < until)
+            {
+                var n = Interlocked.Increment(ref next);
+                await Send(NewReceipt(n, stations), n);
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Till()));
+    }
+
+    private Receipt NewReceipt(int n, string[] stations)
+    {
+        var receipt = new Receipt($"{prefix}{n:D6}", stations[n % stations.Length], cards[Random.Shared.Next(cards.Count)]);
+        Receipts.Add(receipt);
+        return receipt;
     }
 
     private async Task Send(Receipt receipt, int n)
@@ -85,6 +113,7 @@ public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string,
         {
             // Alternate front ends between attempts, as a load balancer in front of them would.
             var front = fronts[(n + receipt.Attempts) % fronts.Count];
+            if (receipt.Attempts == 0) receipt.FirstSentAt = clock.Elapsed;
             receipt.Attempts++;
             Interlocked.Increment(ref _sent);
             Interlocked.Increment(ref _inFlight);
