@@ -59,12 +59,17 @@ public sealed class LabelStats
 /// </summary>
 public sealed class LoadRunner(HttpClient http, ProcessCpu cpu)
 {
+    /// <summary>
+    /// A warm-up (not recorded), then the timed run; <paramref name="probe"/> is called between the two
+    /// and what it returns right after the timed run, to measure that run alone.
+    /// </summary>
     public async Task<LoadResult> Run(string name, int concurrency, TimeSpan duration, Func<long, Call> next,
-        TimeSpan? warmUp = null, double? ratePerSecond = null)
+        TimeSpan? warmUp = null, double? ratePerSecond = null, Func<Task<Func<Task>>>? probe = null)
     {
         if (warmUp is { } w && w > TimeSpan.Zero)
             await Drive(concurrency, w, next, ratePerSecond, record: null);
         var result = new LoadResult { Name = name, Seconds = duration.TotalSeconds, Concurrency = concurrency };
+        var stopProbe = probe is null ? null : await probe();
         var before = cpu.Sample();
         var clock = Stopwatch.StartNew();
         await Drive(concurrency, duration, next, ratePerSecond, (label, ms, status) =>
@@ -78,6 +83,7 @@ public sealed class LoadRunner(HttpClient http, ProcessCpu cpu)
             }
         });
         result.CpuSeconds = ProcessCpu.Delta(before, cpu.Sample());
+        if (stopProbe is not null) await stopProbe();
         return new LoadResult { Name = name, Seconds = clock.Elapsed.TotalSeconds, Concurrency = concurrency, CpuSeconds = result.CpuSeconds }
             .With(result);
     }

@@ -6,9 +6,10 @@ using System.Text.Json.Nodes;
 
 namespace BpClub.Bench;
 
-/// <summary>The BpClub HTTP API as the bench's tills, operator and readers use it.</summary>
+/// <summary>The BpClub HTTP API as the bench's tills, operator and readers use it (the baseline speaks it too).</summary>
 public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
 {
+    public string BaseUrl => baseUrl;
     public string StationKey { get; private set; } = "";
     public const string StationId = "bench-1";
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
