@@ -66,6 +66,7 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         }
         Log($"stations created; pg_stat_statements {(bp.Pg.StatementsAvailable ? "on" : "off")}");
 
+        if (options.CardTextIndex) await CardPool.AddCardTextIndexes(options.ConnectionString);
         var pgbench = await RunPgbench();
         Log($"pgbench: {pgbench.Tps:F0} tps");
 

@@ -71,6 +71,19 @@ public static class CardPool
         return clock.Elapsed;
     }
 
+    /// <summary>The --card-text-index diagnostic: what the card lookups' text parameter can use.</summary>
+    public static async Task AddCardTextIndexes(string connectionString)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        await Exec(connection, """
+            create index if not exists bench_ledger_card_text on card_ledger ((card_number::text), seq);
+            create index if not exists bench_ledger_receipt_text on card_ledger ((card_number::text), receipt_id)
+                where receipt_id is not null;
+            create index if not exists bench_operations_card_text on card_operations ((card_number::text), operation_key);
+            """);
+    }
+
     private static async Task Exec(NpgsqlConnection connection, string sql, string? template = null)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };

@@ -21,6 +21,10 @@ public sealed class LoadResult
     public double Throughput => Ok / Seconds;
     public LabelStats All => LabelStats.Merge(Labels.Values);
 
+    /// <summary>Cores' worth of CPU that processes other than the service's, PostgreSQL and the bench used during the run.</summary>
+    public double OtherCores => (CpuSeconds.GetValueOrDefault(ProcessCpu.Machine)
+        - CpuSeconds.Where(c => c.Key != ProcessCpu.Machine).Sum(c => c.Value)) / Seconds;
+
     /// <summary>CPU seconds a process spent per 1 000 requests answered (ok or not).</summary>
     public double CpuPerThousand(string process) => CpuSeconds.GetValueOrDefault(process) / Math.Max(1, Ok + Errors) * 1000;
 }

@@ -34,6 +34,12 @@ public sealed record Options
     public double ZipfS { get; init; } = 1.0;
     /// <summary>Seconds of the profiling pass (dotnet-trace), after the measured scenarios; 0 skips it.</summary>
     public int ProfileSeconds { get; init; } = 12;
+    /// <summary>
+    /// Diagnostic only: indexes on card_number::text in BpClub's database, so that its card lookups (a
+    /// text parameter against a char(16) column, which no plain index serves) stop scanning whole tables.
+    /// Shows what BpClub costs once that is fixed; the product as it is runs without it.
+    /// </summary>
+    public bool CardTextIndex { get; init; }
     /// <summary>Ledger entries of the long-history card; 0 (the default) skips that scenario.</summary>
     public int LongHistoryEntries { get; init; }
 
@@ -70,6 +76,7 @@ public sealed record Options
             ZipfS = map.TryGetValue("zipf", out var z) ? double.Parse(z, CultureInfo.InvariantCulture) : 1.0,
             ProfileSeconds = Int("profile-seconds", 12),
             LongHistoryEntries = Int("long-history", 0),
+            CardTextIndex = Int("card-text-index", 0) == 1,
         };
     }
 }

@@ -27,11 +27,23 @@ public sealed class ProcessCpu(IReadOnlyDictionary<string, int> processes, int? 
             seconds["postgres"] = total / TicksPerSecond;
         }
         seconds["bench"] = Ticks(Environment.ProcessId, children: false) / TicksPerSecond;
+        seconds[Machine] = MachineBusyTicks() / TicksPerSecond;
         return seconds;
     }
 
     public static Dictionary<string, double> Delta(Dictionary<string, double> before, Dictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
+
+    /// <summary>Busy CPU time of the whole machine: with the processes above taken out, what everything else used.</summary>
+    public const string Machine = "machine";
+
+    private static long MachineBusyTicks()
+    {
+        // /proc/stat "cpu  user nice system idle iowait irq softirq steal ...": all but idle and iowait are busy.
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long F(int i) => long.Parse(f[i], CultureInfo.InvariantCulture);
+        return F(1) + F(2) + F(3) + F(6) + F(7) + F(8);
+    }
 
     private static long Ticks(int pid, bool children)
     {
