@@ -111,7 +111,7 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         await Task.Delay(TimeSpan.FromSeconds(6));
         Func<long, Call> Mix(Target t) => i => i % 5 == 0 ? t.Service.Purchase(AnyCard(), t.Service.Receipt("promo", i)) : t.Service.Balance(AnyCard());
         await Both(Scenarios.PromoMax, t => Measure(t, Scenarios.PromoMax, options.Tills, Mix(t), w));
-        await Both(Scenarios.Promo70, t => Measure(t, Scenarios.Promo70, options.Tills * 4, Mix(t), TimeSpan.Zero,
+        await Both(Scenarios.Promo70, t => Measure(t, Scenarios.Promo70, options.Tills * 8, Mix(t), TimeSpan.Zero,
             rate: results[t][Scenarios.PromoMax].Load.Throughput * 0.7));
 
         var profiles = await Profile(AnyCard);
