@@ -34,6 +34,7 @@ cleanup() {
   trap - INT TERM EXIT
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
+  cp "$DATA/pg/server.log" "$DATA/logs/postgres.log" 2>/dev/null || true
   bash "$PG" destroy "$DATA/pg" || true
 }
 trap cleanup INT TERM EXIT
@@ -41,8 +42,11 @@ cs="$(bash "$PG" start "$DATA/pg" "$PG_PORT" bpclub)"
 postmaster="$(head -n1 "$DATA/pg/postmaster.pid")"
 bindir="$(dirname "$(readlink -f "/proc/$postmaster/exe" 2>/dev/null || command -v pgbench)")"
 # pg_stat_statements must be loaded at server start: set it for this throwaway server and restart it.
+# Checkpoints 30 min apart (the bench forces one after seeding): a checkpoint inside one 15 s run
+# would charge its full-page writes to whichever service happened to be measured then.
 "$bindir/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bpclub \
-  -c "alter system set shared_preload_libraries = 'pg_stat_statements'"
+  -c "alter system set shared_preload_libraries = 'pg_stat_statements'" \
+  -c "alter system set checkpoint_timeout = '30min'" -c "alter system set max_wal_size = '8GB'"
 bash "$PG" stop "$DATA/pg"
 cs="$(bash "$PG" start "$DATA/pg" "$PG_PORT" bpclub)"
 baseline_cs="$(bash "$PG" start "$DATA/pg" "$PG_PORT" bpclub_baseline)"

@@ -41,6 +41,8 @@ public sealed class BenchReport
     public required TimeSpan SeedBaseline { get; init; }
     public required double ZipfTopShare { get; init; }
     public required Dictionary<string, string> Profiles { get; init; }
+    /// <summary>Cores each process used over 5 s with no load.</summary>
+    public required Dictionary<string, double> IdleCores { get; init; }
     public Measured? LongHistory { get; init; }
     public long LongHistoryEntries { get; init; }
     public TimeSpan LongHistoryActivation { get; init; }
@@ -79,6 +81,12 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         var seedBl = await CardPool.SeedBaseline(options.BaselineConnectionString, Station, options.Cards);
         foreach (var t in new[] { bp, bl }) await Expect(t, 200, t.Service.Balance(Service.Card(options.Cards - 1)));
         Log($"pool of {options.Cards} cards seeded: BpClub {seedBp.TotalSeconds:F1} s, baseline {seedBl.TotalSeconds:F1} s");
+        await bp.Pg.Checkpoint();
+        // What each process burns with no request at all: part of every per-request figure at low rates.
+        var idleBefore = cpu.Sample();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idle = ProcessCpu.Delta(idleBefore, cpu.Sample()).ToDictionary(p => p.Key, p => p.Value / 5);
+        Log("idle CPU (cores): " + string.Join(", ", idle.Select(p => $"{p.Key} {p.Value:F3}")));
 
         var zipf = new Zipf(options.Cards, options.ZipfS);
         string AnyCard() => Service.Card(System.Random.Shared.Next(options.Cards));
@@ -95,7 +103,7 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         }
 
         await Both(Scenarios.Random, t => Measure(t, Scenarios.Random, options.Tills, i => t.Service.Purchase(AnyCard(), t.Service.Receipt("rnd", i)),
-            w, statements: true, counters: true));
+            w + w, statements: true, counters: true));
         await Both(Scenarios.Zipf, t => Measure(t, Scenarios.Zipf, options.Tills, i => t.Service.Purchase(SkewedCard(), t.Service.Receipt("zipf", i)), w));
         await Both(Scenarios.Hot, t => Measure(t, Scenarios.Hot, options.Tills, i => t.Service.Purchase(hot, t.Service.Receipt("hot", i)), w));
         await Both(Scenarios.Reads, t => Measure(t, Scenarios.Reads, options.Tills, _ => t.Service.Balance(AnyCard()), w));
@@ -120,7 +128,7 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         return new BenchReport
         {
             Pgbench = pgbench, BpClub = results[bp], Baseline = results[bl], SeedBpClub = seedBp, SeedBaseline = seedBl,
-            ZipfTopShare = zipf.ShareOfTop(0.01), Profiles = profiles, LongHistory = longHistory, LongHistoryEntries = entries,
+            ZipfTopShare = zipf.ShareOfTop(0.01), Profiles = profiles, IdleCores = idle, LongHistory = longHistory, LongHistoryEntries = entries,
             LongHistoryActivation = activation, Elapsed = clock.Elapsed,
         };
     }

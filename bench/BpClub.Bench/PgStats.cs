@@ -4,11 +4,11 @@ namespace BpClub.Bench;
 
 /// <summary>What PostgreSQL counted for one database (pg_stat_database) and for the server's WAL (pg_stat_wal).</summary>
 public sealed record PgCounters(long Commits, long Rollbacks, long Inserted, long Updated, long Deleted, long Fetched, long Returned,
-    long WalRecords, long WalBytes, long WalSyncs)
+    long WalRecords, long WalBytes, long WalSyncs, long Checkpoints)
 {
     public static PgCounters operator -(PgCounters a, PgCounters b) => new(a.Commits - b.Commits, a.Rollbacks - b.Rollbacks,
         a.Inserted - b.Inserted, a.Updated - b.Updated, a.Deleted - b.Deleted, a.Fetched - b.Fetched, a.Returned - b.Returned,
-        a.WalRecords - b.WalRecords, a.WalBytes - b.WalBytes, a.WalSyncs - b.WalSyncs);
+        a.WalRecords - b.WalRecords, a.WalBytes - b.WalBytes, a.WalSyncs - b.WalSyncs, a.Checkpoints - b.Checkpoints);
 }
 
 /// <summary>One statement's share of a run (pg_stat_statements).</summary>
@@ -42,13 +42,21 @@ public sealed class PgStats(string connectionString) : IAsyncDisposable
     {
         await using var command = _db.CreateCommand("""
             select d.xact_commit, d.xact_rollback, d.tup_inserted, d.tup_updated, d.tup_deleted, d.tup_fetched, d.tup_returned,
-                   w.wal_records, w.wal_bytes::bigint, w.wal_sync
-            from pg_stat_database d cross join pg_stat_wal w where d.datname = current_database()
+                   w.wal_records, w.wal_bytes::bigint, w.wal_sync, b.checkpoints_timed + b.checkpoints_req
+            from pg_stat_database d cross join pg_stat_wal w cross join pg_stat_bgwriter b where d.datname = current_database()
             """);
         await using var r = await command.ExecuteReaderAsync();
         await r.ReadAsync();
         return new PgCounters(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
-            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9));
+            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10));
+    }
+
+    /// <summary>Writes every dirty page now, so that no checkpoint falls inside a timed run (bench/run.sh spaces them 30 min apart).</summary>
+    public async Task Checkpoint()
+    {
+        await using var command = _db.CreateCommand("checkpoint");
+        command.CommandTimeout = 300;
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task ResetStatements()

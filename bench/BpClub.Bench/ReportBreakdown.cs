@@ -21,11 +21,21 @@ public static partial class Report
         s.AppendLine(Inv, $"| **all of the service** | **{PurchaseCpu(bpRun.Load, "front end", "silo"):F3}** | **{PurchaseCpu(blRun.Load, "baseline"):F3}** | **{pgbenchPg:F3}** |");
         s.AppendLine(Inv, $"| load generator (not the service's) | {bpRun.Load.CpuPerThousand("bench"):F3} | {blRun.Load.CpuPerThousand("bench"):F3} | |");
         s.AppendLine();
+        s.AppendLine("Idle: CPU each process used over 5 s with no request at all (cores), and what that alone adds to the per-1 000 figure above at the rate the run reached:");
+        s.AppendLine();
+        s.AppendLine("| process | idle (cores) | share of BpClub's per-1 000 figure | share of the baseline's |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (var p in new[] { "front end", "silo", "baseline", "postgres" })
+        {
+            var idle = r.IdleCores.GetValueOrDefault(p);
+            s.AppendLine(Inv, $"| {p} | {idle:F3} | {idle / bpRun.Load.Throughput * 1000:F3} | {idle / blRun.Load.Throughput * 1000:F3} |");
+        }
+        s.AppendLine();
 
         s.AppendLine("### PostgreSQL per request (pg_stat_database of the service's database, pg_stat_wal of the server)");
         s.AppendLine();
-        s.AppendLine("| service: scenario | commits | rollbacks | rows inserted | updated | deleted | fetched | returned | WAL records | WAL bytes | WAL fsyncs |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        s.AppendLine("| service: scenario | commits | rollbacks | rows inserted | updated | deleted | fetched | returned | WAL records | WAL bytes | WAL fsyncs | checkpoints in the run |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         PgLine(s, "pgbench insert", r.Pgbench.Database, r.Pgbench.Transactions);
         foreach (var scenario in Scenarios.All)
             foreach (var runs in new[] { r.BpClub, r.Baseline })
@@ -64,7 +74,7 @@ public static partial class Report
     {
         string Per(long v) => (v / Math.Max(1, requests)).ToString(v / Math.Max(1, requests) >= 100 ? "F0" : "F2", Inv);
         s.AppendLine(Inv, $"| {name} | {Per(d.Commits)} | {Per(d.Rollbacks)} | {Per(d.Inserted)} | {Per(d.Updated)} | {Per(d.Deleted)} | " +
-            $"{Per(d.Fetched)} | {Per(d.Returned)} | {Per(d.WalRecords)} | {Per(d.WalBytes)} | {Per(d.WalSyncs)} |");
+            $"{Per(d.Fetched)} | {Per(d.Returned)} | {Per(d.WalRecords)} | {Per(d.WalBytes)} | {Per(d.WalSyncs)} | {d.Checkpoints} |");
     }
 
     private static void Statements(StringBuilder s, string title, Measured run)
@@ -97,6 +107,11 @@ public static partial class Report
             var run = r.BpClub[scenario];
             foreach (var (process, m) in run.Runtime)
             {
+                if (m.Count == 0)
+                {
+                    s.AppendLine(Inv, $"| {scenario}: {process} | (its /metrics did not answer) | | | | |");
+                    continue;
+                }
                 double Per(string k, double scale) => m.GetValueOrDefault(k) / Math.Max(1, run.Requests) * scale;
                 var activations = process == "silo" ? Per("orleans_catalog_activation_created_total", 1).ToString("F2", Inv) : "";
                 s.AppendLine(Inv, $"| {scenario}: {process} | {Per("dotnet_gc_heap_total_allocated_bytes_total", 1 / 1024.0):F1} " +

@@ -12,9 +12,13 @@ public sealed class RuntimeMetrics(HttpClient http, string? url)
     {
         var values = new Dictionary<string, double>();
         if (url is null) return values;
-        string text;
-        try { text = await http.GetStringAsync(url); }
-        catch (HttpRequestException) { return values; }
+        string? text = null;
+        for (var attempt = 0; text is null && attempt < 3; attempt++)
+        {
+            try { text = await http.GetStringAsync(url); }
+            catch (HttpRequestException) { await Task.Delay(200); }
+        }
+        if (text is null) return values;
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#') continue;
@@ -29,8 +33,9 @@ public sealed class RuntimeMetrics(HttpClient http, string? url)
         return values;
     }
 
+    /// <summary>Empty when either scrape failed: a missing figure, not a zero.</summary>
     public static Dictionary<string, double> Delta(Dictionary<string, double> before, Dictionary<string, double> after) =>
-        after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
+        before.Count == 0 ? [] : after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
 
     private static string? Label(string head, string label)
     {
