@@ -17,21 +17,28 @@ public static class AdminEndpoints
         admin.MapPut("/promotions/{id}", PutPromotion);
     }
 
-    private static async Task<IResult> PutStation(string id, StationRequest? request, HttpRequest http, Keys keys, Store store)
+    private static async Task<IResult> PutStation(string id, StationRequest? request, HttpRequest http, Keys keys,
+        Store store)
     {
         if (!keys.IsOperator(http)) return Results.Unauthorized();
         var (key, hash) = keys.NewStationKey(id);
         await store.SaveStation(id, request?.Name ?? id, request?.Address ?? "", hash);
-        return Results.Json(new StationModel(id, request?.Name ?? id, request?.Address ?? "", key), BaselineJson.Default.StationModel);
+        var station = new StationModel(id, request?.Name ?? id, request?.Address ?? "", key);
+        return Results.Json(station, BaselineJson.Default.StationModel);
     }
 
-    private static async Task<IResult> PutPromotion(string id, PromotionRequest? request, HttpRequest http, Keys keys, Store store,
-        Promotions promotions)
+    private static async Task<IResult> PutPromotion(string id, PromotionRequest? request, HttpRequest http, Keys keys,
+        Store store, Promotions promotions)
     {
         if (!keys.IsOperator(http)) return Results.Unauthorized();
-        if (request is not { StartsAt: { } starts, EndsAt: { } ends, ProductCodes.Count: > 0, Multiplier: > 0m } r || ends <= starts)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["startsAt < endsAt, productCodes, multiplier > 0."] });
-        await store.SavePromotion(id, [.. r.ProductCodes!], r.Multiplier!.Value, starts.ToUniversalTime(), ends.ToUniversalTime());
+        if (request is not { StartsAt: { } starts, EndsAt: { } ends, ProductCodes.Count: > 0, Multiplier: > 0m } r
+            || ends <= starts)
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["body"] = ["startsAt < endsAt, productCodes, multiplier > 0."],
+            });
+        await store.SavePromotion(id, [.. r.ProductCodes!], r.Multiplier!.Value, starts.ToUniversalTime(),
+            ends.ToUniversalTime());
         await promotions.Load();
         return Results.Ok();
     }

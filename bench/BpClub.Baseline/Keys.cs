@@ -16,19 +16,25 @@ public sealed class Keys(string operatorKey)
 
     /// <summary>The station whose key the request carries, or null.</summary>
     public string? Station(HttpRequest request) =>
-        Presented(request) is { } key && _stationByHash.TryGetValue(Convert.ToHexString(Hash(key)), out var station) ? station : null;
+        Presented(request) is { } key && _stationByHash.TryGetValue(Convert.ToHexString(Hash(key)), out var station)
+            ? station
+            : null;
 
     public (string Key, byte[] Hash) NewStationKey(string station)
     {
-        var key = $"st.{station}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_')}";
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var key = $"st.{station}.{secret}";
         var hash = Hash(key);
-        foreach (var old in _stationByHash.Where(p => p.Value == station).Select(p => p.Key).ToList()) _stationByHash.TryRemove(old, out _);
+        foreach (var old in _stationByHash.Where(p => p.Value == station).Select(p => p.Key).ToList())
+            _stationByHash.TryRemove(old, out _);
         _stationByHash[Convert.ToHexString(hash)] = station;
         return (key, hash);
     }
 
     private static string? Presented(HttpRequest request) =>
-        request.Headers.TryGetValue(Header, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+        request.Headers.TryGetValue(Header, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0])
+            ? values[0]
+            : null;
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -5,12 +5,14 @@ namespace BpClub.Baseline;
 
 // The request and answer bodies of the endpoints the bench uses, in BpClub's JSON shape.
 
-public sealed record IssueCardRequest(string? FirstName, string? LastName, string? Phone, DateOnly? BirthDate, bool? Consent);
+public sealed record IssueCardRequest(string? FirstName, string? LastName, string? Phone, DateOnly? BirthDate,
+    bool? Consent);
 
-public sealed record PurchaseLineRequest(string? Type, string? ProductCode, string? Category, decimal? Litres, decimal? Amount);
+public sealed record PurchaseLineRequest(string? Type, string? ProductCode, string? Category, decimal? Litres,
+    decimal? Amount);
 
-public sealed record PurchaseRequest(string? ReceiptId, string? CardNumber, DateTimeOffset? OccurredAt, string? PaymentMethod,
-    List<PurchaseLineRequest?>? Lines);
+public sealed record PurchaseRequest(string? ReceiptId, string? CardNumber, DateTimeOffset? OccurredAt,
+    string? PaymentMethod, List<PurchaseLineRequest?>? Lines);
 
 public sealed record BalanceModel(long Available, long Total, long OnHold, DateTimeOffset AsOf);
 
@@ -24,8 +26,8 @@ public sealed record StationModel(string Id, string Name, string Address, string
 
 public sealed record KeyModel(string ApiKey);
 
-public sealed record PromotionRequest(string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, List<string>? ProductCodes,
-    decimal? Multiplier);
+public sealed record PromotionRequest(string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
+    List<string>? ProductCodes, decimal? Multiplier);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IssueCardRequest))]

@@ -13,7 +13,8 @@ public static class PosEndpoints
         pos.MapGet("/cards/{cardNumber}/balance", Balance);
     }
 
-    private static async Task<IResult> Issue(string cardNumber, IssueCardRequest? request, HttpRequest http, Keys keys, Store store)
+    private static async Task<IResult> Issue(string cardNumber, IssueCardRequest? request, HttpRequest http, Keys keys,
+        Store store)
     {
         if (keys.Station(http) is not { } station) return Results.Unauthorized();
         var errors = new Dictionary<string, string[]>();
@@ -30,11 +31,13 @@ public static class PosEndpoints
             BaselineJson.Default.CardSummary, statusCode: 201);
     }
 
-    private static async Task<IResult> Purchase(PurchaseRequest? request, HttpRequest http, Keys keys, Store store, Promotions promotions)
+    private static async Task<IResult> Purchase(PurchaseRequest? request, HttpRequest http, Keys keys, Store store,
+        Promotions promotions)
     {
         if (keys.Station(http) is not { } station) return Results.Unauthorized();
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request?.ReceiptId) || request.ReceiptId.Length > 64) errors["receiptId"] = ["Required, at most 64 characters."];
+        if (string.IsNullOrWhiteSpace(request?.ReceiptId) || request.ReceiptId.Length > 64)
+            errors["receiptId"] = ["Required, at most 64 characters."];
         if (!CardNumbers.IsValid(request?.CardNumber)) errors["cardNumber"] = ["16 digits with a valid check digit."];
         if (request?.Lines is not { Count: > 0 } lines) errors["lines"] = ["At least one line."];
         var now = DateTimeOffset.UtcNow;
@@ -44,7 +47,11 @@ public static class PosEndpoints
         for (var i = 0; errors.Count == 0 && i < request!.Lines!.Count; i++)
         {
             var line = request.Lines[i];
-            if (line is null || line.Amount is not (>= 0m and <= 1_000_000m)) { errors[$"lines[{i}].amount"] = ["0 to 1 000 000."]; break; }
+            if (line is null || line.Amount is not (>= 0m and <= 1_000_000m))
+            {
+                errors[$"lines[{i}].amount"] = ["0 to 1 000 000."];
+                break;
+            }
             amount += line.Amount.Value;
             switch (line.Type)
             {
@@ -62,10 +69,11 @@ public static class PosEndpoints
         }
         if (errors.Count > 0) return Results.ValidationProblem(errors);
 
-        var (status, earned, balance) = await store.Purchase(station, request!.ReceiptId!, request.CardNumber!, at, litres, amount,
-            (long)decimal.Floor(points));
+        var (status, earned, balance) = await store.Purchase(station, request!.ReceiptId!, request.CardNumber!, at,
+            litres, amount, (long)decimal.Floor(points));
         if (status == PurchaseStatus.UnknownCard) return Results.Problem(statusCode: 404, title: "Unknown card.");
-        if (status == PurchaseStatus.OtherCard) return Results.Problem(statusCode: 409, title: "This receipt id was used for another card.");
+        if (status == PurchaseStatus.OtherCard)
+            return Results.Problem(statusCode: 409, title: "This receipt id was used for another card.");
         return Results.Json(new PurchaseResult(request.ReceiptId!, earned, new BalanceModel(balance, balance, 0, now)),
             BaselineJson.Default.PurchaseResult, statusCode: 201);
     }
@@ -74,8 +82,13 @@ public static class PosEndpoints
     {
         if (keys.Station(http) is null) return Results.Unauthorized();
         if (!CardNumbers.IsValid(cardNumber))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["cardNumber"] = ["16 digits with a valid check digit."] });
-        if (await store.Balance(cardNumber) is not { } balance) return Results.Problem(statusCode: 404, title: "Unknown card.");
-        return Results.Json(new BalanceModel(balance, balance, 0, DateTimeOffset.UtcNow), BaselineJson.Default.BalanceModel);
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["cardNumber"] = ["16 digits with a valid check digit."],
+            });
+        if (await store.Balance(cardNumber) is not { } balance)
+            return Results.Problem(statusCode: 404, title: "Unknown card.");
+        return Results.Json(new BalanceModel(balance, balance, 0, DateTimeOffset.UtcNow),
+            BaselineJson.Default.BalanceModel);
     }
 }

@@ -9,7 +9,8 @@ var connectionString = builder.Configuration.GetConnectionString("Baseline")
     ?? throw new InvalidOperationException("ConnectionStrings__Baseline is required");
 var operatorKey = builder.Configuration["BPCLUB_OPERATOR_KEY"]
     ?? throw new InvalidOperationException("BPCLUB_OPERATOR_KEY is required");
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Default));
+builder.Services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Default));
 builder.Services.AddProblemDetails();
 
 var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString)

@@ -29,7 +29,8 @@ public static class Schema
                 recorded_at timestamptz not null default now(),
                 primary key (station_id, receipt_id));
             create index if not exists purchases_card on purchases (card_number);
-            create table if not exists stations (id text primary key, name text not null, address text not null, key_hash bytea);
+            create table if not exists stations (
+                id text primary key, name text not null, address text not null, key_hash bytea);
             create table if not exists promotions (
                 id text primary key, product_codes text[] not null, multiplier numeric not null,
                 starts_at timestamptz not null, ends_at timestamptz not null);

@@ -30,8 +30,8 @@ public sealed class Store(NpgsqlDataSource db)
     /// Inserts the purchase row (its primary key makes a replayed receipt insert nothing) and adds its
     /// points to the card's balance, in one statement; a replay then reads the first result.
     /// </summary>
-    public async Task<(PurchaseStatus Status, long Points, long Balance)> Purchase(string station, string receipt, string card,
-        DateTimeOffset at, decimal litres, decimal amount, long points)
+    public async Task<(PurchaseStatus Status, long Points, long Balance)> Purchase(string station, string receipt,
+        string card, DateTimeOffset at, decimal litres, decimal amount, long points)
     {
         try
         {
@@ -58,7 +58,8 @@ public sealed class Store(NpgsqlDataSource db)
             return (PurchaseStatus.UnknownCard, 0, 0);
         }
         await using var first = db.CreateCommand("""
-            select p.points, c.balance, p.card_number = $3 from purchases p join cards c on c.card_number = p.card_number
+            select p.points, c.balance, p.card_number = $3
+            from purchases p join cards c on c.card_number = p.card_number
             where p.station_id = $1 and p.receipt_id = $2
             """);
         first.Parameters.Add(new NpgsqlParameter<string> { TypedValue = station });
@@ -66,7 +67,9 @@ public sealed class Store(NpgsqlDataSource db)
         first.Parameters.Add(new NpgsqlParameter<string> { TypedValue = card });
         await using var reader = await first.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return (PurchaseStatus.UnknownCard, 0, 0);
-        return reader.GetBoolean(2) ? (PurchaseStatus.Replayed, reader.GetInt64(0), reader.GetInt64(1)) : (PurchaseStatus.OtherCard, 0, 0);
+        return reader.GetBoolean(2)
+            ? (PurchaseStatus.Replayed, reader.GetInt64(0), reader.GetInt64(1))
+            : (PurchaseStatus.OtherCard, 0, 0);
     }
 
     /// <summary>The card's balance, or null for a card never issued.</summary>
@@ -81,7 +84,8 @@ public sealed class Store(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             insert into stations (id, name, address, key_hash) values ($1, $2, $3, $4)
-            on conflict (id) do update set name = excluded.name, address = excluded.address, key_hash = excluded.key_hash
+            on conflict (id) do update
+            set name = excluded.name, address = excluded.address, key_hash = excluded.key_hash
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
@@ -90,7 +94,8 @@ public sealed class Store(NpgsqlDataSource db)
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task SavePromotion(string id, string[] productCodes, decimal multiplier, DateTimeOffset startsAt, DateTimeOffset endsAt)
+    public async Task SavePromotion(string id, string[] productCodes, decimal multiplier, DateTimeOffset startsAt,
+        DateTimeOffset endsAt)
     {
         await using var command = db.CreateCommand("""
             insert into promotions (id, product_codes, multiplier, starts_at, ends_at) values ($1, $2, $3, $4, $5)

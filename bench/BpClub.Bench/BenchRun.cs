@@ -5,7 +5,8 @@ using Npgsql;
 namespace BpClub.Bench;
 
 /// <summary>One service under test: its HTTP API, its database's statistics and its processes.</summary>
-public sealed record Target(string Name, Service Service, PgStats Pg, IReadOnlyList<(string Process, int Pid, RuntimeMetrics Metrics)> Processes);
+public sealed record Target(string Name, Service Service, PgStats Pg,
+    IReadOnlyList<(string Process, int Pid, RuntimeMetrics Metrics)> Processes);
 
 /// <summary>A timed run with what the database and the runtimes counted during it.</summary>
 public sealed class Measured
@@ -49,7 +50,8 @@ public sealed class BenchReport
     public required TimeSpan Elapsed { get; init; }
 }
 
-public sealed record PgbenchResult(double Tps, double LatencyMs, Dictionary<string, double> CpuSeconds, long Transactions, PgCounters Database);
+public sealed record PgbenchResult(double Tps, double LatencyMs, Dictionary<string, double> CpuSeconds,
+    long Transactions, PgCounters Database);
 
 /// <summary>Set-up, pgbench, then every scenario on BpClub and right after on the baseline, then the profile.</summary>
 public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner load, ProcessCpu cpu, DotnetTools tools)
@@ -80,7 +82,8 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         var seedBp = await CardPool.SeedBpClub(options.ConnectionString, template, options.Cards);
         var seedBl = await CardPool.SeedBaseline(options.BaselineConnectionString, Station, options.Cards);
         foreach (var t in new[] { bp, bl }) await Expect(t, 200, t.Service.Balance(Service.Card(options.Cards - 1)));
-        Log($"pool of {options.Cards} cards seeded: BpClub {seedBp.TotalSeconds:F1} s, baseline {seedBl.TotalSeconds:F1} s");
+        Log($"pool of {options.Cards} cards seeded: BpClub {seedBp.TotalSeconds:F1} s, " +
+            $"baseline {seedBl.TotalSeconds:F1} s");
         await bp.Pg.Checkpoint();
         // What each process burns with no request at all: part of every per-request figure at low rates.
         var idleBefore = cpu.Sample();
@@ -102,34 +105,42 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
             }
         }
 
-        await Both(Scenarios.Random, t => Measure(t, Scenarios.Random, options.Tills, i => t.Service.Purchase(AnyCard(), t.Service.Receipt("rnd", i)),
-            w + w, statements: true, counters: true));
-        await Both(Scenarios.Zipf, t => Measure(t, Scenarios.Zipf, options.Tills, i => t.Service.Purchase(SkewedCard(), t.Service.Receipt("zipf", i)), w));
-        await Both(Scenarios.Hot, t => Measure(t, Scenarios.Hot, options.Tills, i => t.Service.Purchase(hot, t.Service.Receipt("hot", i)), w));
-        await Both(Scenarios.Reads, t => Measure(t, Scenarios.Reads, options.Tills, _ => t.Service.Balance(AnyCard()), w));
+        var tills = options.Tills;
+        // The first scenario warms up twice as long: the hosts' JIT tiers up during it.
+        await Both(Scenarios.Random, t => Measure(t, Scenarios.Random, tills,
+            i => t.Service.Purchase(AnyCard(), t.Service.Receipt("rnd", i)), w + w, statements: true, counters: true));
+        await Both(Scenarios.Zipf, t => Measure(t, Scenarios.Zipf, tills,
+            i => t.Service.Purchase(SkewedCard(), t.Service.Receipt("zipf", i)), w));
+        await Both(Scenarios.Hot, t => Measure(t, Scenarios.Hot, tills,
+            i => t.Service.Purchase(hot, t.Service.Receipt("hot", i)), w));
+        await Both(Scenarios.Reads, t => Measure(t, Scenarios.Reads, tills, _ => t.Service.Balance(AnyCard()), w));
         await Both(Scenarios.Issue, t =>
         {
             long issued = 0;
-            return Measure(t, Scenarios.Issue, options.Tills,
-                _ => t.Service.Issue(Service.Card(10_000_000 + Interlocked.Increment(ref issued))), w, statements: true);
+            return Measure(t, Scenarios.Issue, tills,
+                _ => t.Service.Issue(Service.Card(10_000_000 + Interlocked.Increment(ref issued))), w,
+                statements: true);
         });
 
         // Promotion day: double points on A95 in force (tills see a change within 5 s), 80 % reads, 20 % purchases.
         foreach (var t in new[] { bp, bl }) await t.Service.StartPromotion("bench-promotion-day");
         await Task.Delay(TimeSpan.FromSeconds(6));
-        Func<long, Call> Mix(Target t) => i => i % 5 == 0 ? t.Service.Purchase(AnyCard(), t.Service.Receipt("promo", i)) : t.Service.Balance(AnyCard());
-        await Both(Scenarios.PromoMax, t => Measure(t, Scenarios.PromoMax, options.Tills, Mix(t), w));
-        await Both(Scenarios.Promo70, t => Measure(t, Scenarios.Promo70, options.Tills * 8, Mix(t), TimeSpan.Zero,
+        Func<long, Call> Mix(Target t) => i => i % 5 == 0
+            ? t.Service.Purchase(AnyCard(), t.Service.Receipt("promo", i))
+            : t.Service.Balance(AnyCard());
+        await Both(Scenarios.PromoMax, t => Measure(t, Scenarios.PromoMax, tills, Mix(t), w));
+        await Both(Scenarios.Promo70, t => Measure(t, Scenarios.Promo70, tills * 2, Mix(t), TimeSpan.Zero,
             rate: results[t][Scenarios.PromoMax].Load.Throughput * 0.7));
 
         var profiles = await Profile(AnyCard);
-        var (longHistory, entries, activation) = options.LongHistoryEntries > 0 ? await LongHistoryRun() : (null, 0L, TimeSpan.Zero);
+        var (longHistory, entries, activation) =
+            options.LongHistoryEntries > 0 ? await LongHistoryRun() : (null, 0L, TimeSpan.Zero);
 
         return new BenchReport
         {
             Pgbench = pgbench, BpClub = results[bp], Baseline = results[bl], SeedBpClub = seedBp, SeedBaseline = seedBl,
-            ZipfTopShare = zipf.ShareOfTop(0.01), Profiles = profiles, IdleCores = idle, LongHistory = longHistory, LongHistoryEntries = entries,
-            LongHistoryActivation = activation, Elapsed = clock.Elapsed,
+            ZipfTopShare = zipf.ShareOfTop(0.01), Profiles = profiles, IdleCores = idle, LongHistory = longHistory,
+            LongHistoryEntries = entries, LongHistoryActivation = activation, Elapsed = clock.Elapsed,
         };
     }
 
@@ -149,12 +160,16 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
             foreach (var p in t.Processes) runtimeBefore[p.Process] = await p.Metrics.Sample();
             if (counters && tools.CanCount)
                 foreach (var p in t.Processes)
-                    counterStops.Add((p.Process, await tools.StartCounters($"{t.Name}-{p.Process}".Replace(' ', '-'), p.Pid, options.Duration)));
+                {
+                    var label = $"{t.Name}-{p.Process}".Replace(' ', '-');
+                    counterStops.Add((p.Process, await tools.StartCounters(label, p.Pid, options.Duration)));
+                }
             return async () =>
             {
                 after = await t.Pg.Sample();
                 if (statements) statementStats = await t.Pg.Statements();
-                foreach (var p in t.Processes) runtimeDelta[p.Process] = RuntimeMetrics.Delta(runtimeBefore[p.Process], await p.Metrics.Sample());
+                foreach (var p in t.Processes)
+                    runtimeDelta[p.Process] = RuntimeMetrics.Delta(runtimeBefore[p.Process], await p.Metrics.Sample());
                 foreach (var (process, stop) in counterStops) counterStats[process] = await stop();
             };
         });
@@ -164,13 +179,15 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         return measured;
     }
 
-    /// <summary>A further random-accrual run on BpClub, not counted, while dotnet-trace samples the silo and the front end.</summary>
+    /// <summary>A further random-accrual run on BpClub, not counted, while dotnet-trace samples its hosts.</summary>
     private async Task<Dictionary<string, string>> Profile(Func<string> anyCard)
     {
         var profiles = new Dictionary<string, string>();
         if (options.ProfileSeconds <= 0 || !tools.CanTrace) return profiles;
         var seconds = TimeSpan.FromSeconds(options.ProfileSeconds);
-        var traces = bp.Processes.Select(p => (p.Process, Stop: tools.StartTrace(p.Process.Replace(' ', '-'), p.Pid, seconds))).ToList();
+        var traces = bp.Processes
+            .Select(p => (p.Process, Stop: tools.StartTrace(p.Process.Replace(' ', '-'), p.Pid, seconds)))
+            .ToList();
         // dotnet-trace attaches in about a second; the load outlasts the trace.
         await load.Run("profile pass", options.Tills, seconds + TimeSpan.FromSeconds(4),
             i => bp.Service.Purchase(anyCard(), bp.Service.Receipt("prof", i)), TimeSpan.Zero);
@@ -187,7 +204,8 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         foreach (var c in new[] { template, fresh }) await Expect(bp, 201, bp.Service.Issue(c));
         var templateReceipt = "tmpl" + bp.Service.Receipt("seed", 0);
         await Expect(bp, 201, bp.Service.Purchase(template, templateReceipt, DateTimeOffset.UtcNow.AddDays(-20)));
-        var seeded = await LongHistory.Seed(options.ConnectionString, template, templateReceipt, longCard, options.LongHistoryEntries);
+        var seeded = await LongHistory.Seed(options.ConnectionString, template, templateReceipt, longCard,
+            options.LongHistoryEntries);
         var activation = Stopwatch.StartNew();
         await Expect(bp, 200, bp.Service.Balance(longCard));
         activation.Stop();
@@ -209,10 +227,15 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
     {
         var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         await using (var db = NpgsqlDataSource.Create(options.ConnectionString))
-        await using (var create = db.CreateCommand("drop table if exists bench_scratch; create table bench_scratch (id bigserial primary key, till int not null, at timestamptz not null default now(), note text not null)"))
+        await using (var create = db.CreateCommand("""
+            drop table if exists bench_scratch;
+            create table bench_scratch (id bigserial primary key, till int not null,
+                                        at timestamptz not null default now(), note text not null)
+            """))
             await create.ExecuteNonQueryAsync();
         var script = Path.GetTempFileName();
-        await File.WriteAllTextAsync(script, "insert into bench_scratch (till, note) values (:client_id, 'a purchase-sized row');\n");
+        await File.WriteAllTextAsync(script,
+            "insert into bench_scratch (till, note) values (:client_id, 'a purchase-sized row');\n");
         var start = new ProcessStartInfo(options.Pgbench)
         {
             ArgumentList =
@@ -237,7 +260,8 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed: {text} {await stderr}");
         double Find(string prefix) => text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
             .Select(l => double.Parse(l[prefix.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).First();
-        return new PgbenchResult(Find("tps = "), Find("latency average = "), spent, (long)Find("number of transactions actually processed: "), pgDelta);
+        return new PgbenchResult(Find("tps = "), Find("latency average = "), spent,
+            (long)Find("number of transactions actually processed: "), pgDelta);
     }
 
     private static void Log(string line) => Console.Error.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {line}");

@@ -20,13 +20,15 @@ public static class CardPool
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await Exec(connection, "create temp table bench_pool (card char(16) not null) on commit drop");
-        await using (var copy = await connection.BeginBinaryImportAsync("copy bench_pool (card) from stdin (format binary)"))
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "copy bench_pool (card) from stdin (format binary)"))
         {
             for (var i = 0; i < count; i++) await copy.WriteRowAsync(default, Service.Card(i));
             await copy.CompleteAsync();
         }
         await Exec(connection, """
-            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
+            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at,
+                                      issued_by)
             select p.card, t.first_name, t.last_name, t.phone, t.birth_date, t.consent_at, t.issued_at, t.issued_by
             from card_holders t cross join bench_pool p where t.card_number = @t
             """, template);
@@ -36,10 +38,10 @@ public static class CardPool
             from card_operations t cross join bench_pool p where t.card_number = @t and t.operation_key = 'issue'
             """, template);
         await Exec(connection, """
-            insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id,
-                                     available_at, description, event, recorded_at)
-            select p.card, t.seq, t.kind, t.at, t.points, t.litres, t.amount, t.station_id, t.operation_id, t.receipt_id,
-                   t.available_at, t.description, t.event, t.recorded_at
+            insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id,
+                                     receipt_id, available_at, description, event, recorded_at)
+            select p.card, t.seq, t.kind, t.at, t.points, t.litres, t.amount, t.station_id, t.operation_id,
+                   t.receipt_id, t.available_at, t.description, t.event, t.recorded_at
             from card_ledger t cross join bench_pool p where t.card_number = @t
             """, template);
         await transaction.CommitAsync();
@@ -80,7 +82,8 @@ public static class CardPool
             create index if not exists bench_ledger_card_text on card_ledger ((card_number::text), seq);
             create index if not exists bench_ledger_receipt_text on card_ledger ((card_number::text), receipt_id)
                 where receipt_id is not null;
-            create index if not exists bench_operations_card_text on card_operations ((card_number::text), operation_key);
+            create index if not exists bench_operations_card_text
+                on card_operations ((card_number::text), operation_key);
             """);
     }
 

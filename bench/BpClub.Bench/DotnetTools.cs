@@ -9,22 +9,25 @@ public sealed record CounterStat(double Mean, double Max);
 /// <summary>dotnet-counters and dotnet-trace (the .NET global tools) run against the processes under test.</summary>
 public sealed class DotnetTools(string? folder, string workDir)
 {
-    private static readonly string Counters = string.Join(',', "cpu-usage", "alloc-rate", "gen-0-gc-count", "gen-1-gc-count",
-        "gen-2-gc-count", "time-in-gc", "threadpool-queue-length", "threadpool-thread-count", "threadpool-completed-items-count",
-        "monitor-lock-contention-count", "working-set", "gc-heap-size");
+    private static readonly string Counters = string.Join(',', "cpu-usage", "alloc-rate", "gen-0-gc-count",
+        "gen-1-gc-count", "gen-2-gc-count", "time-in-gc", "threadpool-queue-length", "threadpool-thread-count",
+        "threadpool-completed-items-count", "monitor-lock-contention-count", "working-set", "gc-heap-size");
 
     public bool CanCount => Tool("dotnet-counters") is not null;
     public bool CanTrace => Tool("dotnet-trace") is not null;
 
     /// <summary>Starts dotnet-counters on a process for a while; the task gives each counter's mean and max.</summary>
-    public async Task<Func<Task<Dictionary<string, CounterStat>>>> StartCounters(string label, int pid, TimeSpan duration)
+    public async Task<Func<Task<Dictionary<string, CounterStat>>>> StartCounters(string label, int pid,
+        TimeSpan duration)
     {
-        if (Tool("dotnet-counters") is not { } tool) return () => Task.FromResult(new Dictionary<string, CounterStat>());
+        if (Tool("dotnet-counters") is not { } tool)
+            return () => Task.FromResult(new Dictionary<string, CounterStat>());
         Directory.CreateDirectory(workDir);
         var file = Path.Combine(workDir, $"counters-{label}.csv");
         File.Delete(file);
-        var process = Start(tool, "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--counters", $"System.Runtime[{Counters}]",
-            "--refresh-interval", "1", "--format", "csv", "-o", file, "--duration", duration.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
+        var process = Start(tool, "collect", "-p", pid.ToString(CultureInfo.InvariantCulture),
+            "--counters", $"System.Runtime[{Counters}]", "--refresh-interval", "1", "--format", "csv", "-o", file,
+            "--duration", duration.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         return async () =>
         {
@@ -36,7 +39,7 @@ public sealed class DotnetTools(string? folder, string workDir)
         };
     }
 
-    /// <summary>Samples a process's CPU with dotnet-trace for a while; the task gives its top frames, inclusive and exclusive.</summary>
+    /// <summary>Samples a process's CPU with dotnet-trace for a while; the task gives its top frames.</summary>
     public Func<Task<string>> StartTrace(string label, int pid, TimeSpan duration)
     {
         if (Tool("dotnet-trace") is not { } tool) return () => Task.FromResult("(dotnet-trace not installed)");
@@ -44,7 +47,8 @@ public sealed class DotnetTools(string? folder, string workDir)
         var file = Path.GetFullPath(Path.Combine(workDir, $"trace-{label}.nettrace"));
         File.Delete(file);
         // Kernel CPU samples (perf) with managed frames: on-CPU time only, unlike the thread-time sampler.
-        var process = Start(tool, "collect-linux", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "cpu-sampling",
+        var process = Start(tool, "collect-linux", "-p", pid.ToString(CultureInfo.InvariantCulture),
+            "--profile", "cpu-sampling",
             "--duration", duration.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", file);
         return async () =>
         {
@@ -55,8 +59,8 @@ public sealed class DotnetTools(string? folder, string workDir)
         };
     }
 
-    private static readonly string[] Plumbing = ["vmlinux!", "EventData", "EventName", "(Non-Activities)", "Threads", "libc.so.6!",
-        "ld-linux", "libcoreclr.so!?", "system.private.corelib!?", "libclrjit.so!?"];
+    private static readonly string[] Plumbing = ["vmlinux!", "EventData", "EventName", "(Non-Activities)", "Threads",
+        "libc.so.6!", "ld-linux", "libcoreclr.so!?", "system.private.corelib!?", "libclrjit.so!?"];
 
     /// <summary>
     /// The report's inclusive list without the kernel, libc, event and unresolved-module frames that head
@@ -81,7 +85,10 @@ public sealed class DotnetTools(string? folder, string workDir)
 
     private static Process Start(string tool, params string[] args)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(tool)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        };
         foreach (var a in args) start.ArgumentList.Add(a);
         return Process.Start(start)!;
     }
@@ -101,7 +108,9 @@ public sealed class DotnetTools(string? folder, string workDir)
         foreach (var line in lines.Skip(1))
         {
             var parts = line.Split(',');
-            if (parts.Length < 5 || !double.TryParse(parts[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+            if (parts.Length < 5
+                || !double.TryParse(parts[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                continue;
             var name = string.Join(',', parts[2..^2]);
             if (!samples.TryGetValue(name, out var list)) samples[name] = list = [];
             list.Add(value);

@@ -21,12 +21,13 @@ public sealed class LoadResult
     public double Throughput => Ok / Seconds;
     public LabelStats All => LabelStats.Merge(Labels.Values);
 
-    /// <summary>Cores' worth of CPU that processes other than the service's, PostgreSQL and the bench used during the run.</summary>
+    /// <summary>Cores' worth of CPU that processes other than ours (services, PostgreSQL, bench) used.</summary>
     public double OtherCores => (CpuSeconds.GetValueOrDefault(ProcessCpu.Machine)
         - CpuSeconds.Where(c => c.Key != ProcessCpu.Machine).Sum(c => c.Value)) / Seconds;
 
     /// <summary>CPU seconds a process spent per 1 000 requests answered (ok or not).</summary>
-    public double CpuPerThousand(string process) => CpuSeconds.GetValueOrDefault(process) / Math.Max(1, Ok + Errors) * 1000;
+    public double CpuPerThousand(string process) =>
+        CpuSeconds.GetValueOrDefault(process) / Math.Max(1, Ok + Errors) * 1000;
 }
 
 public sealed class LabelStats
@@ -88,11 +89,16 @@ public sealed class LoadRunner(HttpClient http, ProcessCpu cpu)
         });
         result.CpuSeconds = ProcessCpu.Delta(before, cpu.Sample());
         if (stopProbe is not null) await stopProbe();
-        return new LoadResult { Name = name, Seconds = clock.Elapsed.TotalSeconds, Concurrency = concurrency, CpuSeconds = result.CpuSeconds }
+        return new LoadResult
+            {
+                Name = name, Seconds = clock.Elapsed.TotalSeconds, Concurrency = concurrency,
+                CpuSeconds = result.CpuSeconds,
+            }
             .With(result);
     }
 
-    private async Task Drive(int concurrency, TimeSpan duration, Func<long, Call> next, double? rate, Action<string, double, int>? record)
+    private async Task Drive(int concurrency, TimeSpan duration, Func<long, Call> next, double? rate,
+        Action<string, double, int>? record)
     {
         var clock = Stopwatch.StartNew();
         long counter = -1;

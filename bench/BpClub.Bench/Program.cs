@@ -2,6 +2,8 @@ using BpClub.Bench;
 
 // ./bpclub bench runs bench/run.sh, which starts PostgreSQL, a silo, a front end and the baseline on
 // the bench's own ports and then this: set-up, pgbench, the scenarios on both services, the report.
+// Figures in the report use the invariant culture (a dot for decimals) whatever the machine says.
+System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler
 {

@@ -23,18 +23,22 @@ public sealed class RuntimeMetrics(HttpClient http, string? url)
         {
             if (line.Length == 0 || line[0] == '#') continue;
             var space = line.LastIndexOf(' ');
-            if (space < 0 || !double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+            var number = line[(space + 1)..];
+            if (space < 0 || !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                continue;
             var head = line[..space];
             var brace = head.IndexOf('{');
             var name = brace < 0 ? head : head[..brace];
             values[name] = values.GetValueOrDefault(name) + value;
-            if (brace >= 0 && Label(head, "gc_heap_generation") is { } gen) values[$"{name}|{gen}"] = values.GetValueOrDefault($"{name}|{gen}") + value;
+            if (brace >= 0 && Label(head, "gc_heap_generation") is { } gen)
+                values[$"{name}|{gen}"] = values.GetValueOrDefault($"{name}|{gen}") + value;
         }
         return values;
     }
 
     /// <summary>Empty when either scrape failed: a missing figure, not a zero.</summary>
-    public static Dictionary<string, double> Delta(Dictionary<string, double> before, Dictionary<string, double> after) =>
+    public static Dictionary<string, double> Delta(Dictionary<string, double> before,
+        Dictionary<string, double> after) =>
         before.Count == 0 ? [] : after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
 
     private static string? Label(string head, string label)
