@@ -259,9 +259,12 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         var text = await stdout;
         if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed: {text} {await stderr}");
         double Find(string prefix) => text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(l => double.Parse(l[prefix.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).First();
-        return new PgbenchResult(Find("tps = "), Find("latency average = "), spent,
-            (long)Find("number of transactions actually processed: "), pgDelta);
+            .Select(l => double.Parse(l[prefix.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(double.NaN).First();
+        var transactions = Find("number of transactions actually processed: ");
+        if (double.IsNaN(transactions)) throw new InvalidOperationException($"pgbench said: {text} {await stderr}");
+        var tps = Find("tps = ") is var t && !double.IsNaN(t) ? t : transactions / options.Duration.TotalSeconds;
+        return new PgbenchResult(tps, Find("latency average = "), spent, (long)transactions, pgDelta);
     }
 
     private static void Log(string line) => Console.Error.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {line}");
