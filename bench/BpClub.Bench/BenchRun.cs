@@ -4,115 +4,238 @@ using Npgsql;
 
 namespace BpClub.Bench;
 
+/// <summary>One service under test: its HTTP API, its database's statistics and its processes.</summary>
+public sealed record Target(string Name, Service Service, PgStats Pg,
+    IReadOnlyList<(string Process, int Pid, RuntimeMetrics Metrics)> Processes);
+
+/// <summary>A timed run with what the database and the runtimes counted during it.</summary>
+public sealed class Measured
+{
+    public required LoadResult Load { get; init; }
+    public PgCounters? Database { get; set; }
+    public IReadOnlyList<StatementStat> Statements { get; set; } = [];
+    /// <summary>Per process: the change of each /metrics value over the run.</summary>
+    public Dictionary<string, Dictionary<string, double>> Runtime { get; } = [];
+    /// <summary>Per process: dotnet-counters' per-second means and maxima over the run.</summary>
+    public Dictionary<string, Dictionary<string, CounterStat>> Counters { get; } = [];
+    public double Requests => Load.Ok + Load.Errors;
+}
+
+public static class Scenarios
+{
+    public const string Random = "accrual, random cards";
+    public const string Zipf = "accrual, Zipf-skewed cards";
+    public const string Hot = "accrual, one hot card";
+    public const string Reads = "balance reads, random cards";
+    public const string Issue = "card issuance";
+    public const string PromoMax = "promotion day, closed loop (max)";
+    public const string Promo70 = "promotion day at 70 % of max, open loop";
+    public static readonly string[] All = [Random, Zipf, Hot, Reads, Issue, PromoMax, Promo70];
+}
+
 public sealed class BenchReport
 {
-    public required LoadResult Live { get; init; }
     public required PgbenchResult Pgbench { get; init; }
-    public required LoadResult Issue { get; init; }
-    public required int CardsIssued { get; init; }
-    public required int UnissuedPurchaseStatus { get; init; }
-    public required LoadResult Purchases { get; init; }
-    public required LoadResult PurchasesAt70 { get; init; }
-    public required LoadResult HotCard { get; init; }
-    public required LoadResult Balances { get; init; }
-    public required LoadResult PromotionDay { get; init; }
-    public required LoadResult LongHistory { get; init; }
-    public required long LongHistoryEntries { get; init; }
-    public required TimeSpan LongHistoryActivation { get; init; }
+    public required Dictionary<string, Measured> BpClub { get; init; }
+    public required Dictionary<string, Measured> Baseline { get; init; }
+    public required TimeSpan SeedBpClub { get; init; }
+    public required TimeSpan SeedBaseline { get; init; }
+    public required double ZipfTopShare { get; init; }
+    public required Dictionary<string, string> Profiles { get; init; }
+    /// <summary>Cores each process used over 5 s with no load.</summary>
+    public required Dictionary<string, double> IdleCores { get; init; }
+    public Measured? LongHistory { get; init; }
+    public long LongHistoryEntries { get; init; }
+    public TimeSpan LongHistoryActivation { get; init; }
     public required TimeSpan Elapsed { get; init; }
 }
 
-public sealed record PgbenchResult(double Tps, double LatencyMs, Dictionary<string, double> CpuSeconds, long Transactions);
+public sealed record PgbenchResult(double Tps, double LatencyMs, Dictionary<string, double> CpuSeconds,
+    long Transactions, PgCounters Database);
 
-/// <summary>Set-up, denominators, scenarios — in that order, in one run, on one service.</summary>
-public sealed class BenchRun(Options options, Service service, LoadRunner load, ProcessCpu cpu)
+/// <summary>Set-up, pgbench, then every scenario on BpClub and right after on the baseline, then the profile.</summary>
+public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner load, ProcessCpu cpu, DotnetTools tools)
 {
+    private const string Station = Service.StationId;
+
     public async Task<BenchReport> Run()
     {
         var clock = Stopwatch.StartNew();
         var d = options.Duration;
         var w = options.WarmUp;
-        await service.CreateStation();
-        Log("station created");
+        foreach (var t in new[] { bp, bl })
+        {
+            await t.Service.CreateStation();
+            await t.Pg.Prepare();
+        }
+        Log($"stations created; pg_stat_statements {(bp.Pg.StatementsAvailable ? "on" : "off")}");
 
-        // Denominator 1: the trivial endpoint under the same load tool and concurrency.
-        var live = await load.Run("GET /health/live", options.Tills, d, _ => service.Live(), w);
-        Log($"live: {live.Throughput:F0}/s");
-        // Denominator 2: PostgreSQL's own durable single-row insert rate, same concurrency.
+        if (options.CardTextIndex) await CardPool.AddCardTextIndexes(options.ConnectionString);
         var pgbench = await RunPgbench();
         Log($"pgbench: {pgbench.Tps:F0} tps");
 
-        // A purchase on a card never issued is refused (404), so every card used is issued first:
-        // as many as the set-up's time allows, which also warms the silo and the database.
-        var unissued = await service.Send(service.Purchase(Service.Card(99_999_999), service.Receipt("unissued", 0)));
-        var issue = await load.Run("issue cards", 64, options.IssueFor, i => i < options.CardGoal ? service.Issue(Service.Card(i)) : service.Live());
-        var cards = (int)Math.Min(options.CardGoal, issue.Labels.GetValueOrDefault("issue")?.Ok + issue.Labels.GetValueOrDefault("issue")?.Errors ?? 0);
-        Log($"issued {cards} cards ({issue.Errors} errors)");
-
-        // Long history: the long card's ledger is seeded, then its grain activates once (timed).
+        // The pool: a template card issued through BpClub's API, copied in SQL; the baseline's by COPY.
         var template = Service.Card(90_000_001);
-        var longCard = Service.Card(90_000_002);
-        var fresh = Service.Card(90_000_003);
         var hot = Service.Card(90_000_004);
-        foreach (var c in new[] { template, fresh, hot }) await Expect(201, service.Issue(c));
-        var templateReceipt = "tmpl" + service.Receipt("seed", 0);
-        await Expect(201, service.Purchase(template, templateReceipt, DateTimeOffset.UtcNow.AddDays(-20)));
-        var seeded = await LongHistory.Seed(options.ConnectionString, template, templateReceipt, longCard, options.LongHistoryEntries);
-        var activation = Stopwatch.StartNew();
-        await Expect(200, service.Balance(longCard));
-        activation.Stop();
-        Log($"long card: {seeded} entries, first read {activation.ElapsedMilliseconds} ms");
+        await Expect(bp, 201, bp.Service.Issue(template));
+        foreach (var t in new[] { bp, bl }) await Expect(t, 201, t.Service.Issue(hot));
+        var seedBp = await CardPool.SeedBpClub(options.ConnectionString, template, options.Cards);
+        var seedBl = await CardPool.SeedBaseline(options.BaselineConnectionString, Station, options.Cards);
+        foreach (var t in new[] { bp, bl }) await Expect(t, 200, t.Service.Balance(Service.Card(options.Cards - 1)));
+        Log($"pool of {options.Cards} cards seeded: BpClub {seedBp.TotalSeconds:F1} s, " +
+            $"baseline {seedBl.TotalSeconds:F1} s");
+        await bp.Pg.Checkpoint();
+        // What each process burns with no request at all: part of every per-request figure at low rates.
+        var idleBefore = cpu.Sample();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idle = ProcessCpu.Delta(idleBefore, cpu.Sample()).ToDictionary(p => p.Key, p => p.Value / 5);
+        Log("idle CPU (cores): " + string.Join(", ", idle.Select(p => $"{p.Key} {p.Value:F3}")));
 
-        var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
-        string AnyCard() => Service.Card(random.Value!.Next(cards));
+        var zipf = new Zipf(options.Cards, options.ZipfS);
+        string AnyCard() => Service.Card(System.Random.Shared.Next(options.Cards));
+        string SkewedCard() => Service.Card(zipf.Next(System.Random.Shared));
+        var results = new Dictionary<Target, Dictionary<string, Measured>> { [bp] = [], [bl] = [] };
+        async Task Both(string scenario, Func<Target, Task<Measured>> run)
+        {
+            foreach (var t in new[] { bp, bl })
+            {
+                var m = results[t][scenario] = await run(t);
+                Log($"{t.Name,-8} {scenario}: {m.Load.Throughput:F0}/s, p50 {m.Load.All.Percentile(50):F1} ms, " +
+                    $"p99 {m.Load.All.Percentile(99):F1} ms, {m.Load.Errors} errors");
+            }
+        }
 
-        var purchases = await load.Run("POS purchases", options.Tills, d, i => service.Purchase(AnyCard(), service.Receipt("pos", i)), w);
-        Log($"purchases: {purchases.Throughput:F0}/s");
-        var rate = purchases.Throughput * 0.7;
-        var at70 = await load.Run($"POS purchases at 70 % of peak ({rate:F0}/s, open loop)", options.Tills * 2, d,
-            i => service.Purchase(AnyCard(), service.Receipt("pos70", i)), TimeSpan.Zero, rate);
-        Log($"purchases at 70 %: p99 {at70.All.Percentile(99):F1} ms");
+        var tills = options.Tills;
+        // The first scenario warms up twice as long: the hosts' JIT tiers up during it.
+        await Both(Scenarios.Random, t => Measure(t, Scenarios.Random, tills,
+            i => t.Service.Purchase(AnyCard(), t.Service.Receipt("rnd", i)), w + w, statements: true, counters: true));
+        await Both(Scenarios.Zipf, t => Measure(t, Scenarios.Zipf, tills,
+            i => t.Service.Purchase(SkewedCard(), t.Service.Receipt("zipf", i)), w));
+        await Both(Scenarios.Hot, t => Measure(t, Scenarios.Hot, tills,
+            i => t.Service.Purchase(hot, t.Service.Receipt("hot", i)), w));
+        await Both(Scenarios.Reads, t => Measure(t, Scenarios.Reads, tills, _ => t.Service.Balance(AnyCard()), w));
+        await Both(Scenarios.Issue, t =>
+        {
+            long issued = 0;
+            return Measure(t, Scenarios.Issue, tills,
+                _ => t.Service.Issue(Service.Card(10_000_000 + Interlocked.Increment(ref issued))), w,
+                statements: true);
+        });
 
-        var hotCard = await load.Run("hot card", options.Tills, d, i => service.Purchase(hot, service.Receipt("hot", i)), w);
-        Log($"hot card: {hotCard.Throughput:F0}/s");
+        // Promotion day: double points on A95 in force (tills see a change within 5 s), 80 % reads, 20 % purchases.
+        foreach (var t in new[] { bp, bl }) await t.Service.StartPromotion("bench-promotion-day");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Func<long, Call> Mix(Target t) => i => i % 5 == 0
+            ? t.Service.Purchase(AnyCard(), t.Service.Receipt("promo", i))
+            : t.Service.Balance(AnyCard());
+        await Both(Scenarios.PromoMax, t => Measure(t, Scenarios.PromoMax, tills, Mix(t), w));
+        await Both(Scenarios.Promo70, t => Measure(t, Scenarios.Promo70, tills * 2, Mix(t), TimeSpan.Zero,
+            rate: results[t][Scenarios.PromoMax].Load.Throughput * 0.7));
 
-        var balances = await load.Run("balance reads", options.Tills, d, _ => service.Balance(AnyCard()), w);
-        Log($"balances: {balances.Throughput:F0}/s");
-
-        await service.StartPromotion("bench-promotion-day");
-        await Task.Delay(TimeSpan.FromSeconds(6)); // tills see a promotion within 5 s
-        var promotion = await load.Run("promotion day", options.Tills, d,
-            i => i % 5 == 0 ? service.Purchase(AnyCard(), service.Receipt("promo", i)) : service.Balance(AnyCard()), w);
-        Log($"promotion day: {promotion.Throughput:F0}/s");
-
-        // Both cards at once, the same number of tills each, so that both see the same machine.
-        var history = await load.Run("long history", 8, d, i => i % 2 == 0
-            ? service.Purchase(longCard, service.Receipt("long", i)) with { Label = "long" }
-            : service.Purchase(fresh, service.Receipt("fresh", i)) with { Label = "fresh" }, w);
-        Log($"long history: p50 {history.Labels["long"].Percentile(50):F1} ms vs {history.Labels["fresh"].Percentile(50):F1} ms");
+        var profiles = await Profile(AnyCard);
+        var (longHistory, entries, activation) =
+            options.LongHistoryEntries > 0 ? await LongHistoryRun() : (null, 0L, TimeSpan.Zero);
 
         return new BenchReport
         {
-            Live = live, Pgbench = pgbench, Issue = issue, CardsIssued = cards, UnissuedPurchaseStatus = unissued,
-            Purchases = purchases, PurchasesAt70 = at70, HotCard = hotCard, Balances = balances, PromotionDay = promotion,
-            LongHistory = history, LongHistoryEntries = seeded, LongHistoryActivation = activation.Elapsed, Elapsed = clock.Elapsed,
+            Pgbench = pgbench, BpClub = results[bp], Baseline = results[bl], SeedBpClub = seedBp, SeedBaseline = seedBl,
+            ZipfTopShare = zipf.ShareOfTop(0.01), Profiles = profiles, IdleCores = idle, LongHistory = longHistory,
+            LongHistoryEntries = entries, LongHistoryActivation = activation, Elapsed = clock.Elapsed,
         };
     }
 
-    private async Task Expect(int status, Call call)
+    private async Task<Measured> Measure(Target t, string name, int concurrency, Func<long, Call> next, TimeSpan warmUp,
+        double? rate = null, bool statements = false, bool counters = false)
     {
-        var got = await service.Send(call);
-        if (got != status) throw new InvalidOperationException($"{call.Label}: expected {status}, got {got}");
+        PgCounters? before = null, after = null;
+        IReadOnlyList<StatementStat> statementStats = [];
+        var runtimeBefore = new Dictionary<string, Dictionary<string, double>>();
+        var runtimeDelta = new Dictionary<string, Dictionary<string, double>>();
+        var counterStops = new List<(string Process, Func<Task<Dictionary<string, CounterStat>>> Stop)>();
+        var counterStats = new Dictionary<string, Dictionary<string, CounterStat>>();
+        var result = await load.Run($"{t.Name}: {name}", concurrency, options.Duration, next, warmUp, rate, async () =>
+        {
+            if (statements) await t.Pg.ResetStatements();
+            before = await t.Pg.Sample();
+            foreach (var p in t.Processes) runtimeBefore[p.Process] = await p.Metrics.Sample();
+            if (counters && tools.CanCount)
+                foreach (var p in t.Processes)
+                {
+                    var label = $"{t.Name}-{p.Process}".Replace(' ', '-');
+                    counterStops.Add((p.Process, await tools.StartCounters(label, p.Pid, options.Duration)));
+                }
+            return async () =>
+            {
+                after = await t.Pg.Sample();
+                if (statements) statementStats = await t.Pg.Statements();
+                foreach (var p in t.Processes)
+                    runtimeDelta[p.Process] = RuntimeMetrics.Delta(runtimeBefore[p.Process], await p.Metrics.Sample());
+                foreach (var (process, stop) in counterStops) counterStats[process] = await stop();
+            };
+        });
+        var measured = new Measured { Load = result, Database = after! - before!, Statements = statementStats };
+        foreach (var (k, v) in runtimeDelta) measured.Runtime[k] = v;
+        foreach (var (k, v) in counterStats) measured.Counters[k] = v;
+        return measured;
+    }
+
+    /// <summary>A further random-accrual run on BpClub, not counted, while dotnet-trace samples its hosts.</summary>
+    private async Task<Dictionary<string, string>> Profile(Func<string> anyCard)
+    {
+        var profiles = new Dictionary<string, string>();
+        if (options.ProfileSeconds <= 0 || !tools.CanTrace) return profiles;
+        var seconds = TimeSpan.FromSeconds(options.ProfileSeconds);
+        var traces = bp.Processes
+            .Select(p => (p.Process, Stop: tools.StartTrace(p.Process.Replace(' ', '-'), p.Pid, seconds)))
+            .ToList();
+        // dotnet-trace attaches in about a second; the load outlasts the trace.
+        await load.Run("profile pass", options.Tills, seconds + TimeSpan.FromSeconds(4),
+            i => bp.Service.Purchase(anyCard(), bp.Service.Receipt("prof", i)), TimeSpan.Zero);
+        foreach (var (process, stop) in traces) profiles[process] = await stop();
+        Log("profile pass done");
+        return profiles;
+    }
+
+    private async Task<(Measured, long, TimeSpan)> LongHistoryRun()
+    {
+        var template = Service.Card(90_000_011);
+        var longCard = Service.Card(90_000_012);
+        var fresh = Service.Card(90_000_013);
+        foreach (var c in new[] { template, fresh }) await Expect(bp, 201, bp.Service.Issue(c));
+        var templateReceipt = "tmpl" + bp.Service.Receipt("seed", 0);
+        await Expect(bp, 201, bp.Service.Purchase(template, templateReceipt, DateTimeOffset.UtcNow.AddDays(-20)));
+        var seeded = await LongHistory.Seed(options.ConnectionString, template, templateReceipt, longCard,
+            options.LongHistoryEntries);
+        var activation = Stopwatch.StartNew();
+        await Expect(bp, 200, bp.Service.Balance(longCard));
+        activation.Stop();
+        Log($"long card: {seeded} entries, first read {activation.ElapsedMilliseconds} ms");
+        // Both cards at once, the same number of tills each, so that both see the same machine.
+        var run = await Measure(bp, "long history", 8, i => i % 2 == 0
+            ? bp.Service.Purchase(longCard, bp.Service.Receipt("long", i)) with { Label = "long" }
+            : bp.Service.Purchase(fresh, bp.Service.Receipt("fresh", i)) with { Label = "fresh" }, options.WarmUp);
+        return (run, seeded, activation.Elapsed);
+    }
+
+    private static async Task Expect(Target t, int status, Call call)
+    {
+        var got = await t.Service.Send(call);
+        if (got != status) throw new InvalidOperationException($"{t.Name} {call.Label}: expected {status}, got {got}");
     }
 
     private async Task<PgbenchResult> RunPgbench()
     {
         var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         await using (var db = NpgsqlDataSource.Create(options.ConnectionString))
-        await using (var create = db.CreateCommand("drop table if exists bench_scratch; create table bench_scratch (id bigserial primary key, till int not null, at timestamptz not null default now(), note text not null)"))
+        await using (var create = db.CreateCommand("""
+            drop table if exists bench_scratch;
+            create table bench_scratch (id bigserial primary key, till int not null,
+                                        at timestamptz not null default now(), note text not null)
+            """))
             await create.ExecuteNonQueryAsync();
         var script = Path.GetTempFileName();
-        await File.WriteAllTextAsync(script, "insert into bench_scratch (till, note) values (:client_id, 'a purchase-sized row');\n");
+        await File.WriteAllTextAsync(script,
+            "insert into bench_scratch (till, note) values (:client_id, 'a purchase-sized row');\n");
         var start = new ProcessStartInfo(options.Pgbench)
         {
             ArgumentList =
@@ -124,18 +247,24 @@ public sealed class BenchRun(Options options, Service service, LoadRunner load, 
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        var pgBefore = await bp.Pg.Sample();
         var before = cpu.Sample();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         var spent = ProcessCpu.Delta(before, cpu.Sample());
+        var pgDelta = await bp.Pg.Sample() - pgBefore;
         File.Delete(script);
         var text = await stdout;
         if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed: {text} {await stderr}");
         double Find(string prefix) => text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(l => double.Parse(l[prefix.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).First();
-        return new PgbenchResult(Find("tps = "), Find("latency average = "), spent, (long)Find("number of transactions actually processed: "));
+            .Select(l => double.Parse(l[prefix.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(double.NaN).First();
+        var transactions = Find("number of transactions actually processed: ");
+        if (double.IsNaN(transactions)) throw new InvalidOperationException($"pgbench said: {text} {await stderr}");
+        var tps = Find("tps = ") is var t && !double.IsNaN(t) ? t : transactions / options.Duration.TotalSeconds;
+        return new PgbenchResult(tps, Find("latency average = "), spent, (long)transactions, pgDelta);
     }
 
     private static void Log(string line) => Console.Error.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {line}");

@@ -21,8 +21,13 @@ public sealed class LoadResult
     public double Throughput => Ok / Seconds;
     public LabelStats All => LabelStats.Merge(Labels.Values);
 
+    /// <summary>Cores' worth of CPU that processes other than ours (services, PostgreSQL, bench) used.</summary>
+    public double OtherCores => (CpuSeconds.GetValueOrDefault(ProcessCpu.Machine)
+        - CpuSeconds.Where(c => c.Key != ProcessCpu.Machine).Sum(c => c.Value)) / Seconds;
+
     /// <summary>CPU seconds a process spent per 1 000 requests answered (ok or not).</summary>
-    public double CpuPerThousand(string process) => CpuSeconds.GetValueOrDefault(process) / Math.Max(1, Ok + Errors) * 1000;
+    public double CpuPerThousand(string process) =>
+        CpuSeconds.GetValueOrDefault(process) / Math.Max(1, Ok + Errors) * 1000;
 }
 
 public sealed class LabelStats
@@ -59,12 +64,17 @@ public sealed class LabelStats
 /// </summary>
 public sealed class LoadRunner(HttpClient http, ProcessCpu cpu)
 {
+    /// <summary>
+    /// A warm-up (not recorded), then the timed run; <paramref name="probe"/> is called between the two
+    /// and what it returns right after the timed run, to measure that run alone.
+    /// </summary>
     public async Task<LoadResult> Run(string name, int concurrency, TimeSpan duration, Func<long, Call> next,
-        TimeSpan? warmUp = null, double? ratePerSecond = null)
+        TimeSpan? warmUp = null, double? ratePerSecond = null, Func<Task<Func<Task>>>? probe = null)
     {
         if (warmUp is { } w && w > TimeSpan.Zero)
             await Drive(concurrency, w, next, ratePerSecond, record: null);
         var result = new LoadResult { Name = name, Seconds = duration.TotalSeconds, Concurrency = concurrency };
+        var stopProbe = probe is null ? null : await probe();
         var before = cpu.Sample();
         var clock = Stopwatch.StartNew();
         await Drive(concurrency, duration, next, ratePerSecond, (label, ms, status) =>
@@ -78,11 +88,17 @@ public sealed class LoadRunner(HttpClient http, ProcessCpu cpu)
             }
         });
         result.CpuSeconds = ProcessCpu.Delta(before, cpu.Sample());
-        return new LoadResult { Name = name, Seconds = clock.Elapsed.TotalSeconds, Concurrency = concurrency, CpuSeconds = result.CpuSeconds }
+        if (stopProbe is not null) await stopProbe();
+        return new LoadResult
+            {
+                Name = name, Seconds = clock.Elapsed.TotalSeconds, Concurrency = concurrency,
+                CpuSeconds = result.CpuSeconds,
+            }
             .With(result);
     }
 
-    private async Task Drive(int concurrency, TimeSpan duration, Func<long, Call> next, double? rate, Action<string, double, int>? record)
+    private async Task Drive(int concurrency, TimeSpan duration, Func<long, Call> next, double? rate,
+        Action<string, double, int>? record)
     {
         var clock = Stopwatch.StartNew();
         long counter = -1;

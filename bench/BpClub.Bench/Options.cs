@@ -5,22 +5,43 @@ namespace BpClub.Bench;
 public sealed record Options
 {
     public required string Url { get; init; }
+    public required string BaselineUrl { get; init; }
     public required string OperatorKey { get; init; }
     public required string ConnectionString { get; init; }
+    public required string BaselineConnectionString { get; init; }
     public required string Pgbench { get; init; }
     public required int ApiPid { get; init; }
     public required int SiloPid { get; init; }
+    public required int BaselinePid { get; init; }
     public int? PostmasterPid { get; init; }
+    /// <summary>The silo's and the front end's Prometheus endpoints (runtime and Orleans meters).</summary>
+    public string? SiloMetricsUrl { get; init; }
+    public string? ApiMetricsUrl { get; init; }
+    /// <summary>Folder holding dotnet-counters and dotnet-trace; without them those figures are left out.</summary>
+    public string? DotnetTools { get; init; }
     public string ResultsDir { get; init; } = "bench/results";
+    /// <summary>Where traces and counter files go (large; not committed).</summary>
+    public string WorkDir { get; init; } = ".data/bench";
     public string Commit { get; init; } = "";
-    /// <summary>Tills (and readers) in every scenario, and pgbench's clients.</summary>
+    public string Rerun { get; init; } = "./bpclub bench";
+    /// <summary>Tills (and readers) in every closed-loop scenario, and pgbench's clients.</summary>
     public int Tills { get; init; } = 32;
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(4);
-    /// <summary>How long cards are issued for at set-up; the cards issued are the scenarios' card pool.</summary>
-    public TimeSpan IssueFor { get; init; } = TimeSpan.FromSeconds(20);
-    public int CardGoal { get; init; } = 100_000;
-    public int LongHistoryEntries { get; init; } = 100_000;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Issued cards the accrual, read and promotion scenarios pick from.</summary>
+    public int Cards { get; init; } = 200_000;
+    /// <summary>Zipf exponent of the skewed accrual scenario.</summary>
+    public double ZipfS { get; init; } = 1.0;
+    /// <summary>Seconds of the profiling pass (dotnet-trace), after the measured scenarios; 0 skips it.</summary>
+    public int ProfileSeconds { get; init; } = 12;
+    /// <summary>
+    /// Diagnostic only: indexes on card_number::text in BpClub's database, so that its card lookups (a
+    /// text parameter against a char(16) column, which no plain index serves) stop scanning whole tables.
+    /// Shows what BpClub costs once that is fixed; the product as it is runs without it.
+    /// </summary>
+    public bool CardTextIndex { get; init; }
+    /// <summary>Ledger entries of the long-history card; 0 (the default) skips that scenario.</summary>
+    public int LongHistoryEntries { get; init; }
 
     public static Options Parse(string[] args)
     {
@@ -28,23 +49,34 @@ public sealed record Options
         for (var i = 0; i + 1 < args.Length; i += 2) map[args[i].TrimStart('-')] = args[i + 1];
         string Need(string k) => map.TryGetValue(k, out var v) ? v : throw new ArgumentException($"--{k} is required");
         int Int(string k, int d) => map.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
+        int? Pid(string k) => map.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
         return new Options
         {
             Url = Need("url").TrimEnd('/'),
+            BaselineUrl = Need("baseline-url").TrimEnd('/'),
             OperatorKey = Need("operator-key"),
             ConnectionString = Need("pg"),
+            BaselineConnectionString = Need("baseline-pg"),
             Pgbench = Need("pgbench"),
-            ApiPid = int.Parse(Need("api-pid"), CultureInfo.InvariantCulture),
-            SiloPid = int.Parse(Need("silo-pid"), CultureInfo.InvariantCulture),
-            PostmasterPid = map.TryGetValue("postmaster-pid", out var pm) ? int.Parse(pm, CultureInfo.InvariantCulture) : null,
+            ApiPid = Pid("api-pid") ?? throw new ArgumentException("--api-pid is required"),
+            SiloPid = Pid("silo-pid") ?? throw new ArgumentException("--silo-pid is required"),
+            BaselinePid = Pid("baseline-pid") ?? throw new ArgumentException("--baseline-pid is required"),
+            PostmasterPid = Pid("postmaster-pid"),
+            SiloMetricsUrl = map.GetValueOrDefault("silo-metrics"),
+            ApiMetricsUrl = map.GetValueOrDefault("api-metrics"),
+            DotnetTools = map.GetValueOrDefault("dotnet-tools"),
             ResultsDir = map.GetValueOrDefault("results", "bench/results"),
+            WorkDir = map.GetValueOrDefault("work", ".data/bench"),
             Commit = map.GetValueOrDefault("commit", ""),
+            Rerun = map.GetValueOrDefault("rerun", "./bpclub bench"),
             Tills = Int("tills", 32),
-            Duration = TimeSpan.FromSeconds(Int("seconds", 20)),
-            WarmUp = TimeSpan.FromSeconds(Int("warmup", 4)),
-            IssueFor = TimeSpan.FromSeconds(Int("issue-seconds", 20)),
-            CardGoal = Int("cards", 100_000),
-            LongHistoryEntries = Int("long-history", 100_000),
+            Duration = TimeSpan.FromSeconds(Int("seconds", 15)),
+            WarmUp = TimeSpan.FromSeconds(Int("warmup", 3)),
+            Cards = Int("cards", 200_000),
+            ZipfS = map.TryGetValue("zipf", out var z) ? double.Parse(z, CultureInfo.InvariantCulture) : 1.0,
+            ProfileSeconds = Int("profile-seconds", 12),
+            LongHistoryEntries = Int("long-history", 0),
+            CardTextIndex = Int("card-text-index", 0) == 1,
         };
     }
 }

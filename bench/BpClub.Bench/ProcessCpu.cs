@@ -10,7 +10,8 @@ public sealed class ProcessCpu(IReadOnlyDictionary<string, int> processes, int? 
 {
     private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
 
-    public IReadOnlyList<string> Names => [.. processes.Keys, .. postmaster is null ? Array.Empty<string>() : ["postgres"], "bench"];
+    public IReadOnlyList<string> Names =>
+        [.. processes.Keys, .. postmaster is null ? Array.Empty<string>() : ["postgres"], "bench"];
 
     public Dictionary<string, double> Sample()
     {
@@ -22,16 +23,30 @@ public sealed class ProcessCpu(IReadOnlyDictionary<string, int> processes, int? 
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
                 if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == pm) continue;
-                if (Stat(pid) is { } f && f.Length > 1 && f[1] == pm.ToString(CultureInfo.InvariantCulture)) total += Ticks(pid, children: false);
+                if (Stat(pid) is { } f && f.Length > 1 && f[1] == pm.ToString(CultureInfo.InvariantCulture))
+                    total += Ticks(pid, children: false);
             }
             seconds["postgres"] = total / TicksPerSecond;
         }
         seconds["bench"] = Ticks(Environment.ProcessId, children: false) / TicksPerSecond;
+        seconds[Machine] = MachineBusyTicks() / TicksPerSecond;
         return seconds;
     }
 
-    public static Dictionary<string, double> Delta(Dictionary<string, double> before, Dictionary<string, double> after) =>
+    public static Dictionary<string, double> Delta(Dictionary<string, double> before,
+        Dictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
+
+    /// <summary>Busy CPU time of the whole machine: less the processes above, what everything else used.</summary>
+    public const string Machine = "machine";
+
+    private static long MachineBusyTicks()
+    {
+        // /proc/stat "cpu  user nice system idle iowait irq softirq steal ...": all but idle and iowait are busy.
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long F(int i) => long.Parse(f[i], CultureInfo.InvariantCulture);
+        return F(1) + F(2) + F(3) + F(6) + F(7) + F(8);
+    }
 
     private static long Ticks(int pid, bool children)
     {

@@ -6,9 +6,10 @@ using System.Text.Json.Nodes;
 
 namespace BpClub.Bench;
 
-/// <summary>The BpClub HTTP API as the bench's tills, operator and readers use it.</summary>
+/// <summary>The BpClub HTTP API as the bench's tills, operator and readers use it (the baseline too).</summary>
 public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
 {
+    public string BaseUrl => baseUrl;
     public string StationKey { get; private set; } = "";
     public const string StationId = "bench-1";
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
@@ -41,7 +42,8 @@ public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
 
     public async Task CreateStation()
     {
-        using var put = Admin(HttpMethod.Put, $"/api/admin/v1/stations/{StationId}", new { name = "Bench station", address = "Kyiv, bench" });
+        using var put = Admin(HttpMethod.Put, $"/api/admin/v1/stations/{StationId}",
+            new { name = "Bench station", address = "Kyiv, bench" });
         using var response = await http.SendAsync(put);
         response.EnsureSuccessStatusCode();
         var key = (await response.Content.ReadFromJsonAsync<JsonObject>())?["apiKey"]?.GetValue<string>();
@@ -67,13 +69,16 @@ public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
             multiplier = 2,
         });
         using var response = await http.SendAsync(put);
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"promotion: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException(
+                $"promotion: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public Call Issue(string card) => new("issue", Pos(HttpMethod.Put, $"/api/pos/v1/cards/{card}",
         new { firstName = "Bench", lastName = "Till", consent = true }));
 
-    public Call Purchase(string card, string receipt, DateTimeOffset? occurredAt = null) => new("purchase", Pos(HttpMethod.Post, "/api/pos/v1/purchases", new
+    public Call Purchase(string card, string receipt, DateTimeOffset? occurredAt = null) =>
+        new("purchase", Pos(HttpMethod.Post, "/api/pos/v1/purchases", new
     {
         receiptId = receipt,
         cardNumber = card,
@@ -92,7 +97,10 @@ public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
 
     private long _receipts;
 
-    /// <summary>A receipt id no earlier request or run used (receipt ids are unique per station): warm-up and timed run never repeat one.</summary>
+    /// <summary>
+    /// A receipt id no earlier request or run used (receipt ids are unique per station): warm-up and timed run
+    /// never repeat one.
+    /// </summary>
     public string Receipt(string scenario, long i) => $"{_run}-{scenario}-{i}-{Interlocked.Increment(ref _receipts)}";
 
     public async Task<int> Send(Call call)
@@ -102,16 +110,19 @@ public sealed class Service(HttpClient http, string baseUrl, string operatorKey)
         return (int)response.StatusCode;
     }
 
-    private HttpRequestMessage Pos(HttpMethod method, string path, object? body) => Request(method, path, body, StationKey);
+    private HttpRequestMessage Pos(HttpMethod method, string path, object? body) =>
+        Request(method, path, body, StationKey);
 
-    private HttpRequestMessage Admin(HttpMethod method, string path, object? body) => Request(method, path, body, operatorKey);
+    private HttpRequestMessage Admin(HttpMethod method, string path, object? body) =>
+        Request(method, path, body, operatorKey);
 
     private HttpRequestMessage Request(HttpMethod method, string path, object? body, string key)
     {
         var request = new HttpRequestMessage(method, baseUrl + path);
         request.Headers.Add("X-Api-Key", key);
         if (body is not null)
-            request.Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8,
+                "application/json");
         return request;
     }
 
