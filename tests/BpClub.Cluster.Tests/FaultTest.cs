@@ -155,9 +155,9 @@ public sealed class FaultTest(ITestOutputHelper output)
             cluster.StartPostgres();
             run.PostgresBackAt = _clock.Elapsed;
             Note($"PostgreSQL started again after {(run.OutageUntil - run.OutageFrom).TotalSeconds:F1} s down");
-            run.Windows.Add(new FaultWindow("PostgreSQL down", run.OutageFrom, run.OutageUntil + PostgresRecovery));
+            run.Windows.Add(new FaultWindow("PostgreSQL down", run.OutageFrom, run.PostgresBackAt + PostgresRecovery));
             // Purchases go on for a while with PostgreSQL back, then the tills stop starting new receipts.
-            await Until(run.OutageUntil + PostgresRecovery + Aftermath);
+            await Until(run.PostgresBackAt + PostgresRecovery + Aftermath);
         }
         finally
         {
