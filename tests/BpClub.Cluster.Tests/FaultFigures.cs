@@ -80,7 +80,8 @@ public static class FaultFigures
         if (steady.ReceiptMax > TimeSpan.FromSeconds(1)) Line("", $"slowest: {steady.Slowest}");
         var probes = string.Join(", ", run.Probes.GroupBy(p => p.Outcome).Select(g => $"{g.Key} × {g.Count()}"));
         Line("PostgreSQL down:", $"{(run.OutageUntil - run.OutageFrom).TotalSeconds:F1} s from {run.OutageFrom.TotalSeconds:F0} s; "
-            + $"probes {probes}, slowest {run.Probes.Max(p => p.Took).TotalSeconds:F2} s");
+            + $"probes {probes}, slowest {run.Probes.Max(p => p.Took).TotalSeconds:F2} s; first acknowledgement "
+            + $"{Ms(run.FirstSuccessAfterPostgresBack)} after it accepted connections again");
         Line("  tills' answers meanwhile:", $"{string.Join(", ", duringOutage)}");
         Line("SIGTERM silo-2:", $"exit code {terminated.ExitCode} after {terminated.StopDuration.TotalSeconds:F1} s");
         Line("membership at the end:",

@@ -29,6 +29,12 @@ public sealed class FaultRun
 
     public TimeSpan OutageUntil { get; set; }
 
+    /// <summary>When PostgreSQL accepted connections again (its start script returned).</summary>
+    public TimeSpan PostgresBackAt { get; set; }
+
+    /// <summary>From <see cref="PostgresBackAt"/> to the next acknowledged purchase.</summary>
+    public TimeSpan FirstSuccessAfterPostgresBack { get; set; }
+
     /// <summary>Purchases sent while PostgreSQL was down: each must come back as a quick 503.</summary>
     public List<(string Outcome, TimeSpan Took)> Probes { get; } = [];
 

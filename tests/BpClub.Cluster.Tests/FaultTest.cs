@@ -153,10 +153,11 @@ public sealed class FaultTest(ITestOutputHelper output)
             await ProbeWhileDown(fronts, stations, cards, run);
             run.OutageUntil = _clock.Elapsed;
             cluster.StartPostgres();
+            run.PostgresBackAt = _clock.Elapsed;
             Note($"PostgreSQL started again after {(run.OutageUntil - run.OutageFrom).TotalSeconds:F1} s down");
-            run.Windows.Add(new FaultWindow("PostgreSQL down", run.OutageFrom, run.OutageUntil + PostgresRecovery));
+            run.Windows.Add(new FaultWindow("PostgreSQL down", run.OutageFrom, run.PostgresBackAt + PostgresRecovery));
             // Purchases go on for a while with PostgreSQL back, then the tills stop starting new receipts.
-            await Until(run.OutageUntil + PostgresRecovery + Aftermath);
+            await Until(run.PostgresBackAt + PostgresRecovery + Aftermath);
         }
         finally
         {
@@ -185,6 +186,7 @@ public sealed class FaultTest(ITestOutputHelper output)
             .Select(w => Judge(w, SuccessGaps.In(w.From, w.Until, successes, loadReceipts, w.From - Settle, end), baseline))
             .ToList();
         var steady = SteadyLatency(tills, run);
+        run.FirstSuccessAfterPostgresBack = successes.FirstOrDefault(s => s >= run.PostgresBackAt, end) - run.PostgresBackAt;
         Note("checked");
         var figures = FaultFigures.Write(run, tills, ledger, released, balances, silo2, membership, baseline, gaps, steady);
         output.WriteLine(figures);
