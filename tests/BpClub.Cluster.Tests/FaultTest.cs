@@ -266,6 +266,8 @@ public sealed class FaultTest(ITestOutputHelper output)
         run.CapacityTills = CapacityTills;
         run.CapacityMeasuredFor = CapacityMeasured;
         run.Rate = Math.Clamp(run.Capacity / 2, MinRate, MaxRate);
+        // A diagnostic knob: the same run at a load of one's choosing (a faster machine's half-capacity, say).
+        if (double.TryParse(Environment.GetEnvironmentVariable("BPCLUB_CHAOS_RATE"), CultureInfo.InvariantCulture, out var forced)) run.Rate = forced;
         return burst;
     }
 
