@@ -7,17 +7,22 @@ namespace BpClub.Abstractions;
 /// hold. Commands answer only after their ledger entries are committed in PostgreSQL. Queries
 /// interleave with commands, so a busy till never makes a member's balance wait.
 /// </summary>
+/// <remarks>
+/// A command's <see cref="CancellationToken"/> is its caller giving up (a till that timed out and will send the
+/// receipt again): a command still waiting for the card's writer is then dropped unanswered instead of being
+/// committed for nobody. One already being committed is not stopped; its retry gets the first result.
+/// </remarks>
 public interface ICardGrain : IGrainWithStringKey
 {
-    Task<Outcome<CardSummary>> Issue(IssueCard command);
+    Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default);
 
-    Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command);
+    Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command, CancellationToken cancellationToken = default);
 
-    Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command);
+    Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command, CancellationToken cancellationToken = default);
 
-    Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command);
+    Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command, CancellationToken cancellationToken = default);
 
-    Task<Outcome<RefundResult>> Refund(RefundPurchase command);
+    Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default);
 
     Task<Outcome<SpendingModel>> SwitchSpending(bool enabled);
 

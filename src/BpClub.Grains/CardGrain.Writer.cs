@@ -19,21 +19,43 @@ public sealed partial class CardGrain
     private const int MaxBatch = 256;
     private readonly LinkedList<PendingCommand> _queue = new();
     private Task? _writer;
-    /// <summary>Set when a commit failed without telling whether it happened: the grain rebuilds from the ledger.</summary>
-    private Exception? _writeFailed;
+    /// <summary>Set when another activation wrote this card's ledger: this one answers nothing more and goes.</summary>
+    private Exception? _stale;
+    /// <summary>
+    /// Set when a commit failed without telling whether it happened (PostgreSQL went away): the next batch first
+    /// reads the ledger's entries after the last one this activation knows. Catching up in place costs one query;
+    /// deactivating would cost every card of the silo a snapshot write, a state read and a reminder write at the
+    /// moment PostgreSQL comes back, which is what kept a cluster from recovering from a short outage under load.
+    /// </summary>
+    private bool _mustCatchUp;
+    /// <summary>
+    /// How long a new lot waits for its release reminder to be armed before the batch is refused with a 503. The
+    /// reminder service can be slow to answer (loading its range after a silo left, its table just back): a quick
+    /// refusal the till retries beats holding every command of the card for Orleans' 30 s.
+    /// </summary>
+    private static readonly TimeSpan ReminderArmTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// The last operations this activation committed, by id: a till's retry of one of them (it timed out while the
+    /// first attempt was being committed) is answered from memory, with no round trip and without spoiling the
+    /// batch of the card's other commands. Bounded: an older retry is found in card_operations as before.
+    /// </summary>
+    private readonly RecentOperations _recent = new(256);
 
     /// <summary>Queues a command under its operation id (or none) and answers once it is committed.</summary>
     private Task<Outcome<T>> Run<T>(string? operationKey, object? request, Func<CardAccount, DateTimeOffset, Decision> decide,
-        Func<Decision, DateTimeOffset, T> result, CardHolderRecord? holder = null, bool eraseHolder = false, Func<Task>? prepare = null)
+        Func<Decision, DateTimeOffset, T> result, CardHolderRecord? holder = null, bool eraseHolder = false, Func<Task>? prepare = null,
+        CancellationToken cancellation = default)
     {
         if (_card is null) return Task.FromResult(NotACard<T>());
+        if (cancellation.IsCancellationRequested) return Task.FromCanceled<Outcome<T>>(cancellation);
         var command = new PendingCommand<T>(operationKey, request is null ? null : RequestHash(request), decide, result)
         {
             Holder = holder,
             EraseHolder = eraseHolder,
             Prepare = prepare,
         };
-        if (_writeFailed is { } failed) return Task.FromException<Outcome<T>>(failed);
+        if (_stale is { } stale) return Task.FromException<Outcome<T>>(stale);
+        command.AbandonWhen(cancellation);
         _queue.AddLast(command);
         _writer ??= Drain();
         return command.Answered;
@@ -62,6 +84,19 @@ public sealed partial class CardGrain
     private async Task WriteBatch()
     {
         var batch = new List<PendingCommand>();
+        // Commands whose callers gave up are dropped here, before anything is decided for them.
+        while (_queue.First is { } first && !first.Value.Claim()) _queue.RemoveFirst();
+        if (_queue.Count == 0) return;
+        if (_mustCatchUp)
+        {
+            try { await CatchUp(); }
+            catch (Exception e)
+            {
+                // Still unreachable: what waits fails as the batch before it did, and the till retries.
+                while (_queue.Count > 0) Take().Fail(e);
+                return;
+            }
+        }
         // A command that must read the ledger first (a refund, its receipt) heads its own batch, so
         // that everything queued before it is committed when it reads.
         var head = Take();
@@ -71,7 +106,11 @@ public sealed partial class CardGrain
             catch (Exception e) { head.Fail(e); return; }
         }
         batch.Add(head);
-        while (batch.Count < MaxBatch && _queue.First is { Value.Prepare: null }) batch.Add(Take());
+        while (batch.Count < MaxBatch && _queue.First is { Value.Prepare: null } next)
+        {
+            _queue.RemoveFirst();
+            if (next.Value.Claim()) batch.Add(next.Value);
+        }
 
         var now = time.GetUtcNow();
         var working = _account;
@@ -82,8 +121,8 @@ public sealed partial class CardGrain
         var duplicates = new List<(PendingCommand Command, OperationRecord First)>();
         foreach (var command in batch)
         {
-            // The same operation id twice in one batch: the second is a retry of the first.
-            if (command.OperationKey is { } key && firstByKey.TryGetValue(key, out var first))
+            // The same operation id twice in one batch, or one this activation committed: a retry of the first.
+            if (command.OperationKey is { } key && (firstByKey.TryGetValue(key, out var first) || _recent.TryGet(key, out first)))
             {
                 duplicates.Add((command, first));
                 continue;
@@ -117,7 +156,7 @@ public sealed partial class CardGrain
             // (a reminder that cannot be armed fails the batch, 503, before anything is written).
             if (working.NextDueAt() is { } due && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt))
             {
-                try { await ArmReminder(due); }
+                try { await ArmReminder(due).WaitAsync(ReminderArmTimeout); }
                 catch (Exception e)
                 {
                     LogReminderFailed(e, Key);
@@ -130,14 +169,22 @@ public sealed partial class CardGrain
             {
                 recordedBefore = await groupCommit.Append(Key, _sequence, decided.Select(d => d.Write).ToList());
             }
-            catch (Exception e)
+            catch (StaleActivationException e)
             {
-                // The commit may or may not have happened: answer nothing as done, rebuild from the ledger.
+                // Another activation has written the card since this one read it: the retry reaches a new one.
                 LogWriteFailed(e, Key);
-                _writeFailed = e;
+                _stale = e;
                 foreach (var command in batch) command.Fail(e);
                 while (_queue.Count > 0) Take().Fail(e);
                 DeactivateOnIdle();
+                return;
+            }
+            catch (Exception e)
+            {
+                // The commit may or may not have happened: answer nothing as done; catch up before the next batch.
+                LogWriteFailed(e, Key);
+                _mustCatchUp = true;
+                foreach (var command in batch) command.Fail(e);
                 return;
             }
             if (recordedBefore.Count > 0)
@@ -152,13 +199,25 @@ public sealed partial class CardGrain
                     try
                     {
                         if (!earlier.TryGetValue(command.OperationKey!, out var first))
+                        {
                             earlier[command.OperationKey!] = first = await ledger.FindOperation(Key, command.OperationKey!);
+                            if (first is not null) _recent.Add(first);
+                        }
                         command.Answer(first);
                     }
                     catch (Exception e) { command.Fail(e); }
                 }
-                foreach (var command in Enumerable.Reverse(batch).Where(c => !Retry(c))) _queue.AddFirst(command);
+                foreach (var command in Enumerable.Reverse(batch).Where(c => !Retry(c)))
+                {
+                    command.Unclaim();
+                    _queue.AddFirst(command);
+                }
                 return;
+            }
+            foreach (var (_, _, write) in decided)
+            {
+                if (write.Operation is { } recorded) _recent.Add(recorded);
+                if (write.EraseHolder) _recent.Forget(CardLedgerStore.IssueOperationKey);
             }
             await Adopt(working, sequence, decided.Select(d => d.Decision.Events));
         }
@@ -170,11 +229,27 @@ public sealed partial class CardGrain
             // A refused command may be the retry of one committed before: then it answers the first result.
             try
             {
-                if (command.OperationKey is { } key && await ledger.FindOperation(Key, key) is { } earlier) command.Answer(earlier);
+                if (command.OperationKey is { } key && await ledger.FindOperation(Key, key) is { } earlier)
+                {
+                    _recent.Add(earlier);
+                    command.Answer(earlier);
+                }
                 else command.Refuse(rejection);
             }
             catch (Exception e) { command.Fail(e); }
         }
+    }
+
+    /// <summary>Applies what the ledger holds after the last entry this activation knows (a commit that did happen).</summary>
+    private async Task CatchUp()
+    {
+        foreach (var (seq, e) in await ledger.ReadAfter(Key, _sequence))
+        {
+            _account.Apply(e);
+            _sequence = seq;
+        }
+        _mustCatchUp = false;
+        _reminderKnown = false;
     }
 
     private PendingCommand Take()
@@ -215,6 +290,37 @@ public sealed partial class CardGrain
         /// <summary>Reads what the decision needs from the ledger once everything before it is committed.</summary>
         public Func<Task>? Prepare { get; init; }
 
+        private const int Waiting = 0, Claimed = 1, Abandoned = 2;
+        /// <summary>Waiting, claimed by the writer, or abandoned by its caller: whichever comes first wins.</summary>
+        private int _state;
+        private CancellationTokenRegistration _abandon;
+
+        /// <summary>
+        /// The caller's token, which may fire on any thread: it only marks the command abandoned (and answers it
+        /// cancelled); the writer then drops it. A command the writer claimed first is decided and committed.
+        /// </summary>
+        public void AbandonWhen(CancellationToken cancellation)
+        {
+            if (!cancellation.CanBeCanceled) return;
+            _abandon = cancellation.Register(() =>
+            {
+                if (Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Waiting) Cancel(cancellation);
+            });
+        }
+
+        /// <summary>The writer takes the command; false when its caller gave up first.</summary>
+        public bool Claim()
+        {
+            var claimed = Interlocked.CompareExchange(ref _state, Claimed, Waiting) == Waiting;
+            if (claimed) _abandon.Dispose();
+            return claimed;
+        }
+
+        /// <summary>Back in the queue (its batch was left out whole), to be claimed again.</summary>
+        public void Unclaim() => Volatile.Write(ref _state, Waiting);
+
+        protected abstract void Cancel(CancellationToken cancellation);
+
         public abstract Decision Decide(CardAccount account, DateTimeOffset now);
         /// <summary>Computes the result; the operation row that remembers it, when the command has an id.</summary>
         public abstract OperationRecord? Record(Decision decision, DateTimeOffset now);
@@ -250,5 +356,7 @@ public sealed partial class CardGrain
         public override void Refuse(Rejection rejection) => _answer.TrySetResult(CardOutcomes.Refuse<T>(rejection));
 
         public override void Fail(Exception e) => _answer.TrySetException(e);
+
+        protected override void Cancel(CancellationToken cancellation) => _answer.TrySetCanceled(cancellation);
     }
 }

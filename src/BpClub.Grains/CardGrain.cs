@@ -81,14 +81,15 @@ public sealed partial class CardGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_card is not null && _sequence > snapshot.State.Sequence
+        // Nor after a failed commit: this activation may not know the ledger's last entries.
+        if (_card is not null && _sequence > snapshot.State.Sequence && _stale is null && !_mustCatchUp
             && reason.ReasonCode is not (DeactivationReasonCode.ApplicationError or DeactivationReasonCode.ShuttingDown))
             await WriteSnapshot();
     }
 
     // ---- commands --------------------------------------------------------------------------
 
-    public Task<Outcome<CardSummary>> Issue(IssueCard command)
+    public Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default)
     {
         if (command is null) return Task.FromResult(Missing<CardSummary>());
         var issuedAt = time.GetUtcNow();
@@ -97,10 +98,11 @@ public sealed partial class CardGrain(
 
         var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
             command.BirthDate, issuedAt, command.StationId);
-        return Run(CardLedgerStore.IssueOperationKey, command, (account, now) => account.Issue(now), (decided, now) => Summary(decided.After!, now), holder);
+        return Run(CardLedgerStore.IssueOperationKey, command, (account, now) => account.Issue(now), (decided, now) => Summary(decided.After!, now), holder,
+            cancellation: cancellationToken);
     }
 
-    public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command)
+    public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command, CancellationToken cancellationToken = default)
     {
         if (command is null) return Missing<PurchaseResult>();
         var now = time.GetUtcNow();
@@ -118,10 +120,11 @@ public sealed partial class CardGrain(
                 return new PurchaseResult(command.ReceiptId, earned.Points,
                     earned.Breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList(),
                     ToModel(decided.After!.BalanceAt(at)), ToModel(decided.After!.TierAt(at)));
-            });
+            }, cancellation: cancellationToken);
     }
 
-    public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command)
+    public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command,
+        CancellationToken cancellationToken = default)
     {
         if (command is null) return Task.FromResult(Missing<PartnerAccrualResult>());
         var now = time.GetUtcNow();
@@ -132,20 +135,22 @@ public sealed partial class CardGrain(
         return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", command,
             (account, at) => account.Accrue(purchase, at),
             (decided, at) => new PartnerAccrualResult(command.PartnerTransactionId,
-                decided.Events.OfType<PointsEarned>().Single().Points, ToModel(decided.After!.BalanceAt(at))));
+                decided.Events.OfType<PointsEarned>().Single().Points, ToModel(decided.After!.BalanceAt(at))),
+            cancellation: cancellationToken);
     }
 
-    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command)
+    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command, CancellationToken cancellationToken = default)
     {
         if (command is null) return Task.FromResult(Missing<RedemptionResult>());
         if (Refuse<RedemptionResult>(_validator.ValidateRedemption(command.RedemptionId, command.StationId, command.Points)) is { } invalid)
             return Task.FromResult(invalid);
         return Run($"redemption:{command.StationId}:{command.RedemptionId}", command,
             (account, at) => account.Redeem(command.RedemptionId, command.StationId, command.Points, at),
-            (decided, at) => new RedemptionResult(command.RedemptionId, command.Points, ToModel(decided.After!.BalanceAt(at))));
+            (decided, at) => new RedemptionResult(command.RedemptionId, command.Points, ToModel(decided.After!.BalanceAt(at))),
+            cancellation: cancellationToken);
     }
 
-    public async Task<Outcome<RefundResult>> Refund(RefundPurchase command)
+    public async Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default)
     {
         if (command is null) return Missing<RefundResult>();
         var lines = command.Lines ?? [];
@@ -162,7 +167,8 @@ public sealed partial class CardGrain(
                 : account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at),
             (decided, at) => new RefundResult(command.RefundId,
                 decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))),
-            prepare: async () => (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId));
+            prepare: async () => (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId),
+            cancellation: cancellationToken);
     }
 
     public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>

@@ -21,7 +21,8 @@ public static class PartnersApi
         return app;
     }
 
-    private static async Task<IResult> Accrue(PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster)
+    private static async Task<IResult> Accrue(PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster,
+        CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
@@ -30,7 +31,8 @@ public static class PartnersApi
 
         var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0", CultureInfo.InvariantCulture);
         var accrued = await cluster.GetGrain<ICardGrain>(card!.Value).AccruePartner(new RecordPartnerPurchase(
-            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)), Edge.Utc(request.OccurredAt)));
+            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)), Edge.Utc(request.OccurredAt)),
+            aborted);
         return OutcomeResults.Created(accrued);
     }
 }

@@ -27,7 +27,8 @@ public static class PosApi
         return app;
     }
 
-    private static async Task<IResult> IssueCard(string cardNumber, IssueCardRequest request, ClaimsPrincipal station, IClusterClient cluster)
+    private static async Task<IResult> IssueCard(string cardNumber, IssueCardRequest request, ClaimsPrincipal station, IClusterClient cluster,
+        CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
@@ -36,37 +37,40 @@ public static class PosApi
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
 
         var issued = await cluster.GetGrain<ICardGrain>(card!.Value).Issue(
-            new IssueCard(request.FirstName ?? "", request.LastName ?? "", phone, request.BirthDate, request.Consent!.Value, station.CallerId()));
+            new IssueCard(request.FirstName ?? "", request.LastName ?? "", phone, request.BirthDate, request.Consent!.Value, station.CallerId()), aborted);
         return OutcomeResults.Created(issued);
     }
 
-    private static async Task<IResult> RecordPurchase(PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster)
+    private static async Task<IResult> RecordPurchase(PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster,
+        CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
         var purchase = Edge.Purchase(request, station.CallerId(), errors);
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
-        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Accrue(purchase!));
+        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Accrue(purchase!, aborted));
     }
 
-    private static async Task<IResult> Redeem(RedemptionRequest request, ClaimsPrincipal station, IClusterClient cluster)
+    private static async Task<IResult> Redeem(RedemptionRequest request, ClaimsPrincipal station, IClusterClient cluster,
+        CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
         if (request.Points is null) errors.Add("points", "Required.");
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
         var redeemed = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)));
+            .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)), aborted);
         return OutcomeResults.Created(redeemed);
     }
 
-    private static async Task<IResult> Refund(RefundRequest request, ClaimsPrincipal station, IClusterClient cluster)
+    private static async Task<IResult> Refund(RefundRequest request, ClaimsPrincipal station, IClusterClient cluster,
+        CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
         var refunded = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Refund(new RefundPurchase(request.RefundId ?? "", request.ReceiptId ?? "", station.CallerId(), request.Lines ?? []));
+            .Refund(new RefundPurchase(request.RefundId ?? "", request.ReceiptId ?? "", station.CallerId(), request.Lines ?? []), aborted);
         return OutcomeResults.Created(refunded);
     }
 
