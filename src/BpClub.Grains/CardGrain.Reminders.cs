@@ -22,6 +22,18 @@ public sealed partial class CardGrain
         await EnsureReminder();
     }
 
+    /// <summary>
+    /// What an activation knows of the card's reminder without asking the reminder table. A lot is never committed
+    /// without a reminder due no later than its release, and a reminder, once due, fires every period until the
+    /// card moves it on or removes it, only when nothing is due. So while the account has something due, a
+    /// reminder fires by then (or keeps firing, if a re-arm failed): a new lot due later needs no write, and
+    /// activating a card costs no reminder round trip. With nothing due it is unknown; the next lot arms one.
+    /// </summary>
+    private void AssumeReminder()
+    {
+        if (_account.Status == CardStatus.Active && _account.NextDueAt() is { } due) (_reminderKnown, _reminderDueAt) = (true, due);
+    }
+
     /// <summary>Keeps exactly one reminder, due at the account's next release or expiry, or none.</summary>
     private async Task EnsureReminder()
     {

@@ -249,7 +249,7 @@ public sealed partial class CardGrain
             _sequence = seq;
         }
         _mustCatchUp = false;
-        _reminderKnown = false;
+        AssumeReminder();
     }
 
     private PendingCommand Take()

@@ -71,7 +71,7 @@ public sealed partial class CardGrain(
             _account.Apply(e);
             _sequence = seq;
         }
-        if (_account.Status == CardStatus.Active) await TryEnsureReminder();
+        AssumeReminder();
     }
 
     /// <summary>

@@ -80,6 +80,10 @@ public static class LedgerQueries
     public static Task<long> ReminderCount(this NpgsqlDataSource database, string card) =>
         database.Scalar<long>("select count(*) from orleansreminderstable where grainid like '%' || @card || '%'", card);
 
+    /// <summary>How many times the card's reminder row was written since it was created (-1: none).</summary>
+    public static Task<long> ReminderWrites(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>("select coalesce(max(version), -1) from orleansreminderstable where grainid like '%' || @card || '%'", card);
+
     /// <summary>When the card's release reminder is due as registered (its start time), or null.</summary>
     public static async Task<DateTimeOffset?> ReminderStartsAt(this NpgsqlDataSource database, string card)
     {
