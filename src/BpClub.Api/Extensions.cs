@@ -74,6 +74,7 @@ public static class Extensions
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddBpClubOpenApi();
         services.AddSingleton<BalanceStreams>();
+        services.AddTransportSecurity(configuration, builder.Environment);
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
         // /metrics for Prometheus: request latency histograms (ASP.NET Core's own meters), the
@@ -127,9 +128,12 @@ public static class Extensions
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        // First: everything after it (HSTS, cookies, rate limits) sees the client's address and scheme.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseCookiePolicy();
         app.UseSecurityHeaders();
         app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
         app.UseWebCabinet();

@@ -40,7 +40,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
     public IServiceProvider ApiServices => _factory.Services;
 
     public static async Task<BpClubApp> Start(IDictionary<string, string?>? siloSettings = null,
-        IDictionary<string, string?>? apiSettings = null, bool kestrel = false)
+        IDictionary<string, string?>? apiSettings = null, bool kestrel = false, string environment = "Testing")
     {
         var outbox = Path.Combine(Path.GetTempPath(), $"bpclub-sms-{Guid.NewGuid():N}.jsonl");
         var silo = new Dictionary<string, string?> { ["Sms:OutboxPath"] = outbox };
@@ -62,7 +62,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
         var factory = new WebApplicationFactory<api::Program>().WithWebHostBuilder(web =>
         {
-            web.UseEnvironment("Testing");
+            web.UseEnvironment(environment);
             // Settings, not app configuration: Program reads them while building, before that is applied.
             foreach (var (key, value) in api) web.UseSetting(key, value);
             web.ConfigureLogging(l => l.AddProvider(new LogCapture()));
@@ -142,13 +142,17 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     /// <summary>Registers a card in the cabinet (code from the SMS outbox) and returns the access token.</summary>
-    public async Task<string> Register(string card, string phoneE164, string password = "correct horse 42")
+    public async Task<string> Register(string card, string phoneE164, string password = "correct horse 42",
+        HttpClient? anonymous = null)
     {
         var before = CodesSentTo(phoneE164).Count;
-        var started = await Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone = phoneE164, password });
+        anonymous ??= Client();
+        var started = await anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = card, phone = phoneE164, password });
         started.EnsureSuccessStatusCode();
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString();
-        var confirmed = await Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = await LatestCode(phoneE164, before) });
+        var confirmed = await anonymous.PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm",
+            new { code = await LatestCode(phoneE164, before) });
         confirmed.EnsureSuccessStatusCode();
         return (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
