@@ -77,7 +77,8 @@ public static class Extensions
         services.AddTransportSecurity(configuration, builder.Environment);
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
-        // /metrics for Prometheus: request latency histograms (ASP.NET Core's own meters), the
+        // /metrics for Prometheus, on the management port only (Management): request latency histograms (ASP.NET
+        // Core's own meters), the
         // Orleans client's meters and the runtime's.
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("bpclub-api"))
@@ -89,6 +90,7 @@ public static class Extensions
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        builder.AddManagementListener();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
     }
 
@@ -132,6 +134,7 @@ public static class Extensions
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseManagementEndpoints();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseCookiePolicy();
         app.UseSecurityHeaders();
@@ -147,7 +150,6 @@ public static class Extensions
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();

@@ -39,9 +39,18 @@ public sealed class HttpBasicsTests(AppFixture fixture)
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
-        var metrics = await _app.Client().GetAsync("/metrics");
+        var metrics = await _app.ManagementClient().GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_are_not_served_on_the_public_port_whatever_the_host_header_says()
+    {
+        await _app.Client().GetAsync("/metrics").ExpectProblem(HttpStatusCode.NotFound);
+        var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        spoofed.Headers.Host = $"localhost:{_app.ManagementPort}";
+        await _app.Client().SendAsync(spoofed).ExpectProblem(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -22,13 +22,21 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
     private readonly WebApplicationFactory<api::Program> _factory;
 
-    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<api::Program> factory, string outbox, Uri baseAddress)
+    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<api::Program> factory, string outbox,
+        Uri baseAddress, int managementPort, bool kestrel)
     {
         Cluster = cluster;
         _factory = factory;
         SmsOutbox = outbox;
         BaseAddress = baseAddress;
+        ManagementPort = managementPort;
+        _kestrel = kestrel;
     }
+
+    private readonly bool _kestrel;
+
+    /// <summary>The front end's management port (Management:Port), where /metrics is served.</summary>
+    public int ManagementPort { get; }
 
     public BpClubTestCluster Cluster { get; }
 
@@ -57,6 +65,8 @@ public sealed partial class BpClubApp : IAsyncDisposable
             ["RateLimits:AnonymousBurst"] = "100000",
             ["RateLimits:PerCallerPerSecond"] = "100000",
             ["RateLimits:PerCallerBurst"] = "100000",
+            // A free one, since with kestrel the front end really listens on it.
+            ["Management:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>()) api[key] = value;
 
@@ -74,14 +84,14 @@ public sealed partial class BpClubApp : IAsyncDisposable
             factory.UseKestrel();
             factory.StartServer();
             var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-            baseAddress = new Uri(addresses.Addresses.First());
+            baseAddress = addresses.Addresses.Select(a => new Uri(a)).First(a => a.Port != ManagementPortOf(api));
         }
         else
         {
             factory.StartServer();
             baseAddress = factory.Server.BaseAddress;
         }
-        var app = new BpClubApp(cluster, factory, outbox, baseAddress);
+        var app = new BpClubApp(cluster, factory, outbox, baseAddress, ManagementPortOf(api), kestrel);
         await Poll.Until(async () => (await app.Client().GetAsync("/health/ready")).StatusCode, s => s == System.Net.HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "the front end to reach the cluster");
         return app;
@@ -97,6 +107,24 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     public HttpClient Operator() => Client(OperatorKey);
+
+    /// <summary>A client of the management port: a real connection with kestrel, else one that arrives on it.</summary>
+    public HttpClient ManagementClient() => _kestrel
+        ? new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ManagementPort}/") }
+        : new HttpClient(_factory.Server.CreateHandler(http => http.Connection.LocalPort = ManagementPort))
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    private static int ManagementPortOf(IDictionary<string, string?> settings) =>
+        int.Parse(settings["Management:Port"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>An anonymous client whose requests come from <paramref name="address"/>, for per-IP limits (in-memory server only).</summary>
     public HttpClient ClientFrom(System.Net.IPAddress address) =>
