@@ -138,6 +138,7 @@ public static class Extensions
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseCookiePolicy();
         app.UseSecurityHeaders();
+        app.UseNoStore("/api/cabinet/v1");
         app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
         app.UseWebCabinet();
         app.UseAuthentication();
