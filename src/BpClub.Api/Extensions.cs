@@ -56,7 +56,6 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // Every error is problem details with a detail, also the framework's own (401, 403, 404, 405, 415).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
@@ -97,6 +96,7 @@ public static class Extensions
     private static void AddBpClubSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<MemberTokens>();
+        services.AddSingleton<KnownKeyCache>();
         services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
         if (configuration["BPCLUB_OPERATOR_KEY"] is { Length: > 0 } bootstrap)
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
@@ -141,6 +141,7 @@ public static class Extensions
         app.UseNoStore("/api/cabinet/v1");
         app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
         app.UseWebCabinet();
+        app.UseBadKeyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -65,6 +65,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
             ["RateLimits:AnonymousBurst"] = "100000",
             ["RateLimits:PerCallerPerSecond"] = "100000",
             ["RateLimits:PerCallerBurst"] = "100000",
+            ["RateLimits:BadKeysPerMinute"] = "100000",
             // A free one, since with kestrel the front end really listens on it.
             ["Management:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

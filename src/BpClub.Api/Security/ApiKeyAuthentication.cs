@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using BpClub.Abstractions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
+using BpClub.Api.Http;
 using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Security;
@@ -19,20 +19,26 @@ public sealed class OperatorOptions
 
 /// <summary>
 /// X-Api-Key for stations, partners and operators. Station and partner keys are checked by their
-/// grain (which holds only the key's hash); a good key is remembered for a few seconds so a busy
-/// till does not pay a grain call per request, and a rotated key stops working within that time.
+/// grain (which holds only the key's hash) and good ones remembered briefly (<see cref="KnownKeyCache"/>);
+/// every wrong key counts against its source's allowance (<see cref="BadKeyLimiter"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IClusterClient cluster,
-    IMemoryCache cache,
+    KnownKeyCache cache,
+    BadKeyLimiter badKeys,
     IOptionsMonitor<OperatorOptions> operators) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(10);
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var result = await Authenticate();
+        if (result.Failure is not null) badKeys.RecordFailure(RateLimits.ClientAddress(Context));
+        return result;
+    }
+
+    private async Task<AuthenticateResult> Authenticate()
     {
         if (!Request.Headers.TryGetValue(Callers.ApiKeyHeader, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
             return AuthenticateResult.NoResult();
@@ -42,12 +48,12 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (!ApiKeys.TryParse(key, out var kind, out var id, out var secret)) return AuthenticateResult.Fail("Not a BpClub key.");
         var cacheKey = "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        if (!cache.TryGetValue(cacheKey, out KeyHolder? holder))
+        if (!cache.TryGet(cacheKey, out var holder))
         {
             holder = kind == KeyKind.Station
                 ? await cluster.GetGrain<IStationGrain>(id).Authenticate(secret)
                 : await cluster.GetGrain<IPartnerGrain>(id).Authenticate(secret);
-            cache.Set(cacheKey, holder, RememberFor);
+            if (holder is not null) cache.Remember(cacheKey, holder);
         }
         if (holder is null) return AuthenticateResult.Fail("Unknown or revoked key.");
         return kind == KeyKind.Station
