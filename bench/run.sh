@@ -9,7 +9,7 @@ cd "$ROOT"
 PG="$ROOT/cluster-config/postgres.sh"
 DATA="$ROOT/.data/bench"
 PG_PORT="${BENCH_PG_PORT:-56432}"
-API_PORT="${BENCH_API_PORT:-18080}"
+API_PORT="${BENCH_API_PORT:-18080}" API_MANAGEMENT_PORT="${BENCH_API_MANAGEMENT_PORT:-18081}"
 SILO_PORT="${BENCH_SILO_PORT:-21111}" GATEWAY_PORT="${BENCH_GATEWAY_PORT:-22111}" SILO_HTTP_PORT="${BENCH_SILO_HTTP_PORT:-19101}"
 BASELINE_PORT="${BENCH_BASELINE_PORT:-18090}"
 OUT="src/BpClub.Silo/bin/Release/net10.0"
@@ -66,7 +66,8 @@ run_in() { cd "$ROOT/$1" && shift && exec dotnet "$@"; }
 Cluster__SiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT Silo__HttpPort=$SILO_HTTP_PORT \
   run_in "$OUT" BpClub.Silo.dll >"$DATA/logs/silo.log" 2>&1 &
 silo=$!; pids+=("$silo")
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" run_in "$API" BpClub.Api.dll >"$DATA/logs/api.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" Management__Port=$API_MANAGEMENT_PORT \
+  run_in "$API" BpClub.Api.dll >"$DATA/logs/api.log" 2>&1 &
 api=$!; pids+=("$api")
 ConnectionStrings__Baseline="$baseline_cs" ASPNETCORE_URLS="http://127.0.0.1:$BASELINE_PORT" \
   run_in "$BASELINE" BpClub.Baseline.dll >"$DATA/logs/baseline.log" 2>&1 &
@@ -82,6 +83,7 @@ done
 dotnet "$BENCH" --url "http://127.0.0.1:$API_PORT" --baseline-url "http://127.0.0.1:$BASELINE_PORT" \
   --operator-key "$BPCLUB_OPERATOR_KEY" --pg "$cs" --baseline-pg "$baseline_cs" --pgbench "$bindir/pgbench" \
   --api-pid "$api" --silo-pid "$silo" --baseline-pid "$baseline" --postmaster-pid "$postmaster" \
-  --api-metrics "http://127.0.0.1:$API_PORT/metrics" --silo-metrics "http://127.0.0.1:$SILO_HTTP_PORT/metrics" \
+  --api-metrics "http://127.0.0.1:$API_MANAGEMENT_PORT/metrics" \
+  --silo-metrics "http://127.0.0.1:$SILO_HTTP_PORT/metrics" \
   --dotnet-tools "$TOOLS" --work "$DATA" --results bench/results --rerun "./bpclub bench${*:+ $*}" \
   --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo '+changes')" "$@"

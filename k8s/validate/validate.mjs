@@ -179,6 +179,18 @@ for (const b of objects.filter((o) => o.kind === "RoleBinding")) {
   }
 }
 
+// A NetworkPolicy must select pods that exist, and let traffic in only on ports they have.
+const selects = (selector, labels) => matches(selector.matchLabels, labels)
+  && (selector.matchExpressions ?? []).every((e) => e.operator !== "In" || e.values.includes(labels?.[e.key]));
+for (const n of objects.filter((o) => o.kind === "NetworkPolicy")) {
+  const pods = workloads.filter((w) => selects(n.spec.podSelector, w.spec.template.metadata.labels));
+  if (!pods.length) fail(n, "selects no pods");
+  const containerPorts = new Set(pods.flatMap((w) => podSpec(w).containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort))));
+  for (const rule of n.spec.ingress ?? []) {
+    for (const p of rule.ports ?? []) if (!containerPorts.has(p.port)) fail(n, `lets in port ${p.port}, which no selected pod has`);
+  }
+}
+
 // Orleans: the silo pods (labelled orleans/serviceId) need what Orleans' Kubernetes hosting reads.
 const silos = workloads.filter((w) => w.spec.template.metadata.labels?.["orleans/serviceId"]);
 if (silos.length !== 1) fail(null, `expected one silo workload (pod label orleans/serviceId), found ${silos.length}`);

@@ -56,7 +56,6 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         // Every error is problem details with a detail, also the framework's own (401, 403, 404, 405, 415).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
@@ -74,9 +73,11 @@ public static class Extensions
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddBpClubOpenApi();
         services.AddSingleton<BalanceStreams>();
+        services.AddTransportSecurity(configuration, builder.Environment);
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
-        // /metrics for Prometheus: request latency histograms (ASP.NET Core's own meters), the
+        // /metrics for Prometheus, on the management port only (Management): request latency histograms (ASP.NET
+        // Core's own meters), the
         // Orleans client's meters and the runtime's.
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("bpclub-api"))
@@ -88,12 +89,14 @@ public static class Extensions
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        builder.AddManagementListener();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
     }
 
     private static void AddBpClubSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<MemberTokens>();
+        services.AddSingleton<KnownKeyCache>();
         services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
         if (configuration["BPCLUB_OPERATOR_KEY"] is { Length: > 0 } bootstrap)
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
@@ -127,12 +130,18 @@ public static class Extensions
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        // First: everything after it (HSTS, cookies, rate limits) sees the client's address and scheme.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseManagementEndpoints();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseCookiePolicy();
         app.UseSecurityHeaders();
+        app.UseNoStore("/api/cabinet/v1");
         app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
         app.UseWebCabinet();
+        app.UseBadKeyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -143,7 +152,6 @@ public static class Extensions
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();

@@ -20,6 +20,36 @@ public sealed class HttpBasicsTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Every_cabinet_response_is_no_store_also_errors_and_the_balance_stream()
+    {
+        var member = await _app.NewMember(await _app.NewStationKey());
+        var signIn = new { phone = member.Phone, password = member.Password };
+        var wrong = new { phone = member.Phone, password = "Not-The-Password-1" };
+        using var stream = await member.Client().SendAsync(
+            new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"), HttpCompletionOption.ResponseHeadersRead);
+        var responses = new Dictionary<string, HttpResponseMessage>
+        {
+            ["me"] = await member.Client().GetAsync("/api/cabinet/v1/me"),
+            ["balance"] = await member.Client().GetAsync("/api/cabinet/v1/balance"),
+            ["history"] = await member.Client().GetAsync("/api/cabinet/v1/history"),
+            ["antiforgery"] = await member.Client().GetAsync("/api/cabinet/v1/antiforgery"),
+            ["balance stream"] = stream,
+            ["sign-in"] = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", signIn),
+            ["wrong password (401)"] = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", wrong),
+            ["no credentials (401)"] = await _app.Client().GetAsync("/api/cabinet/v1/me"),
+            ["bad body (400)"] = await _app.Client().PostAsync("/api/cabinet/v1/registrations", Http.Raw("{")),
+            ["no such endpoint (404)"] = await _app.Client().GetAsync("/api/cabinet/v1/no-such-thing"),
+        };
+        foreach (var (what, response) in responses)
+        {
+            Assert.True(response.Headers.CacheControl?.NoStore == true,
+                $"{what} ({(int)response.StatusCode}): Cache-Control {response.Headers.CacheControl}");
+        }
+        Assert.Equal(HttpStatusCode.OK, responses["me"].StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, responses["no credentials (401)"].StatusCode);
+    }
+
+    [Fact]
     public async Task A_body_over_the_size_limit_is_413_and_records_nothing()
     {
         var stationKey = await _app.NewStationKey();
@@ -39,9 +69,18 @@ public sealed class HttpBasicsTests(AppFixture fixture)
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
-        var metrics = await _app.Client().GetAsync("/metrics");
+        var metrics = await _app.ManagementClient().GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_are_not_served_on_the_public_port_whatever_the_host_header_says()
+    {
+        await _app.Client().GetAsync("/metrics").ExpectProblem(HttpStatusCode.NotFound);
+        var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        spoofed.Headers.Host = $"localhost:{_app.ManagementPort}";
+        await _app.Client().SendAsync(spoofed).ExpectProblem(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,3 +1,7 @@
+using BpClub.Abstractions;
+using BpClub.Api.Security;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace BpClub.Api.Tests;
 
 /// <summary>A service of its own with short code lifetimes and low rate limits.</summary>
@@ -16,6 +20,8 @@ public sealed class TightLimitsFixture : IAsyncLifetime
             ["RateLimits:PerCallerBurst"] = "5",
             ["RateLimits:AnonymousPerMinute"] = "6",
             ["RateLimits:AnonymousBurst"] = "3",
+            ["RateLimits:BadKeysPerMinute"] = "3",
+            ["Api:KeyCacheEntries"] = "3",
         });
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -88,6 +94,49 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         var reset = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone });
         await reset.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.Single(_app.CodesSentTo(phone));
+    }
+
+    [Fact]
+    public async Task Wrong_api_keys_beyond_the_per_address_allowance_are_429_then_even_a_right_key_is_refused()
+    {
+        var stationKey = await _app.NewStationKey();
+        var address = NewAddress();
+        string[] wrongKeys = ["st.st-nosuch.secret", "not-a-key", BpClubApp.OperatorKey + "x", "pa.nosuch.s", "st.x.y"];
+        var statuses = new List<HttpStatusCode>();
+        foreach (var key in wrongKeys) statuses.Add((await Balance(address, key)).StatusCode);
+        HttpStatusCode[] expected = [.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 3),
+            .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 2)];
+        Assert.Equal(expected, statuses);
+
+        // Refused before the key is looked at: a right guess now looks like a wrong one.
+        var refused = await Balance(address, stationKey);
+        await refused.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"{refused.Headers.RetryAfter}");
+        // Another address is not held back, and a right key never counts against its own.
+        var other = NewAddress();
+        for (var i = 0; i < 5; i++) Accepted(await Balance(other, stationKey));
+        await Balance(other, "st.st-nosuch.secret").ExpectProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public void The_key_cache_holds_at_most_its_configured_entries()
+    {
+        // The front end's own cache, filled directly: creating enough stations would spend the operator's allowance.
+        var cache = _app.ApiServices.GetRequiredService<KnownKeyCache>();
+        for (var i = 0; i < 10; i++) cache.Remember($"key-{i}", new KeyHolder($"st-{i}", "Station", null), DateTimeOffset.UtcNow);
+        Assert.InRange(cache.Count, 0, 3);
+    }
+
+    /// <summary>The key was good: the card (a random number) was looked up.</summary>
+    private static void Accepted(HttpResponseMessage response) =>
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{(int)response.StatusCode}");
+
+    /// <summary>A till's balance read for a card that need not exist.</summary>
+    private Task<HttpResponseMessage> Balance(IPAddress from, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/pos/v1/cards/{Cards.NewNumber()}/balance");
+        request.Headers.Add("X-Api-Key", key);
+        return _app.ClientFrom(from).SendAsync(request);
     }
 
     [Fact]

@@ -354,7 +354,7 @@ public sealed class FaultTest(ITestOutputHelper output)
     private static async Task<List<string>> Scrape(HttpClient http, ServerProcess silo, ServerProcess front)
     {
         var siloText = await http.GetStringAsync(new Uri(silo.Http, "metrics"));
-        var frontText = await http.GetStringAsync(new Uri(front.Http, "metrics"));
+        var frontText = await http.GetStringAsync(new Uri(front.Management!, "metrics"));
         string[] onSilo = ["bpclub_purchases_recorded_total", "bpclub_points_issued_total", "bpclub_reminders_fired_total", "orleans_"];
         string[] onFront = ["http_server_request_duration_seconds_bucket", "orleans_"];
         return [.. onSilo.Where(m => !siloText.Contains(m, StringComparison.Ordinal)).Select(m => $"{silo.Name}: {m}"),

@@ -96,8 +96,14 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var n = ++_frontCount;
         var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
-        var env = new Dictionary<string, string>(_settings) { ["ASPNETCORE_URLS"] = url };
-        var front = ServerProcess.Start($"api-{n}", ServerProcess.BuildOutput("BpClub.Api"), new Uri(url + "/"), env, Directory);
+        var management = ServerProcess.FreePort();
+        var env = new Dictionary<string, string>(_settings)
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["Management__Port"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var front = ServerProcess.Start($"api-{n}", ServerProcess.BuildOutput("BpClub.Api"), new Uri(url + "/"), env,
+            Directory, management: new Uri($"http://127.0.0.1:{management}/"));
         _processes.Add(front);
         return front;
     }

@@ -32,6 +32,9 @@ public sealed partial class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>A front end's management listener, where its /metrics are (null for a silo).</summary>
+    public Uri? Management { get; init; }
+
     /// <summary>A silo's Orleans port, its key in the membership table (0 for a front end).</summary>
     public int SiloPort { get; init; }
 
@@ -54,7 +57,7 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     public static ServerProcess Start(string name, string dll, Uri http, IReadOnlyDictionary<string, string> environment,
-        string logDirectory, int siloPort = 0)
+        string logDirectory, int siloPort = 0, Uri? management = null)
     {
         var log = Path.Combine(logDirectory, name + ".log");
         // bash execs dotnet (same pid, so signals reach the .NET host) with its output appended to the log.
@@ -69,7 +72,11 @@ public sealed partial class ServerProcess : IDisposable
                      || k is "ASPNETCORE_URLS" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT").ToList())
             start.Environment.Remove(inherited);
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        return new ServerProcess(name, Process.Start(start)!, log, http) { SiloPort = siloPort };
+        return new ServerProcess(name, Process.Start(start)!, log, http)
+        {
+            SiloPort = siloPort,
+            Management = management,
+        };
     }
 
     /// <summary>SIGKILL: the process dies at once, saying goodbye to nobody.</summary>

@@ -22,13 +22,21 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
     private readonly WebApplicationFactory<api::Program> _factory;
 
-    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<api::Program> factory, string outbox, Uri baseAddress)
+    private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<api::Program> factory, string outbox,
+        Uri baseAddress, int managementPort, bool kestrel)
     {
         Cluster = cluster;
         _factory = factory;
         SmsOutbox = outbox;
         BaseAddress = baseAddress;
+        ManagementPort = managementPort;
+        _kestrel = kestrel;
     }
+
+    private readonly bool _kestrel;
+
+    /// <summary>The front end's management port (Management:Port), where /metrics is served.</summary>
+    public int ManagementPort { get; }
 
     public BpClubTestCluster Cluster { get; }
 
@@ -40,7 +48,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
     public IServiceProvider ApiServices => _factory.Services;
 
     public static async Task<BpClubApp> Start(IDictionary<string, string?>? siloSettings = null,
-        IDictionary<string, string?>? apiSettings = null, bool kestrel = false)
+        IDictionary<string, string?>? apiSettings = null, bool kestrel = false, string environment = "Testing")
     {
         var outbox = Path.Combine(Path.GetTempPath(), $"bpclub-sms-{Guid.NewGuid():N}.jsonl");
         var silo = new Dictionary<string, string?> { ["Sms:OutboxPath"] = outbox };
@@ -57,12 +65,15 @@ public sealed partial class BpClubApp : IAsyncDisposable
             ["RateLimits:AnonymousBurst"] = "100000",
             ["RateLimits:PerCallerPerSecond"] = "100000",
             ["RateLimits:PerCallerBurst"] = "100000",
+            ["RateLimits:BadKeysPerMinute"] = "100000",
+            // A free one, since with kestrel the front end really listens on it.
+            ["Management:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>()) api[key] = value;
 
         var factory = new WebApplicationFactory<api::Program>().WithWebHostBuilder(web =>
         {
-            web.UseEnvironment("Testing");
+            web.UseEnvironment(environment);
             // Settings, not app configuration: Program reads them while building, before that is applied.
             foreach (var (key, value) in api) web.UseSetting(key, value);
             web.ConfigureLogging(l => l.AddProvider(new LogCapture()));
@@ -74,14 +85,14 @@ public sealed partial class BpClubApp : IAsyncDisposable
             factory.UseKestrel();
             factory.StartServer();
             var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-            baseAddress = new Uri(addresses.Addresses.First());
+            baseAddress = addresses.Addresses.Select(a => new Uri(a)).First(a => a.Port != ManagementPortOf(api));
         }
         else
         {
             factory.StartServer();
             baseAddress = factory.Server.BaseAddress;
         }
-        var app = new BpClubApp(cluster, factory, outbox, baseAddress);
+        var app = new BpClubApp(cluster, factory, outbox, baseAddress, ManagementPortOf(api), kestrel);
         await Poll.Until(async () => (await app.Client().GetAsync("/health/ready")).StatusCode, s => s == System.Net.HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "the front end to reach the cluster");
         return app;
@@ -97,6 +108,24 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     public HttpClient Operator() => Client(OperatorKey);
+
+    /// <summary>A client of the management port: a real connection with kestrel, else one that arrives on it.</summary>
+    public HttpClient ManagementClient() => _kestrel
+        ? new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ManagementPort}/") }
+        : new HttpClient(_factory.Server.CreateHandler(http => http.Connection.LocalPort = ManagementPort))
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    private static int ManagementPortOf(IDictionary<string, string?> settings) =>
+        int.Parse(settings["Management:Port"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>An anonymous client whose requests come from <paramref name="address"/>, for per-IP limits (in-memory server only).</summary>
     public HttpClient ClientFrom(System.Net.IPAddress address) =>
@@ -142,13 +171,17 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     /// <summary>Registers a card in the cabinet (code from the SMS outbox) and returns the access token.</summary>
-    public async Task<string> Register(string card, string phoneE164, string password = "correct horse 42")
+    public async Task<string> Register(string card, string phoneE164, string password = "correct horse 42",
+        HttpClient? anonymous = null)
     {
         var before = CodesSentTo(phoneE164).Count;
-        var started = await Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone = phoneE164, password });
+        anonymous ??= Client();
+        var started = await anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = card, phone = phoneE164, password });
         started.EnsureSuccessStatusCode();
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString();
-        var confirmed = await Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = await LatestCode(phoneE164, before) });
+        var confirmed = await anonymous.PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm",
+            new { code = await LatestCode(phoneE164, before) });
         confirmed.EnsureSuccessStatusCode();
         return (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }

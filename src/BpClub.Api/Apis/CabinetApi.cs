@@ -103,7 +103,7 @@ public static class CabinetApi
     private static async Task<IResult> SignOut(ClaimsPrincipal member, HttpContext http, IClusterClient cluster)
     {
         await cluster.GetGrain<IMemberGrain>(member.CallerId()).EndSession(member.SessionId());
-        http.Response.Cookies.Delete(Callers.SessionCookie, SessionCookie(http, DateTimeOffset.UnixEpoch));
+        http.Response.Cookies.Delete(Callers.SessionCookie, SessionCookie(DateTimeOffset.UnixEpoch));
         return TypedResults.NoContent();
     }
 
@@ -157,15 +157,15 @@ public static class CabinetApi
     private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {
         var token = await tokens.Issue(grant);
-        http.Response.Cookies.Append(Callers.SessionCookie, token, SessionCookie(http, grant.ExpiresAt));
+        http.Response.Cookies.Append(Callers.SessionCookie, token, SessionCookie(grant.ExpiresAt));
         return new SessionResponse(token, grant.ExpiresAt);
     }
 
-    private static CookieOptions SessionCookie(HttpContext http, DateTimeOffset expires) => new()
+    // Secure is the cookie policy's (TransportSecurity): always in Production, else when the request was HTTPS.
+    private static CookieOptions SessionCookie(DateTimeOffset expires) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        Secure = http.Request.IsHttps,
         Path = "/",
         Expires = expires,
         IsEssential = true,

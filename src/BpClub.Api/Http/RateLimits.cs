@@ -20,6 +20,9 @@ public sealed class RateLimitOptions
     public int AnonymousPerMinute { get; set; } = 30;
 
     public int AnonymousBurst { get; set; } = 30;
+
+    /// <summary>Wrong API keys per minute from one IP address; past them, any key from it is refused.</summary>
+    public int BadKeysPerMinute { get; set; } = 10;
 }
 
 /// <summary>
@@ -35,28 +38,16 @@ public static class RateLimits
     public static IServiceCollection AddBpClubRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName))
-            .Validate(o => o.PerCallerPerSecond > 0 && o.PerCallerBurst > 0 && o.AnonymousPerMinute > 0 && o.AnonymousBurst > 0,
+            .Validate(o => o.PerCallerPerSecond > 0 && o.PerCallerBurst > 0 && o.AnonymousPerMinute > 0
+                    && o.AnonymousBurst > 0 && o.BadKeysPerMinute > 0,
                 "RateLimits: every limit must be positive.")
             .ValidateOnStart();
+        services.AddSingleton<BadKeyLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var http = context.HttpContext;
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = "Slow down and retry after the time in Retry-After.",
-                    },
-                });
-            };
+            limiter.OnRejected = (context, _) => Refuse(context.HttpContext,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1));
 
             limiter.AddPolicy(PerCaller, http =>
             {
@@ -88,5 +79,39 @@ public static class RateLimits
         return services;
     }
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// A source that presented too many wrong API keys is refused before authentication looks at its key
+    /// (<see cref="BadKeyLimiter"/>); the endpoints' limiter runs after authorization and would never see them.
+    /// </summary>
+    public static IApplicationBuilder UseBadKeyLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.Request.Headers.ContainsKey(Callers.ApiKeyHeader)
+            && !http.RequestServices.GetRequiredService<BadKeyLimiter>().MayTry(ClientAddress(http), out var wait))
+        {
+            await Refuse(http, wait);
+            return;
+        }
+        await next(http);
+    });
+
+    /// <summary>The client's address: the connection's, or the one forwarded by a trusted proxy.</summary>
+    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>A 429 problem with Retry-After in whole seconds.</summary>
+    private static async ValueTask Refuse(HttpContext http, TimeSpan retryAfter)
+    {
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests",
+                Detail = "Slow down and retry after the time in Retry-After.",
+            },
+        });
+    }
 }

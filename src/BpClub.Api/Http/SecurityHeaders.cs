@@ -22,4 +22,25 @@ public static class SecurityHeaders
         });
         await next(context);
     });
+
+    /// <summary>
+    /// Answers under <paramref name="prefix"/> are one member's data (balance, history, tokens): no browser,
+    /// proxy or shared cache may keep a copy, of errors neither. Set as the response starts, so that it holds
+    /// for the framework's own answers too (401, 429, problems) and overrides what a result set itself.
+    /// </summary>
+    public static IApplicationBuilder UseNoStore(this IApplicationBuilder app, PathString prefix)
+    {
+        return app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                http.Response.OnStarting(() =>
+                {
+                    http.Response.Headers.CacheControl = "no-store";
+                    return Task.CompletedTask;
+                });
+            }
+            await next(http);
+        });
+    }
 }
