@@ -1,4 +1,5 @@
 using BpClub.Domain.Ledger;
+using BpClub.Grains.Storage;
 
 namespace BpClub.Grains;
 
@@ -59,13 +60,26 @@ public sealed partial class CardGrain
     }
 
     /// <summary>
+    /// The release reminder as a row of the reminder table, for the group commit to write with the lots it
+    /// releases. The reminder service reads rows of its range from the table every
+    /// <c>Reminders:RefreshReminderListPeriod</c>, well before a 14-day hold ends. Its clock is the real one,
+    /// while <paramref name="at"/> is on the programme's: the row starts as far from now as the release is.
+    /// </summary>
+    private ReminderRow ReleaseReminderRow(DateTimeOffset at)
+    {
+        var dueIn = at - time.GetUtcNow();
+        return ReminderRow.For(this.GetGrainId(), ReleaseReminder, TimeProvider.System.GetUtcNow()
+            + (dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1)), _reminderRetryPeriod);
+    }
+
+    /// <summary>
     /// A reminder that cannot be armed now (the reminder service still loading after a silo
     /// joined or left) must not fail a committed command or an activation: the balance is exact
     /// without it, and the next command or activation tries again.
     /// </summary>
     /// <remarks>
     /// "The next command" may never come, though, so a grain timer tries again every reminder period
-    /// until it succeeds. (A new lot never waits for this: Commit arms its reminder before writing it.)
+    /// until it succeeds. (A new lot never waits for this: its reminder row is committed with it.)
     /// </remarks>
     private async Task TryEnsureReminder()
     {

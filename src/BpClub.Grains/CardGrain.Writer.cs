@@ -29,12 +29,6 @@ public sealed partial class CardGrain
     /// </summary>
     private bool _mustCatchUp;
     /// <summary>
-    /// How long a new lot waits for its release reminder to be armed before the batch is refused with a 503. The
-    /// reminder service can be slow to answer (loading its range after a silo left, its table just back): a quick
-    /// refusal the till retries beats holding every command of the card for Orleans' 30 s.
-    /// </summary>
-    private static readonly TimeSpan ReminderArmTimeout = TimeSpan.FromSeconds(3);
-    /// <summary>
     /// The last operations this activation committed, by id: a till's retry of one of them (it timed out while the
     /// first attempt was being committed) is answered from memory, with no round trip and without spoiling the
     /// batch of the card's other commands. Bounded: an older retry is found in card_operations as before.
@@ -152,22 +146,15 @@ public sealed partial class CardGrain
 
         if (decided.Count > 0)
         {
-            // Arm first: a lot is never committed without a reminder due no later than its release
-            // (a reminder that cannot be armed fails the batch, 503, before anything is written).
-            if (working.NextDueAt() is { } due && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt))
-            {
-                try { await ArmReminder(due).WaitAsync(ReminderArmTimeout); }
-                catch (Exception e)
-                {
-                    LogReminderFailed(e, Key);
-                    foreach (var command in batch) command.Fail(e);
-                    return;
-                }
-            }
+            // A lot is never committed without a reminder due no later than its release: when the batch
+            // needs one armed or moved earlier, its row is written in the same transaction as the lots.
+            DateTimeOffset? arm = working.NextDueAt() is { } due
+                && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt) ? due : null;
             IReadOnlyList<string> recordedBefore;
             try
             {
-                recordedBefore = await groupCommit.Append(Key, _sequence, decided.Select(d => d.Write).ToList());
+                recordedBefore = await groupCommit.Append(Key, _sequence, decided.Select(d => d.Write).ToList(),
+                    arm is { } at ? ReleaseReminderRow(at) : null);
             }
             catch (StaleActivationException e)
             {
@@ -214,6 +201,7 @@ public sealed partial class CardGrain
                 }
                 return;
             }
+            if (arm is not null) (_reminderKnown, _reminderDueAt) = (true, arm);
             foreach (var (_, _, write) in decided)
             {
                 if (write.Operation is { } recorded) _recent.Add(recorded);

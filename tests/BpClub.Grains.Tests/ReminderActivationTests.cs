@@ -29,3 +29,19 @@ public sealed class ReminderActivationTests(ClusterFixture fixture)
         Assert.Equal(50, (await card.GetBalance().Ok()).OnHold.Value);
     }
 }
+
+/// <summary>The release reminder's row, written by the group commit, is the row Orleans' reminder table writes.</summary>
+public sealed class ReminderRowTests
+{
+    // Read off rows that Orleans' ADO.NET reminder table wrote for these cards.
+    [Theory]
+    [InlineData("2651769839241310", 304906060)]
+    [InlineData("8474650237974375", -1156748052)]
+    public void A_card_reminder_row_has_the_grain_id_and_ring_hash_Orleans_stores(string card, int hash)
+    {
+        var row = BpClub.Grains.Storage.ReminderRow.For(GrainId.Create("card", card), "release-held-points",
+            DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(($"card/{card}", hash), (row.GrainId, row.GrainHash));
+    }
+}

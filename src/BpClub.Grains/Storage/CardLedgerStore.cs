@@ -18,6 +18,18 @@ public sealed record LedgerWrite(long FirstSeq, IReadOnlyList<CardEvent> Events,
     CardHolderRecord? NewHolder = null, bool EraseHolder = false);
 
 /// <summary>
+/// The card's release reminder as the Orleans ADO.NET reminder table holds it, written in the same transaction as
+/// the lot it releases: <paramref name="GrainId"/> and <paramref name="GrainHash"/> as Orleans computes them, the
+/// first tick at <paramref name="StartAt"/>, then every <paramref name="Period"/>.
+/// </summary>
+public sealed record ReminderRow(string GrainId, int GrainHash, string Name, DateTimeOffset StartAt, TimeSpan Period)
+{
+    /// <summary>The row for a grain's reminder: its id as text and its ring hash as a signed int, as the provider stores them.</summary>
+    public static ReminderRow For(Orleans.Runtime.GrainId grain, string name, DateTimeOffset startAt, TimeSpan period) =>
+        new(grain.ToString(), unchecked((int)grain.GetUniformHashCode()), name, startAt, period);
+}
+
+/// <summary>
 /// Reads of the card_ledger table and its companions. Writes go through <see cref="LedgerGroupCommit"/>:
 /// one transaction for the commands of many cards, their operation rows (the primary key makes a retried
 /// operation id a no-op), their ledger rows, and any change to a card holder's personal data.

@@ -27,10 +27,24 @@ internal sealed class GroupRows
     private readonly List<string> _fCard = [];
     private readonly List<long> _fSeq = [];
 
-    public void Add(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes)
+    private readonly List<string> _rCard = [], _rGrain = [], _rName = [];
+    private readonly List<int> _rHash = [];
+    private readonly List<DateTime> _rStart = [];
+    private readonly List<long> _rPeriod = [];
+
+    public void Add(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes, ReminderRow? reminder)
     {
         _fCard.Add(card);
         _fSeq.Add(lastSeq);
+        if (reminder is not null)
+        {
+            _rCard.Add(card);
+            _rGrain.Add(reminder.GrainId);
+            _rHash.Add(reminder.GrainHash);
+            _rName.Add(reminder.Name);
+            _rStart.Add(reminder.StartAt.UtcDateTime);
+            _rPeriod.Add((long)reminder.Period.TotalMilliseconds);
+        }
         foreach (var write in writes)
         {
             if (write.Operation is { } operation)
@@ -124,6 +138,12 @@ internal sealed class GroupRows
         Array(p, "h_issued", NpgsqlDbType.TimestampTz, _hIssued);
         Array(p, "h_by", NpgsqlDbType.Text, _hBy);
         Array(p, "erase", NpgsqlDbType.Text, _erase);
+        Array(p, "r_card", NpgsqlDbType.Text, _rCard);
+        Array(p, "r_grain", NpgsqlDbType.Text, _rGrain);
+        Array(p, "r_hash", NpgsqlDbType.Integer, _rHash);
+        Array(p, "r_name", NpgsqlDbType.Text, _rName);
+        Array(p, "r_start", NpgsqlDbType.TimestampTz, _rStart);
+        Array(p, "r_period", NpgsqlDbType.Bigint, _rPeriod);
     }
 
     private static void Array<T>(NpgsqlParameterCollection p, string name, NpgsqlDbType type, List<T> values) =>

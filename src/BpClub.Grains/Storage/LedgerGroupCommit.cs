@@ -1,7 +1,9 @@
 using System.Threading.Channels;
 using BpClub.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 
 namespace BpClub.Grains.Storage;
 
@@ -17,7 +19,8 @@ namespace BpClub.Grains.Storage;
 /// for one card (a stale activation reusing a sequence number) is tried again card by card, so that only
 /// that card fails.
 /// </remarks>
-public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger<LedgerGroupCommit> logger)
+public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOptions<ClusterOptions> cluster,
+    ILogger<LedgerGroupCommit> logger)
 {
     /// <summary>Cards per statement: enough to amortise the fsync; small enough to keep a statement short.</summary>
     private const int MaxCards = 512;
@@ -35,10 +38,13 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
     /// <param name="lastSeq">The last ledger entry the activation knows of. The card is written, and even a
     /// command that changes nothing is answered, only if that is still the ledger's last entry; otherwise the
     /// activation is stale and gets a <see cref="StaleActivationException"/>.</param>
-    public Task<IReadOnlyList<string>> Append(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes)
+    /// <param name="reminder">The card's release reminder to arm with these writes, or null: the row is written in
+    /// the same transaction, so a lot is never committed without its reminder, at no extra round trip.</param>
+    public Task<IReadOnlyList<string>> Append(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes,
+        ReminderRow? reminder = null)
     {
         EnsureStarted();
-        var pending = new Pending(card, lastSeq, writes);
+        var pending = new Pending(card, lastSeq, writes, reminder);
         _waiting.Writer.TryWrite(pending);
         return pending.Task;
     }
@@ -95,9 +101,10 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
     private async Task<Dictionary<string, List<string>?>> Execute(IReadOnlyList<Pending> group)
     {
         var rows = new GroupRows();
-        foreach (var pending in group) rows.Add(pending.Card, pending.LastSeq, pending.Writes);
+        foreach (var pending in group) rows.Add(pending.Card, pending.LastSeq, pending.Writes, pending.Reminder);
         await using var command = database.CreateCommand(Statement);
         rows.Bind(command.Parameters);
+        command.Parameters.AddWithValue("service", cluster.Value.ServiceId);
         var leftOut = new Dictionary<string, List<string>?>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -132,13 +139,13 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
             select o.card_number, o.operation_key
             from card_operations o join op_in i on o.card_number = i.card_number and o.operation_key = i.operation_key
         ),
-        excluded as (
+        left_out as (
             select card_number from stale union select card_number from recorded
         ),
         ops as (
             insert into card_operations (card_number, operation_key, request_hash, result, seq)
             select card_number, operation_key, request_hash, result::jsonb, seq from op_in
-            where card_number not in (select card_number from excluded)
+            where card_number not in (select card_number from left_out)
         ),
         ledger as (
             insert into card_ledger (card_number, seq, kind, at, points, litres, amount, station_id, operation_id,
@@ -150,7 +157,7 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
                 @l_available::timestamptz[], @l_description::text[], @l_event::text[])
                 as t(card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id,
                     available_at, description, event)
-            where card_number not in (select card_number from excluded)
+            where card_number not in (select card_number from left_out)
         ),
         holders as (
             insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
@@ -158,31 +165,44 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, ILogger
             from unnest(@h_card::char(16)[], @h_first::text[], @h_last::text[], @h_phone::text[], @h_birth::date[],
                 @h_issued::timestamptz[], @h_by::text[])
                 as t(card_number, first_name, last_name, phone, birth_date, issued_at, issued_by)
-            where card_number not in (select card_number from excluded)
+            where card_number not in (select card_number from left_out)
         ),
         erased as (
             delete from card_holders
-            where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from excluded)
+            where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from left_out)
         ),
         forgotten as (
             -- The issue operation's request hash was computed from the questionnaire: a hash of a name,
             -- a phone and a birth date can be guessed back, so it goes with them.
             delete from card_operations
             where card_number = any(@erase::char(16)[]) and operation_key = 'issue'
-              and card_number not in (select card_number from excluded)
+              and card_number not in (select card_number from left_out)
+        ),
+        reminders as (
+            -- As the reminder table's UpsertReminderRowKey writes it (a new ETag each time).
+            insert into orleansreminderstable (serviceid, grainid, remindername, starttime, period, grainhash, version)
+            select @service, grain_id, name, start_at, period, grain_hash, 0
+            from unnest(@r_card::char(16)[], @r_grain::text[], @r_name::text[], @r_start::timestamptz[],
+                @r_period::bigint[], @r_hash::integer[]) as t(card_number, grain_id, name, start_at, period, grain_hash)
+            where card_number not in (select card_number from left_out)
+            on conflict (serviceid, grainid, remindername) do update
+            set starttime = excluded.starttime, period = excluded.period, grainhash = excluded.grainhash,
+                version = case when orleansreminderstable.version >= 2147483647 then 0
+                               else orleansreminderstable.version + 1 end
         )
         select card_number::text, null::text from stale
         union all
         select card_number::text, operation_key from recorded where card_number not in (select card_number from stale)
         """;
 
-    private sealed class Pending(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes)
+    private sealed class Pending(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes, ReminderRow? reminder)
     {
         private readonly TaskCompletionSource<IReadOnlyList<string>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Card { get; } = card;
         public long LastSeq { get; } = lastSeq;
         public IReadOnlyList<LedgerWrite> Writes { get; } = writes;
+        public ReminderRow? Reminder { get; } = reminder;
         public Task<IReadOnlyList<string>> Task => _answer.Task;
 
         public void Answer(Dictionary<string, List<string>?> leftOut)
