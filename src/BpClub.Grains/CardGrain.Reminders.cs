@@ -17,7 +17,7 @@ public sealed partial class CardGrain
             // Through the writer, like any command: only it changes the account.
             var released = await Run(operationKey: null, request: null,
                 (account, at) => account.Status == CardStatus.Active ? account.ReleaseHeldPoints(at) : Decision.Nothing(account),
-                (decided, _) => decided.Events.Count);
+                (decided, _) => decided.Events.Count, fromReminder: true);
             if (released.Value > 0) LogReleased(Key, released.Value);
         }
         await EnsureReminder();

@@ -38,7 +38,7 @@ public sealed partial class CardGrain
     /// <summary>Queues a command under its operation id (or none) and answers once it is committed.</summary>
     private Task<Outcome<T>> Run<T>(string? operationKey, object? request, Func<CardAccount, DateTimeOffset, Decision> decide,
         Func<Decision, DateTimeOffset, T> result, CardHolderRecord? holder = null, bool eraseHolder = false, Func<Task>? prepare = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, bool fromReminder = false)
     {
         if (_card is null) return Task.FromResult(NotACard<T>());
         if (cancellation.IsCancellationRequested) return Task.FromCanceled<Outcome<T>>(cancellation);
@@ -47,6 +47,7 @@ public sealed partial class CardGrain
             Holder = holder,
             EraseHolder = eraseHolder,
             Prepare = prepare,
+            FromReminder = fromReminder,
         };
         if (_stale is { } stale) return Task.FromException<Outcome<T>>(stale);
         command.AbandonWhen(cancellation);
@@ -148,7 +149,9 @@ public sealed partial class CardGrain
         {
             // A lot is never committed without a reminder due no later than its release: when the batch
             // needs one armed or moved earlier, its row is written in the same transaction as the lots.
-            DateTimeOffset? arm = working.NextDueAt() is { } due
+            // (A reminder's own tick moves it through the reminder service afterwards instead: the service's
+            // timer for it must learn the new time now, not at its next read of the table.)
+            DateTimeOffset? arm = working.NextDueAt() is { } due && !batch.Any(c => c.FromReminder)
                 && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt) ? due : null;
             IReadOnlyList<string> recordedBefore;
             try
@@ -277,6 +280,8 @@ public sealed partial class CardGrain
         public bool EraseHolder { get; init; }
         /// <summary>Reads what the decision needs from the ledger once everything before it is committed.</summary>
         public Func<Task>? Prepare { get; init; }
+        /// <summary>The release reminder's tick: the reminder is moved after it, through the reminder service.</summary>
+        public bool FromReminder { get; init; }
 
         private const int Waiting = 0, Claimed = 1, Abandoned = 2;
         /// <summary>Waiting, claimed by the writer, or abandoned by its caller: whichever comes first wins.</summary>
