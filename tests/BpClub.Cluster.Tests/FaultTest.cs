@@ -217,13 +217,8 @@ public sealed class FaultTest(ITestOutputHelper output)
         Assert.All(run.Probes, p => Assert.True(p.Took < UnavailableAnswersWithin, $"a request during the outage took {p.Took.TotalSeconds:F1} s"));
 
         // Every lot has its release in the ledger, with its points, once; in time; by the card's reminder
-        // where no later command could have written it.
-        // KNOWN PRODUCT BUG, still open: in two runs of 16 000-19 000 lots, exactly one lot's release reminder was
-        // lost in the faults (its balance by the clock is right; its ledger lacks the "became available" entry).
-        // Tolerated up to one per 10 000 lots until the reminder rework (issue 12) removes per-card reminders;
-        // anything more systematic fails here, and the figure is always in the report.
-        var tolerated = released.Lots / 10_000;
-        Assert.True(released.Unreleased <= tolerated,
+        // where no later command could have written it. (A lot's reminder row is committed with the lot.)
+        Assert.True(released.Unreleased == 0,
             $"{released.Unreleased} of {released.Lots} lots have no release in the ledger: {released.Timeout}");
         Assert.Equal(0, released.WrongPoints);
         Assert.Equal(0, released.ReleasedTwice);
@@ -233,9 +228,7 @@ public sealed class FaultTest(ITestOutputHelper output)
         Assert.Equal(released.ReminderOnlyLots, released.ReminderOnlyByReminder);
         Assert.True(released.ByReminderAfterKill > 0, "no hold due after the SIGKILL was released by a reminder");
         // Balances by the API equal the ledger's sums, total and available alike.
-        // Totals agree always; "available" may differ only on the cards of the tolerated lost releases above.
-        Assert.True(balances.TotalMismatched == 0 && balances.Unanswered == 0
-            && balances.AvailableMismatched <= released.Unreleased,
+        Assert.True(balances.TotalMismatched == 0 && balances.Unanswered == 0 && balances.AvailableMismatched == 0,
             $"{balances.Disagreeing} cards disagree with the ledger; first: {balances.FirstMismatch}");
 
         // No stretch without any acknowledgement longer than each fault allows.
