@@ -103,7 +103,7 @@ public static class AdminApi
         return OutcomeResults.Ok(terminated);
     }
 
-    private static async Task<IResult> Cluster(IClusterClient cluster)
+    private static async Task<IResult> Cluster(IClusterClient cluster, TimeProvider time)
     {
         var management = cluster.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
@@ -111,7 +111,7 @@ public static class AdminApi
         var statistics = active.Length == 0 ? [] : await management.GetRuntimeStatistics(active);
         var activations = active.Zip(statistics).ToDictionary(p => p.First, p => p.Second.ActivationCount);
         var silos = hosts
-            .Where(h => h.Status != SiloStatus.Dead || h.IAmAliveTime > DateTime.UtcNow.AddHours(-1))
+            .Where(h => h.Status != SiloStatus.Dead || h.IAmAliveTime > time.GetUtcNow().UtcDateTime.AddHours(-1))
             .OrderBy(h => h.Status).ThenBy(h => h.SiloName)
             .Select(h => new SiloResponse(h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString().ToLowerInvariant(),
                 new DateTimeOffset(DateTime.SpecifyKind(h.StartTime, DateTimeKind.Utc)),

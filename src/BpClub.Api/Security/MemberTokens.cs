@@ -13,7 +13,7 @@ namespace BpClub.Api.Security;
 /// (Cabinet:TokenSigningKey, base64) or, when that is unset, from the cluster_secrets table,
 /// created there once by whichever front end asks first.
 /// </summary>
-public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource database)
+public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource database, TimeProvider time)
 {
     public const string Issuer = "bpclub";
     public const string Audience = "bpclub-cabinet";
@@ -25,13 +25,14 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
     public async Task<string> Issue(SessionGrant session)
     {
         var key = await Key();
+        var now = time.GetUtcNow().UtcDateTime;
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
             Audience = Audience,
             Subject = new ClaimsIdentity([new Claim("sub", session.CardNumber), new Claim(Callers.SessionClaim, session.SessionId)]),
-            IssuedAt = DateTime.UtcNow,
-            NotBefore = DateTime.UtcNow.AddMinutes(-1),
+            IssuedAt = now,
+            NotBefore = now.AddMinutes(-1),
             Expires = session.ExpiresAt.UtcDateTime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
