@@ -173,6 +173,25 @@ public sealed class PosApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Refund_by_another_station_of_a_receipt_is_404_and_changes_nothing()
+    {
+        var stationA = _app.Client(await _app.NewStationKey());
+        var stationB = _app.Client(await _app.NewStationKey());
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        await stationA.Purchase(Http.FuelPurchase("r-a", card, litres: 30m, amount: 1800m));
+
+        await stationB.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-b", receiptId = "r-a", cardNumber = card })
+            .ExpectProblem(HttpStatusCode.NotFound);
+
+        var balance = await stationA.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(30, balance.GetProperty("total").GetInt64());
+        // The receipt is still whole: its own station can take all of it back.
+        var own = await stationA.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-a", receiptId = "r-a", cardNumber = card })
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal(30, own.GetProperty("pointsReversed").GetInt64());
+    }
+
+    [Fact]
     public async Task Purchase_on_an_unknown_card_is_404_and_creates_nothing()
     {
         var station = _app.Client(await _app.NewStationKey());

@@ -108,6 +108,21 @@ public sealed class RefundTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Refund_at_another_station_than_the_receipts_is_not_found_and_changes_nothing()
+    {
+        var card = await _grains.Issued();
+        await card.Accrue(Cards.Fuel("1001", 40m, station: "st-1")).Ok();
+        var before = await card.GetHistory(100, null).Ok();
+
+        var refund = await card.Refund(new RefundPurchase("f-1", "1001", "st-2", []));
+
+        Assert.Equal(OutcomeStatus.NotFound, refund.Status);
+        Assert.Equal(40, (await card.GetBalance().Ok()).Total.Value);
+        Assert.Equal(40m, (await card.GetTier().Ok()).QualifyingLitres.Value);
+        Assert.Equal(before.Items.Count, (await card.GetHistory(100, null).Ok()).Items.Count);
+    }
+
+    [Fact]
     public async Task Refund_is_recorded_in_the_history_as_a_negative_entry()
     {
         var card = await _grains.Issued();
