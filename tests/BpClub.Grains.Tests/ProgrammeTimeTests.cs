@@ -79,10 +79,11 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
     [Fact]
     public async Task Annual_expiry_on_1_June_annuls_available_points_and_leaves_points_on_hold_alone()
     {
-        var june = fixture.NextFirstOfJune(TimeSpan.FromDays(10));
-        fixture.MoveTo(june - TimeSpan.FromDays(5));
+        var june = fixture.NextFirstOfJune(TimeSpan.FromDays(20));
+        fixture.MoveTo(june - TimeSpan.FromDays(20));
         var card = await _grains.Issued();
-        await card.Accrue(Cards.OldFuel("r-old", 40m, fixture.Now)).Ok();
+        await card.Accrue(Cards.Fuel("r-old", 40m)).Ok();
+        fixture.MoveTo(june - TimeSpan.FromDays(5));
         await card.Accrue(Cards.Fuel("r-new", 25m)).Ok();
 
         fixture.MoveTo(june + TimeSpan.FromHours(1));

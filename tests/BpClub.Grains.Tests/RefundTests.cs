@@ -4,8 +4,8 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-[Collection(RealClockCluster.Name)]
-public sealed class RefundTests(ClusterFixture fixture)
+[Collection(FakeClockCluster.Name)]
+public sealed class RefundTests(FakeClockFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
@@ -26,7 +26,8 @@ public sealed class RefundTests(ClusterFixture fixture)
     public async Task Refund_of_a_receipt_already_available_takes_its_points_off_the_available_balance()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.OldFuel("r-old", 40m, DateTimeOffset.UtcNow)).Ok();
+        await card.Accrue(Cards.Fuel("r-old", 40m)).Ok();
+        fixture.MovePastHold();
         await card.Accrue(Cards.Fuel("r-new", 10m)).Ok();
 
         var refund = await card.Refund(new RefundPurchase("f-1", "r-old", "st-1", null!)).Ok();

@@ -285,7 +285,14 @@ public sealed class CardAccount
         Litres litres, Money amount, DateTimeOffset occurredAt, IReadOnlyList<PurchaseLine> lines,
         IReadOnlyList<LineEarning> lineEarnings, IReadOnlyList<EarningPart> breakdown, DateTimeOffset now) =>
         Record(new PointsEarned(now, source, operationId, sourceId, points, litres, amount, occurredAt,
-            occurredAt + _rules.HoldPeriod, _calendar.MonthKey(occurredAt), lines, lineEarnings, breakdown));
+            HoldEndFor(occurredAt, now), _calendar.MonthKey(occurredAt), lines, lineEarnings, breakdown));
+
+    /// <summary>
+    /// The hold counts from the later of when the purchase was made and when it was recorded: a
+    /// till may date a receipt weeks back, and points must not become spendable sooner for that.
+    /// </summary>
+    private DateTimeOffset HoldEndFor(DateTimeOffset occurredAt, DateTimeOffset recordedAt) =>
+        (occurredAt > recordedAt ? occurredAt : recordedAt) + _rules.HoldPeriod;
 
     private static DecisionOr Record(params CardEvent[] events) => DecisionOr.Record(events);
 
@@ -302,7 +309,7 @@ public sealed class CardAccount
             after.Apply(e);
             events.Add(e);
         }
-        // A till replaying an old queue may report a purchase whose hold has already ended.
+        // With a zero hold period a purchase is available the moment it is recorded.
         after.Settle(now, events);
         return new Decision(events, after, null);
     }
