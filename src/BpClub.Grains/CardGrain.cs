@@ -163,7 +163,7 @@ public sealed partial class CardGrain(
         return await Run($"refund:{command.StationId}:{command.RefundId}", command,
             (account, at) => purchase is null
                 ? Decision.Reject(account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
-                    $"Receipt {command.ReceiptId} is not on this card.")
+                    $"This station has no receipt {command.ReceiptId} on this card.")
                 : account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at),
             (decided, at) => new RefundResult(command.RefundId,
                 decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))),

@@ -14,7 +14,7 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
         PartnerKey = await App.NewPartnerKey();
         Member = await App.NewMember(StationKey, "Iryna", "Target");
         var station = App.Client(StationKey);
-        await station.Purchase(Http.OldFuelPurchase("t-1", Member.Card, litres: 40m));
+        await station.Purchase(Http.FuelPurchase("t-1", Member.Card, litres: 40m, amount: 2400m));
         await station.Purchase(Http.FuelPurchase("t-2", Member.Card, litres: 25m, amount: 1500m));
         await Member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
     }

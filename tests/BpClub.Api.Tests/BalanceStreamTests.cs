@@ -34,15 +34,15 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         Assert.Equal(25, changed.Data.GetProperty("onHold").GetInt64());
         Assert.True(elapsed < TimeSpan.FromSeconds(1), $"The event came {elapsed.TotalMilliseconds:0} ms after the purchase was answered.");
 
-        // Every change, not only the first: a redemption too.
-        await _app.Client(stationKey).Purchase(Http.OldFuelPurchase("sse-2", member.Card, litres: 10m));
+        // Every change, not only the first: a refund too.
+        await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-2", member.Card, litres: 10m, amount: 600m));
         Assert.Equal(35, (await Next(events, TimeSpan.FromSeconds(5))).Data.GetProperty("total").GetInt64());
-        await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
-        await _app.Client(stationKey).PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "sse-r", cardNumber = member.Card, points = 4 })
+        await _app.Client(stationKey).PostAsJsonAsync("/api/pos/v1/refunds",
+                new { refundId = "sse-f", receiptId = "sse-2", cardNumber = member.Card })
             .Expect(HttpStatusCode.Created);
-        var afterRedemption = await Poll.Until(() => Next(events, TimeSpan.FromSeconds(5)),
-            e => e.Data.GetProperty("total").GetInt64() == 31, TimeSpan.FromSeconds(10), "the redemption's event");
-        Assert.Equal(6, afterRedemption.Data.GetProperty("available").GetInt64());
+        var afterRefund = await Poll.Until(() => Next(events, TimeSpan.FromSeconds(5)),
+            e => e.Data.GetProperty("total").GetInt64() == 25, TimeSpan.FromSeconds(10), "the refund's event");
+        Assert.Equal(25, afterRefund.Data.GetProperty("onHold").GetInt64());
         stop.Cancel();
     }
 

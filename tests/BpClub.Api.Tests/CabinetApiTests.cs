@@ -110,14 +110,16 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var stationKey = await _app.NewStationKey();
         var station = _app.Client(stationKey);
         var member = await _app.NewMember(stationKey);
-        await station.Purchase(Http.OldFuelPurchase("h-1", member.Card, litres: 15m));
+        await station.Purchase(Http.FuelPurchase("h-1", member.Card, litres: 15m, amount: 900m));
         await station.Purchase(Http.FuelPurchase("h-2", member.Card, litres: 90m, amount: 5400m));
         await station.Purchase(Http.FuelPurchase("h-3", member.Card, litres: 20m, amount: 1200m));
         var client = member.Client();
 
         var balance = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance");
         Assert.Equal(balance.GetProperty("available").GetInt64() + balance.GetProperty("onHold").GetInt64(), balance.GetProperty("total").GetInt64());
-        Assert.Equal(15, balance.GetProperty("available").GetInt64());
+        // 15 L at Green, 90 L at Green (the card reaches Gold with them), 20 L at Gold; all on hold.
+        Assert.Equal(0, balance.GetProperty("available").GetInt64());
+        Assert.Equal(145, balance.GetProperty("onHold").GetInt64());
 
         var page1 = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/history?limit=2");
         var items = page1.GetProperty("items").EnumerateArray().ToList();
@@ -144,9 +146,9 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var tier = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/tier");
         Assert.Equal(2, tier.GetProperty("level").GetInt32());
         Assert.Equal("Gold", tier.GetProperty("name").GetString());
-        Assert.Equal(110m, tier.GetProperty("qualifyingLitres").GetDecimal());
+        Assert.Equal(125m, tier.GetProperty("qualifyingLitres").GetDecimal());
         Assert.Equal("Platinum", tier.GetProperty("nextLevel").GetString());
-        Assert.Equal(90m, tier.GetProperty("litresToNextLevel").GetDecimal());
+        Assert.Equal(75m, tier.GetProperty("litresToNextLevel").GetDecimal());
         Assert.True(tier.GetProperty("periodEndsAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
 
         var me = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");

@@ -52,10 +52,6 @@ public static class Http
             lines = new object[] { new { type = "fuel", productCode = "A95", litres, amount } },
         };
 
-    /// <summary>A purchase old enough that its hold is over: its points can be spent at once.</summary>
-    public static object OldFuelPurchase(string receiptId, string card, decimal litres = 40m) =>
-        FuelPurchase(receiptId, card, litres, litres * 60m, DateTimeOffset.UtcNow.AddDays(-20));
-
     public static async Task<JsonElement> Purchase(this HttpClient station, object purchase) =>
         await station.PostAsJsonAsync("/api/pos/v1/purchases", purchase).Expect(HttpStatusCode.Created);
 

@@ -78,62 +78,6 @@ public sealed class PosApiTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Balance_at_the_till_shows_available_total_and_on_hold()
-    {
-        var stationKey = await _app.NewStationKey();
-        var station = _app.Client(stationKey);
-        var card = await _app.IssueCard(stationKey);
-        await station.Purchase(Http.OldFuelPurchase("old", card, litres: 10m));
-        await station.Purchase(Http.FuelPurchase("new", card, litres: 20m, amount: 1200m));
-
-        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
-        Assert.Equal(10, balance.GetProperty("available").GetInt64());
-        Assert.Equal(30, balance.GetProperty("total").GetInt64());
-        Assert.Equal(20, balance.GetProperty("onHold").GetInt64());
-        Assert.Equal(20, balance.GetProperty("nextRelease").GetProperty("points").GetInt64());
-        Assert.True(balance.GetProperty("asOf").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
-
-        await station.GetAsync($"/api/pos/v1/cards/{Cards.NewNumber()}/balance").ExpectProblem(HttpStatusCode.NotFound);
-    }
-
-    [Fact]
-    public async Task Redemption_is_422_until_the_member_enables_spending_then_201_and_idempotent()
-    {
-        var stationKey = await _app.NewStationKey();
-        var station = _app.Client(stationKey);
-        var member = await _app.NewMember(stationKey);
-        await station.Purchase(Http.OldFuelPurchase("old-1", member.Card, litres: 50m));
-        var redemption = new { redemptionId = "rd-1", cardNumber = member.Card, points = 20 };
-
-        await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption).ExpectProblem(HttpStatusCode.UnprocessableEntity);
-
-        var switched = await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
-        Assert.True(switched.GetProperty("enabled").GetBoolean());
-
-        var first = await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption);
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        var firstBody = await first.Content.ReadAsStringAsync();
-        var result = JsonDocument.Parse(firstBody).RootElement;
-        Assert.Equal("rd-1", result.GetProperty("redemptionId").GetString());
-        Assert.Equal(20, result.GetProperty("pointsSpent").GetInt64());
-        Assert.Equal(30, result.GetProperty("balance").GetProperty("available").GetInt64());
-
-        var replay = await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption);
-        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-        Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
-        await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption with { points = 21 }).ExpectProblem(HttpStatusCode.Conflict);
-
-        await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "rd-2", cardNumber = member.Card, points = 31 })
-            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
-
-        await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = false }).Expect(HttpStatusCode.OK);
-        await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "rd-3", cardNumber = member.Card, points = 1 })
-            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
-        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
-        Assert.Equal(30, balance.GetProperty("available").GetInt64());
-    }
-
-    [Fact]
     public async Task Refund_takes_back_the_points_of_the_receipt_and_is_idempotent()
     {
         var stationKey = await _app.NewStationKey();
@@ -170,6 +114,25 @@ public sealed class PosApiTests(AppFixture fixture)
             .ExpectProblem(HttpStatusCode.NotFound);
         var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
         Assert.Equal(5, balance.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Refund_by_another_station_of_a_receipt_is_404_and_changes_nothing()
+    {
+        var stationA = _app.Client(await _app.NewStationKey());
+        var stationB = _app.Client(await _app.NewStationKey());
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        await stationA.Purchase(Http.FuelPurchase("r-a", card, litres: 30m, amount: 1800m));
+
+        await stationB.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-b", receiptId = "r-a", cardNumber = card })
+            .ExpectProblem(HttpStatusCode.NotFound);
+
+        var balance = await stationA.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(30, balance.GetProperty("total").GetInt64());
+        // The receipt is still whole: its own station can take all of it back.
+        var own = await stationA.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-a", receiptId = "r-a", cardNumber = card })
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal(30, own.GetProperty("pointsReversed").GetInt64());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class TerminationTests(AppFixture fixture)
         await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}", new { firstName = first, lastName = last, phone, birthDate = "1985-07-14", consent = true })
             .Expect(HttpStatusCode.Created);
         var token = await _app.Register(card, phone, "Sunflower-2026");
-        await station.Purchase(Http.OldFuelPurchase("term-1", card, litres: 30m));
+        await station.Purchase(Http.FuelPurchase("term-1", card, litres: 30m, amount: 1800m));
         await station.Purchase(Http.FuelPurchase("term-2", card, litres: 12m, amount: 700m));
         await _app.Client(bearer: token).PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
 

@@ -58,6 +58,12 @@ public sealed class CardUnderTest
         Must(Run(a => a.Accrue(new Purchase($"r-{++_receipts}", "st-1", occurredAt, payment, lines), Promotions, Now)))
             .Events.OfType<PointsEarned>().Single();
 
+    /// <summary>A partner purchase at 0.1 points per UAH.</summary>
+    public PointsEarned BuyAtPartner(decimal amount, DateTimeOffset? occurredAt = null) =>
+        Must(Run(a => a.Accrue(
+                new PartnerPurchase($"p-{++_receipts}", "cafe", occurredAt ?? Now, new Money(amount), 0.1m), Now)))
+            .Events.OfType<PointsEarned>().Single();
+
     public Decision Redeem(long points) => Run(a => a.Redeem($"redeem-{Ledger.Count}", "st-1", new Points(points), Now));
 
     public Decision Refund(PointsEarned purchase, params int[] zeroBasedLines) =>

@@ -42,6 +42,9 @@ public sealed class FakeClockFixture : IAsyncLifetime
         return june >= earliest ? june : KyivTime(year + 1, 6, 1, 0);
     }
 
+    /// <summary>Past the hold of every purchase recorded so far: their points are available.</summary>
+    public void MovePastHold() => MoveTo(Now + Cluster.Rules.HoldPeriod);
+
     public void MoveTo(DateTimeOffset at)
     {
         if (at < Now) throw new InvalidOperationException($"The fake clock only moves forward: {Now:O} → {at:O}.");

@@ -79,10 +79,11 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
     [Fact]
     public async Task Annual_expiry_on_1_June_annuls_available_points_and_leaves_points_on_hold_alone()
     {
-        var june = fixture.NextFirstOfJune(TimeSpan.FromDays(10));
-        fixture.MoveTo(june - TimeSpan.FromDays(5));
+        var june = fixture.NextFirstOfJune(TimeSpan.FromDays(20));
+        fixture.MoveTo(june - TimeSpan.FromDays(20));
         var card = await _grains.Issued();
-        await card.Accrue(Cards.OldFuel("r-old", 40m, fixture.Now)).Ok();
+        await card.Accrue(Cards.Fuel("r-old", 40m)).Ok();
+        fixture.MoveTo(june - TimeSpan.FromDays(5));
         await card.Accrue(Cards.Fuel("r-new", 25m)).Ok();
 
         fixture.MoveTo(june + TimeSpan.FromHours(1));
@@ -96,5 +97,25 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
         Assert.Equal((-40L, june), (expired.Points.Value, expired.At));
         Assert.Equal((25L, 0L), (later.Available.Value, later.OnHold.Value));
         Assert.Equal(await fixture.Cluster.Database.LedgerTotal(card.GetPrimaryKeyString()), later.Total.Value);
+    }
+
+    [Fact]
+    public async Task Receipt_reported_after_the_1_June_expiry_it_would_have_met_is_annulled()
+    {
+        var june = fixture.NextFirstOfJune(TimeSpan.FromDays(1));
+        fixture.MoveTo(june + TimeSpan.FromDays(4));
+        var card = await _grains.Issued();
+
+        // Made 22 days before 1 June: reported at once, available 8 days before it and annulled on it.
+        var late = await card.Accrue(Cards.Fuel("r-late", 40m, occurredAt: june - TimeSpan.FromDays(22))).Ok();
+        fixture.MoveTo(june + TimeSpan.FromDays(30));
+        var later = await card.GetBalance().Ok();
+
+        Assert.Equal(40, late.PointsEarned.Value);
+        Assert.Equal((0L, 0L, 0L), (late.Balance.Available.Value, late.Balance.OnHold.Value, late.Balance.Total.Value));
+        Assert.Equal((0L, 0L), (later.Available.Value, later.Total.Value));
+        var history = (await card.GetHistory(2, null).Ok()).Items;
+        Assert.Equal([("annulled", -40L), ("purchase", 40L)], history.Select(i => (i.Kind, i.Points.Value)));
+        Assert.Equal(0, await fixture.Cluster.Database.LedgerTotal(card.GetPrimaryKeyString()));
     }
 }

@@ -4,15 +4,16 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-[Collection(RealClockCluster.Name)]
-public sealed class RedemptionTests(ClusterFixture fixture)
+[Collection(FakeClockCluster.Name)]
+public sealed class RedemptionTests(FakeClockFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private async Task<ICardGrain> CardWithAvailable(decimal litres)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.OldFuel("old", litres, DateTimeOffset.UtcNow)).Ok();
+        await card.Accrue(Cards.Fuel("old", litres)).Ok();
+        fixture.MovePastHold();
         return card;
     }
 

@@ -4,8 +4,8 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-[Collection(RealClockCluster.Name)]
-public sealed class RefundTests(ClusterFixture fixture)
+[Collection(FakeClockCluster.Name)]
+public sealed class RefundTests(FakeClockFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
@@ -26,7 +26,8 @@ public sealed class RefundTests(ClusterFixture fixture)
     public async Task Refund_of_a_receipt_already_available_takes_its_points_off_the_available_balance()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.OldFuel("r-old", 40m, DateTimeOffset.UtcNow)).Ok();
+        await card.Accrue(Cards.Fuel("r-old", 40m)).Ok();
+        fixture.MovePastHold();
         await card.Accrue(Cards.Fuel("r-new", 10m)).Ok();
 
         var refund = await card.Refund(new RefundPurchase("f-1", "r-old", "st-1", null!)).Ok();
@@ -105,6 +106,21 @@ public sealed class RefundTests(ClusterFixture fixture)
 
         Assert.Equal((40L, 10L), (atFirst.PointsReversed.Value, atSecond.PointsReversed.Value));
         Assert.Equal(0, atSecond.Balance.Total.Value);
+    }
+
+    [Fact]
+    public async Task Refund_at_another_station_than_the_receipts_is_not_found_and_changes_nothing()
+    {
+        var card = await _grains.Issued();
+        await card.Accrue(Cards.Fuel("1001", 40m, station: "st-1")).Ok();
+        var before = await card.GetHistory(100, null).Ok();
+
+        var refund = await card.Refund(new RefundPurchase("f-1", "1001", "st-2", []));
+
+        Assert.Equal(OutcomeStatus.NotFound, refund.Status);
+        Assert.Equal(40, (await card.GetBalance().Ok()).Total.Value);
+        Assert.Equal(40m, (await card.GetTier().Ok()).QualifyingLitres.Value);
+        Assert.Equal(before.Items.Count, (await card.GetHistory(100, null).Ok()).Items.Count);
     }
 
     [Fact]

@@ -15,9 +15,11 @@ public sealed class SnapshotStateTests(FakeClockFixture fixture)
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
         var lastMonth = fixture.Now - TimeSpan.FromDays(8);
-        var thisMonth = fixture.Now;
-        // 120 L last month at Green; 30 L this month at Gold, the level last month's litres reached.
+        var lastReported = fixture.Now;
+        // 120 L last month at Green, reported today; 30 L this month at Gold, the level last month's litres reached.
         await card.Accrue(Cards.Fuel("r-last", 120m, occurredAt: lastMonth)).Ok();
+        fixture.MoveTo(fixture.Now + TimeSpan.FromHours(1));
+        var thisMonth = fixture.Now;
         await card.Accrue(Cards.Fuel("r-now", 30m)).Ok();
         fixture.MoveTo(fixture.Now + TimeSpan.FromDays(1));
         await card.SwitchSpending(true).Ok();
@@ -35,14 +37,15 @@ public sealed class SnapshotStateTests(FakeClockFixture fixture)
             Status = CardStatus.Active,
             SpendingEnabled = true,
             Settled = 0,
-            Lots = [new HeldLot(lastMonth + hold, 120), new HeldLot(thisMonth + hold, 60)],
+            // A late receipt is held from when it was reported.
+            Lots = [new HeldLot(lastReported + hold, 120), new HeldLot(thisMonth + hold, 60)],
             MonthLitres = new Dictionary<int, decimal>
             {
                 [calendar.MonthKey(lastMonth)] = 120m,
                 [calendar.MonthKey(thisMonth)] = 30m,
             },
             SettledThrough = lastEntryAt,
-            IssuedAt = thisMonth,
+            IssuedAt = lastReported,
         };
         Assert.Equal(CardStates.Describe(expected), CardStates.Describe(stored));
 
@@ -50,7 +53,7 @@ public sealed class SnapshotStateTests(FakeClockFixture fixture)
         var tier = await card.GetTier().Ok();
         var balance = await card.GetBalance().Ok();
         Assert.Equal(("Gold", 30m), (tier.Name, tier.QualifyingLitres.Value));
-        Assert.Equal((180L, lastMonth + hold, 120L),
+        Assert.Equal((180L, lastReported + hold, 120L),
             (balance.OnHold.Value, balance.NextRelease!.At, balance.NextRelease.Points.Value));
     }
 }

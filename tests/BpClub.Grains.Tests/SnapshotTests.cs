@@ -8,18 +8,24 @@ namespace BpClub.Grains.Tests;
 /// history must come back exactly as it was — its whole account, not only what its summary shows —
 /// and its stored state must not grow with the history.
 /// </summary>
-[Collection(RealClockCluster.Name)]
-public sealed class SnapshotTests(ClusterFixture fixture)
+[Collection(FakeClockCluster.Name)]
+public sealed class SnapshotTests(FakeClockFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
-    /// <summary>Purchases whose hold already ended: each is a purchase entry and a release entry.</summary>
-    private static async Task AddHistory(ICardGrain card, int from, int purchases)
+    /// <summary>
+    /// Purchases whose hold then ends: each is a purchase entry and a release entry (a second apart,
+    /// so each lot is released on its own), the releases recorded by one more purchase, left on hold.
+    /// </summary>
+    private async Task AddHistory(ICardGrain card, int from, int purchases)
     {
-        var reported = DateTimeOffset.UtcNow;
-        for (var batch = from; batch < from + purchases; batch += 25)
-            await Task.WhenAll(Enumerable.Range(batch, Math.Min(25, from + purchases - batch)).Select(i =>
-                card.Accrue(Cards.Fuel($"r-{i}", 1.5m, occurredAt: reported - TimeSpan.FromDays(20) + TimeSpan.FromSeconds(i))).Ok()));
+        for (var i = from; i < from + purchases; i++)
+        {
+            fixture.MoveTo(fixture.Now + TimeSpan.FromSeconds(1));
+            await card.Accrue(Cards.Fuel($"r-{i}", 1.5m)).Ok();
+        }
+        fixture.MovePastHold();
+        await card.Accrue(Cards.Fuel($"after-{from}", 1m)).Ok();
     }
 
     private static CardSummary WithoutClock(CardSummary s) => s with { Balance = s.Balance with { AsOf = default } };

@@ -4,17 +4,19 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-[Collection(RealClockCluster.Name)]
-public sealed class TerminationTests(ClusterFixture fixture)
+[Collection(FakeClockCluster.Name)]
+public sealed class TerminationTests(FakeClockFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private async Task<ICardGrain> TerminatedCard(long expectedForfeit = 65)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.OldFuel("r-old", 40m, DateTimeOffset.UtcNow)).Ok();
+        await card.Accrue(Cards.Fuel("r-old", 40m)).Ok();
+        fixture.MovePastHold();
         await card.Accrue(Cards.Fuel("r-new", 25m)).Ok();
-        var terminated = await card.Terminate(new TerminateParticipation(DateTimeOffset.UtcNow.AddDays(-1), "application 17")).Ok();
+        var application = new TerminateParticipation(fixture.Now.AddDays(-1), "application 17");
+        var terminated = await card.Terminate(application).Ok();
         Assert.Equal(expectedForfeit, terminated.ForfeitedPoints.Value);
         return card;
     }
@@ -50,7 +52,8 @@ public sealed class TerminationTests(ClusterFixture fixture)
         Assert.Equal(OutcomeStatus.Rejected, (await card.Refund(new RefundPurchase("f-1", "r-new", "st-1", []))).Status);
         Assert.Equal(OutcomeStatus.Rejected, (await card.SwitchSpending(true)).Status);
         Assert.Equal(OutcomeStatus.Conflict, (await card.Issue(Cards.Questionnaire() with { FirstName = "Taras" })).Status);
-        Assert.Equal(OutcomeStatus.Conflict, (await card.Terminate(new TerminateParticipation(DateTimeOffset.UtcNow, "another"))).Status);
+        var another = new TerminateParticipation(fixture.Now, "another");
+        Assert.Equal(OutcomeStatus.Conflict, (await card.Terminate(another)).Status);
 
         Assert.Equal(entries, await fixture.Cluster.Database.LedgerCount(card.GetPrimaryKeyString()));
         Assert.Equal(0, (await card.GetBalance().Ok()).Total.Value);

@@ -47,13 +47,16 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
     public IServiceProvider ApiServices => _factory.Services;
 
+    /// <param name="programmeClock">The clock the card grains' rules read, as for
+    /// <see cref="BpClubTestCluster.Start"/>.</param>
     public static async Task<BpClubApp> Start(IDictionary<string, string?>? siloSettings = null,
-        IDictionary<string, string?>? apiSettings = null, bool kestrel = false, string environment = "Testing")
+        IDictionary<string, string?>? apiSettings = null, bool kestrel = false, string environment = "Testing",
+        TimeProvider? programmeClock = null)
     {
         var outbox = Path.Combine(Path.GetTempPath(), $"bpclub-sms-{Guid.NewGuid():N}.jsonl");
         var silo = new Dictionary<string, string?> { ["Sms:OutboxPath"] = outbox };
         foreach (var (key, value) in siloSettings ?? new Dictionary<string, string?>()) silo[key] = value;
-        var cluster = await BpClubTestCluster.Start(settings: silo);
+        var cluster = await BpClubTestCluster.Start(settings: silo, programmeClock: programmeClock);
 
         var api = new Dictionary<string, string?>
         {

@@ -36,10 +36,6 @@ public static class Cards
         return card;
     }
 
-    /// <summary>A purchase made long enough ago that its hold has ended: its points are available at once.</summary>
-    public static RecordPurchase OldFuel(string receiptId, decimal litres, DateTimeOffset now) =>
-        Fuel(receiptId, litres, occurredAt: now - TimeSpan.FromDays(20));
-
     public static async Task<T> Ok<T>(this Task<Outcome<T>> call)
     {
         var outcome = await call;

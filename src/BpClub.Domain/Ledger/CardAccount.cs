@@ -223,6 +223,12 @@ public sealed class CardAccount
             case PointsExpired expired:
                 Settled -= expired.Points;
                 break;
+            case LateReceiptAnnulled annulled when _lots.TryGetValue(annulled.LotAvailableAt, out var heldLot):
+                if (heldLot > annulled.Points.Value) SetLot(annulled.LotAvailableAt, heldLot - annulled.Points.Value);
+                else RemoveLot(annulled.LotAvailableAt);
+                break;
+            case LateReceiptAnnulled:
+                break;
             case PointsRedeemed redeemed:
                 Settled -= redeemed.Points;
                 break;
@@ -283,9 +289,35 @@ public sealed class CardAccount
 
     private DecisionOr Earned(EarningSource source, string operationId, string sourceId, Points points,
         Litres litres, Money amount, DateTimeOffset occurredAt, IReadOnlyList<PurchaseLine> lines,
-        IReadOnlyList<LineEarning> lineEarnings, IReadOnlyList<EarningPart> breakdown, DateTimeOffset now) =>
-        Record(new PointsEarned(now, source, operationId, sourceId, points, litres, amount, occurredAt,
-            occurredAt + _rules.HoldPeriod, _calendar.MonthKey(occurredAt), lines, lineEarnings, breakdown));
+        IReadOnlyList<LineEarning> lineEarnings, IReadOnlyList<EarningPart> breakdown, DateTimeOffset now)
+    {
+        var availableAt = HoldEndFor(occurredAt, now);
+        var earned = new PointsEarned(now, source, operationId, sourceId, points, litres, amount, occurredAt,
+            availableAt, _calendar.MonthKey(occurredAt), lines, lineEarnings, breakdown);
+        return ExpiryMissedBy(occurredAt, availableAt) is { } expiry && points > Points.Zero
+            ? Record(earned, new LateReceiptAnnulled(now, operationId, sourceId, points, availableAt, expiry))
+            : Record(earned);
+    }
+
+    /// <summary>
+    /// The annual expiry a late receipt would have met had it been reported at once, when its hold now
+    /// ends after it: the first expiry at or after its on-time release (a lot released at 00:00 on 1 June
+    /// is annulled with the rest), if it comes before <paramref name="availableAt"/>.
+    /// </summary>
+    private DateTimeOffset? ExpiryMissedBy(DateTimeOffset occurredAt, DateTimeOffset availableAt)
+    {
+        var onTimeRelease = occurredAt + _rules.HoldPeriod;
+        return _calendar.NextExpiryAfter(onTimeRelease - TimeSpan.FromTicks(1)) is { } expiry && expiry < availableAt
+            ? expiry
+            : null;
+    }
+
+    /// <summary>
+    /// The hold counts from the later of when the purchase was made and when it was recorded: a
+    /// till may date a receipt weeks back, and points must not become spendable sooner for that.
+    /// </summary>
+    private DateTimeOffset HoldEndFor(DateTimeOffset occurredAt, DateTimeOffset recordedAt) =>
+        (occurredAt > recordedAt ? occurredAt : recordedAt) + _rules.HoldPeriod;
 
     private static DecisionOr Record(params CardEvent[] events) => DecisionOr.Record(events);
 
@@ -302,7 +334,7 @@ public sealed class CardAccount
             after.Apply(e);
             events.Add(e);
         }
-        // A till replaying an old queue may report a purchase whose hold has already ended.
+        // With a zero hold period a purchase is available the moment it is recorded.
         after.Settle(now, events);
         return new Decision(events, after, null);
     }

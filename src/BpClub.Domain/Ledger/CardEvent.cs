@@ -36,6 +36,19 @@ public sealed record PointsReleased(DateTimeOffset At, Points Points) : CardEven
 /// <summary>Available points annulled on the annual expiry day (points on hold are left alone).</summary>
 public sealed record PointsExpired(DateTimeOffset At, Points Points) : CardEvent(At);
 
+/// <summary>
+/// The points of a receipt reported late, annulled as it is recorded: reported at once they would have
+/// come off hold before the annual expiry at <see cref="ExpiryAt"/> and been annulled then if unspent,
+/// while held from their recording they could not be spent before it.
+/// </summary>
+public sealed record LateReceiptAnnulled(
+    DateTimeOffset At,
+    string OperationId,
+    string SourceId,
+    Points Points,
+    DateTimeOffset LotAvailableAt,
+    DateTimeOffset ExpiryAt) : CardEvent(At);
+
 public sealed record PointsRedeemed(DateTimeOffset At, string OperationId, string StationId, Points Points) : CardEvent(At);
 
 /// <summary>

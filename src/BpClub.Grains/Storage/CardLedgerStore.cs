@@ -59,7 +59,7 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         return await reader.ReadAsync() ? new OperationRecord(key, (byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    /// <summary>A receipt's purchase on this card and the refunds already made against it.</summary>
+    /// <summary>A receipt of <paramref name="stationId"/> on this card and the refunds already made against it.</summary>
     public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card, string receiptId, string stationId)
     {
         await using var command = database.CreateCommand("""
@@ -75,8 +75,9 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         {
             switch (LedgerJson.DeserializeEvent(reader.GetString(0)))
             {
-                // Receipt ids are unique per station; prefer the refunding station's own receipt.
-                case PointsEarned earned when purchase is null || earned.SourceId == stationId:
+                // Receipt ids are unique only per station, and a station refunds only what it sold:
+                // another station's receipt with the same id is not this one.
+                case PointsEarned earned when earned.SourceId == stationId:
                     purchase = earned;
                     break;
                 case PurchaseRefunded refund:

@@ -16,6 +16,7 @@ public static class LedgerJson
         (typeof(PointsEarned), "earned"),
         (typeof(PointsReleased), "released"),
         (typeof(PointsExpired), "expired"),
+        (typeof(LateReceiptAnnulled), "annulled"),
         (typeof(PointsRedeemed), "redemption"),
         (typeof(PurchaseRefunded), "refund"),
         (typeof(SpendingSwitched), "spending"),

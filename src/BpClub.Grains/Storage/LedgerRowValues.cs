@@ -17,6 +17,8 @@ public sealed record LedgerRowValues(
         PointsEarned p => new(p.Points.Value, null, p.Amount.Uah, null, p.OperationId, null, p.AvailableAt, $"Purchase at partner {p.SourceId}"),
         PointsReleased r => new(r.Points.Value, null, null, null, null, null, r.At, "Points became available"),
         PointsExpired x => new(-x.Points.Value, null, null, null, null, null, null, "Unspent points annulled (annual expiry)"),
+        LateReceiptAnnulled a => new(-a.Points.Value, null, null, null, a.OperationId, null, null,
+            $"Late receipt {a.OperationId}: points annulled, on time they would have met the annual expiry"),
         PointsRedeemed r => new(-r.Points.Value, null, null, r.StationId, r.OperationId, null, null, "Paid with points"),
         PurchaseRefunded r => new(-r.Total.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId, r.OperationId, r.ReceiptId, null,
             $"Refund of receipt {r.ReceiptId}"),

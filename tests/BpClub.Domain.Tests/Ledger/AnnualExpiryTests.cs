@@ -98,4 +98,80 @@ public sealed class AnnualExpiryTests
         card.Run(a => a.ReleaseHeldPoints(card.Now));
         Assert.Equal([40L, 30L], card.Ledger.OfType<PointsExpired>().Select(e => e.Points.Value));
     }
+
+    [Fact]
+    public void Receipt_reported_after_the_expiry_it_would_have_met_is_annulled_when_recorded()
+    {
+        // Made on 10 May: reported at once, available on 24 May and annulled on 1 June.
+        var card = new CardUnderTest(Kyiv.At(2026, 6, 5));
+        var madeAt = Kyiv.At(2026, 5, 10);
+
+        var earned = card.BuyFuel(40m, occurredAt: madeAt);
+
+        var annulled = Assert.IsType<LateReceiptAnnulled>(card.Ledger[^1]);
+        Assert.Equal((earned.OperationId, 40L, FirstOfJune, card.Now), (annulled.OperationId, annulled.Points.Value,
+            annulled.ExpiryAt, annulled.At));
+        Assert.Equal((0L, 0L, 0L), (card.Balance.Available.Value, card.Balance.OnHold.Value, card.Balance.Total.Value));
+        Assert.Null(card.Balance.NextRelease);
+        card.AdvanceTo(Kyiv.At(2026, 7, 1));
+        Assert.Equal(0, card.Balance.Total.Value);
+        Assert.Null(card.Account.NextDueAt());
+    }
+
+    [Fact]
+    public void Receipt_reported_late_before_1_June_whose_points_would_have_expired_then_is_annulled()
+    {
+        // Made on 10 May, reported on 28 May: on time it would have been spendable from 24 May until
+        // 1 June; held now until 11 June, it could never be spent before the expiry it would have met.
+        var card = new CardUnderTest(Kyiv.At(2026, 5, 28));
+        card.BuyFuel(40m, occurredAt: Kyiv.At(2026, 5, 10));
+
+        Assert.IsType<LateReceiptAnnulled>(card.Ledger[^1]);
+        Assert.Equal(0, card.Balance.Total.Value);
+    }
+
+    [Fact]
+    public void Late_receipt_whose_hold_would_have_ended_after_1_June_keeps_its_points()
+    {
+        // Made on 20 May: on time available on 3 June, after the expiry; reported on 30 May it is
+        // available on 13 June, and meets next year's expiry like any other.
+        var card = new CardUnderTest(Kyiv.At(2026, 5, 30));
+        card.BuyFuel(40m, occurredAt: Kyiv.At(2026, 5, 20));
+
+        Assert.DoesNotContain(card.Ledger, e => e is LateReceiptAnnulled);
+        card.AdvanceTo(Kyiv.At(2026, 6, 14));
+        Assert.Equal(40, card.Balance.Available.Value);
+    }
+
+    [Fact]
+    public void Late_receipt_whose_hold_would_have_ended_exactly_at_the_expiry_is_annulled()
+    {
+        // A lot that becomes available at 00:00 on 1 June is annulled with the rest, so this one would have been.
+        var card = new CardUnderTest(Kyiv.At(2026, 6, 2));
+        card.BuyFuel(40m, occurredAt: FirstOfJune - TimeSpan.FromDays(14));
+
+        Assert.IsType<LateReceiptAnnulled>(card.Ledger[^1]);
+        Assert.Equal(0, card.Balance.Total.Value);
+    }
+
+    [Fact]
+    public void Late_receipt_keeps_its_points_when_annual_expiry_is_switched_off()
+    {
+        var rules = CardUnderTest.DefaultRules();
+        rules.AnnualExpiryEnabled = false;
+        var card = new CardUnderTest(Kyiv.At(2026, 6, 5), rules);
+
+        card.BuyFuel(40m, occurredAt: Kyiv.At(2026, 5, 10));
+
+        Assert.Equal((0L, 40L), (card.Balance.Available.Value, card.Balance.OnHold.Value));
+    }
+
+    [Fact]
+    public void Late_receipts_litres_still_count_for_its_month_when_its_points_are_annulled()
+    {
+        var card = new CardUnderTest(Kyiv.At(2026, 6, 5));
+        card.BuyFuel(120m, occurredAt: Kyiv.At(2026, 5, 10));
+
+        Assert.Equal("Gold", card.Tier.Name); // reached in May, so it holds through June
+    }
 }

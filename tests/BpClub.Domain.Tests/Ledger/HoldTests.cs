@@ -53,28 +53,53 @@ public sealed class HoldTests
     }
 
     [Fact]
-    public void Hold_counts_from_when_the_purchase_was_made_not_when_it_was_reported()
+    public void Backdated_purchase_is_held_for_the_full_period_from_when_it_was_reported()
     {
         var card = new CardUnderTest(Kyiv.At(2026, 3, 20));
-        var madeAt = card.Now - TimeSpan.FromDays(10);
+        var reportedAt = card.Now;
 
-        card.BuyFuel(30m, occurredAt: madeAt);
+        card.BuyFuel(30m, occurredAt: reportedAt - TimeSpan.FromDays(10));
 
-        Assert.Equal(madeAt + Hold, card.Balance.NextRelease!.At);
+        Assert.Equal(reportedAt + Hold, card.Balance.NextRelease!.At);
     }
 
     [Fact]
-    public void Purchase_reported_after_its_hold_ended_is_available_at_once_with_its_release_recorded()
+    public void Purchase_backdated_beyond_its_hold_is_not_available_at_once()
     {
         var card = new CardUnderTest(Kyiv.At(2026, 3, 20));
-        var madeAt = card.Now - TimeSpan.FromDays(20);
+        var reportedAt = card.Now;
 
-        card.BuyFuel(30m, occurredAt: madeAt);
+        var earned = card.BuyFuel(30m, occurredAt: reportedAt - TimeSpan.FromDays(20));
 
-        Assert.Equal((30L, 0L), (card.Balance.Available.Value, card.Balance.OnHold.Value));
-        var released = Assert.IsType<PointsReleased>(card.Ledger[^1]);
-        Assert.Equal((30L, madeAt + Hold), (released.Points.Value, released.At));
-        Assert.Null(card.Balance.NextRelease);
+        Assert.Equal((0L, 30L), (card.Balance.Available.Value, card.Balance.OnHold.Value));
+        Assert.Equal(reportedAt + Hold, earned.AvailableAt);
+        Assert.DoesNotContain(card.Ledger, e => e is PointsReleased);
+        card.AdvanceTo(reportedAt + Hold - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, card.Balance.Available.Value);
+        card.AdvanceTo(reportedAt + Hold);
+        Assert.Equal(30, card.Balance.Available.Value);
+    }
+
+    [Fact]
+    public void Purchase_dated_slightly_ahead_is_held_from_its_own_time()
+    {
+        var card = new CardUnderTest(Kyiv.At(2026, 3, 20));
+        var madeAt = card.Now + TimeSpan.FromMinutes(3); // within the allowed clock skew
+
+        var earned = card.BuyFuel(30m, occurredAt: madeAt);
+
+        Assert.Equal(madeAt + Hold, earned.AvailableAt);
+    }
+
+    [Fact]
+    public void Backdated_partner_purchase_is_held_for_the_full_period_from_when_it_was_reported()
+    {
+        var card = new CardUnderTest(Kyiv.At(2026, 3, 20));
+        var reportedAt = card.Now;
+
+        card.BuyAtPartner(1000m, occurredAt: reportedAt - TimeSpan.FromDays(20));
+
+        Assert.Equal((0L, reportedAt + Hold), (card.Balance.Available.Value, card.Balance.NextRelease!.At));
     }
 
     [Fact]
