@@ -92,6 +92,12 @@ public sealed record PurchaseResult(
     [property: Id(3)] BalanceModel Balance,
     [property: Id(4)] TierModel Tier);
 
+/// <summary>What a purchase would earn, answered before it is recorded.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PurchaseQuoteResult(
+    [property: Id(0)] Points PointsEarned,
+    [property: Id(1)] IReadOnlyList<BreakdownItem> Breakdown);
+
 [GenerateSerializer, Immutable]
 public sealed record PartnerAccrualResult(
     [property: Id(0)] string PartnerTransactionId,

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BpClub.Abstractions;
+using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 using BpClub.Grains.Storage;
 
@@ -44,6 +45,9 @@ internal static class CardViews
 
     public static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
         b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
+
+    public static IReadOnlyList<BreakdownItem> ToModel(IEnumerable<EarningPart> breakdown) =>
+        breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList();
 
     public static TierModel ToModel(TierStatus t) =>
         new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);

@@ -10,6 +10,7 @@ public sealed class OpenApiTests(AppFixture fixture)
     {
         { "put", "/api/pos/v1/cards/{cardNumber}" },
         { "post", "/api/pos/v1/purchases" },
+        { "post", "/api/pos/v1/purchases/quote" },
         { "post", "/api/pos/v1/redemptions" },
         { "post", "/api/pos/v1/refunds" },
         { "get", "/api/pos/v1/cards/{cardNumber}/balance" },

@@ -118,6 +118,15 @@ public sealed class CardAccount
             _ladder.For(_monthLitres.GetValueOrDefault(month)));
     }
 
+    /// <summary>
+    /// What a purchase would earn if it were recorded now, rated exactly as <c>Accrue</c> rates it; records
+    /// nothing, so a till can print it before payment and the receipt can still be recorded later.
+    /// </summary>
+    public PurchaseQuote Quote(Purchase purchase, IEnumerable<Promotion> promotions) =>
+        WhenActive() is { Rejection: { } refused }
+            ? new PurchaseQuote(null, refused)
+            : new PurchaseQuote(Rate(purchase, promotions), null);
+
     /// <summary>When the ledger next has something to record on its own: a release or the annual expiry.</summary>
     public DateTimeOffset? NextDueAt()
     {
@@ -141,9 +150,7 @@ public sealed class CardAccount
     public Decision Accrue(Purchase purchase, IEnumerable<Promotion> promotions, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            // A receipt is rated at the level in force before it, when it was made (a till may
-            // report it days later, after a month boundary); its litres then count.
-            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(purchase.OccurredAt), promotions);
+            var earning = account.Rate(purchase, promotions);
             return Earned(EarningSource.Station, purchase.ReceiptId, purchase.StationId, earning.Total,
                 purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines, earning.Breakdown, now);
         });
@@ -273,6 +280,13 @@ public sealed class CardAccount
         _lots = _lots.Remove(availableAt);
         _lotsTotal -= before;
     }
+
+    /// <summary>
+    /// A receipt is rated at the level in force when it was made (a till may report it days later, after
+    /// a month boundary), before its own litres count.
+    /// </summary>
+    private PurchaseEarning Rate(Purchase purchase, IEnumerable<Promotion> promotions) =>
+        new EarningCalculator(_rules).Rate(purchase, LevelAt(purchase.OccurredAt), promotions);
 
     private Decision? WhenActive() => Status switch
     {
