@@ -64,13 +64,19 @@ public sealed record TerminateParticipation(
 [GenerateSerializer, Immutable]
 public sealed record NextReleaseModel([property: Id(0)] Points Points, [property: Id(1)] DateTimeOffset At);
 
+/// <summary>What the next annual expiry annuls unless spent, and the day (in the programme's time zone) it comes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExpiringModel([property: Id(0)] Points Points, [property: Id(1)] DateOnly On);
+
+/// <remarks><see cref="Expiring"/> came later: results stored before it read back with null.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record BalanceModel(
     [property: Id(0)] Points Available,
     [property: Id(1)] Points Total,
     [property: Id(2)] Points OnHold,
     [property: Id(3)] NextReleaseModel? NextRelease,
-    [property: Id(4)] DateTimeOffset AsOf);
+    [property: Id(4)] DateTimeOffset AsOf,
+    [property: Id(5)] ExpiringModel? Expiring = null);
 
 [GenerateSerializer, Immutable]
 public sealed record TierModel(

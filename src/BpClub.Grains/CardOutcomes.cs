@@ -44,7 +44,8 @@ internal static class CardViews
         account.TerminatedAt);
 
     public static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
-        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
+        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf,
+        b.Expiring is { } expiring ? new ExpiringModel(expiring.Points, expiring.On) : null);
 
     public static IReadOnlyList<BreakdownItem> ToModel(IEnumerable<EarningPart> breakdown) =>
         breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList();

@@ -157,6 +157,34 @@ public sealed class CabinetApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Balance_tells_what_the_next_1_June_annuls_unless_spent_and_null_when_nothing()
+    {
+        var stationKey = await _app.NewStationKey();
+        var member = await _app.NewMember(stationKey);
+        var client = member.Client();
+
+        var empty = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance");
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("expiring").ValueKind);
+
+        var purchase = await _app.Client(stationKey).Purchase(Http.OldFuelPurchase("e-1", member.Card, litres: 15m));
+        Assert.Equal(15, purchase.GetProperty("balance").GetProperty("expiring").GetProperty("points").GetInt64());
+        var balance = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance");
+        var expiring = balance.GetProperty("expiring");
+        Assert.Equal(15, expiring.GetProperty("points").GetInt64());
+        Assert.Equal(NextFirstOfJuneInKyiv().ToString("yyyy-MM-dd"), expiring.GetProperty("on").GetString());
+        var atTill = await _app.Client(stationKey).GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
+        Assert.Equal(expiring.ToString(), atTill.GetProperty("expiring").ToString());
+    }
+
+    private static DateOnly NextFirstOfJuneInKyiv()
+    {
+        var kyiv = TimeZoneInfo.FindSystemTimeZoneById("Europe/Kyiv");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, kyiv).DateTime);
+        var june = new DateOnly(today.Year, 6, 1);
+        return today >= june ? june.AddYears(1) : june;
+    }
+
+    [Fact]
     public async Task Registering_a_card_twice_or_a_phone_twice_is_409_and_an_unknown_card_404()
     {
         var stationKey = await _app.NewStationKey();
