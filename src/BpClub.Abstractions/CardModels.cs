@@ -78,6 +78,10 @@ public sealed record BalanceModel(
     [property: Id(4)] DateTimeOffset AsOf,
     [property: Id(5)] ExpiringModel? Expiring = null);
 
+/// <remarks>
+/// <see cref="LitresToKeepLevel"/> (0 once this month's litres keep the level) and <see cref="LevelNextMonth"/> (the
+/// level's name if no more fuel is bought) came later: results stored before them read back with 0 and null.
+/// </remarks>
 [GenerateSerializer, Immutable]
 public sealed record TierModel(
     [property: Id(0)] int Level,
@@ -85,7 +89,9 @@ public sealed record TierModel(
     [property: Id(2)] Litres QualifyingLitres,
     [property: Id(3)] string? NextLevel,
     [property: Id(4)] Litres? LitresToNextLevel,
-    [property: Id(5)] DateTimeOffset PeriodEndsAt);
+    [property: Id(5)] DateTimeOffset PeriodEndsAt,
+    [property: Id(6)] Litres LitresToKeepLevel = default,
+    [property: Id(7)] string? LevelNextMonth = null);
 
 [GenerateSerializer, Immutable]
 public sealed record BreakdownItem([property: Id(0)] string Reason, [property: Id(1)] Points Points);

@@ -51,5 +51,6 @@ internal static class CardViews
         breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList();
 
     public static TierModel ToModel(TierStatus t) =>
-        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);
+        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt,
+            t.LitresToKeepLevel, t.LevelNextMonth);
 }

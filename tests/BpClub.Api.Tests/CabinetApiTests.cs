@@ -147,6 +147,8 @@ public sealed class CabinetApiTests(AppFixture fixture)
         Assert.Equal(110m, tier.GetProperty("qualifyingLitres").GetDecimal());
         Assert.Equal("Platinum", tier.GetProperty("nextLevel").GetString());
         Assert.Equal(90m, tier.GetProperty("litresToNextLevel").GetDecimal());
+        Assert.Equal(0m, tier.GetProperty("litresToKeepLevel").GetDecimal());
+        Assert.Equal("Gold", tier.GetProperty("levelNextMonth").GetString());
         Assert.True(tier.GetProperty("periodEndsAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
 
         var me = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");

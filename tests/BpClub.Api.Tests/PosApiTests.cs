@@ -40,6 +40,8 @@ public sealed class PosApiTests(AppFixture fixture)
         Assert.Equal(30, result.GetProperty("breakdown").EnumerateArray().Sum(b => b.GetProperty("points").GetInt64()));
         Assert.Equal(30, result.GetProperty("balance").GetProperty("total").GetInt64());
         Assert.Equal("Green", result.GetProperty("tier").GetProperty("name").GetString());
+        Assert.Equal(0m, result.GetProperty("tier").GetProperty("litresToKeepLevel").GetDecimal());
+        Assert.Equal("Green", result.GetProperty("tier").GetProperty("levelNextMonth").GetString());
 
         var replay = await station.PostAsJsonAsync("/api/pos/v1/purchases", purchase);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);

@@ -20,4 +20,6 @@ public sealed record TierStatus(
     Litres QualifyingLitres,
     string? NextLevel,
     Litres? LitresToNextLevel,
-    DateTimeOffset PeriodEndsAt);
+    DateTimeOffset PeriodEndsAt,
+    Litres LitresToKeepLevel,
+    string LevelNextMonth);

@@ -111,13 +111,18 @@ public sealed class CardAccount
         var litres = _monthLitres.GetValueOrDefault(month);
         var level = LevelAt(now);
         var next = _ladder.Above(level);
+        // Next month's level is the higher of this month's litres and next month's, which start at none:
+        // so, if nothing more is bought, what this month's litres reach; keeping today's needs its threshold.
+        var projected = _ladder.For(litres);
         return new TierStatus(
             level.Level,
             level.Name,
             new Litres(litres),
             next?.Name,
             next is null ? null : new Litres(Math.Max(0m, next.FromLitres - litres)),
-            _calendar.MonthStart(month + 1));
+            _calendar.MonthStart(month + 1),
+            new Litres(Math.Max(0m, level.FromLitres - litres)),
+            projected.Name);
     }
 
     /// <summary>
