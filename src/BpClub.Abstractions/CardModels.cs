@@ -76,7 +76,7 @@ public sealed record BalanceModel(
     [property: Id(2)] Points OnHold,
     [property: Id(3)] NextReleaseModel? NextRelease,
     [property: Id(4)] DateTimeOffset AsOf,
-    [property: Id(5)] ExpiringModel? Expiring = null);
+    [property: Id(5)] ExpiringModel? Expiring);
 
 /// <remarks>
 /// <see cref="LitresToKeepLevel"/> (0 once this month's litres keep the level) and <see cref="LevelNextMonth"/> (the
@@ -90,8 +90,8 @@ public sealed record TierModel(
     [property: Id(3)] string? NextLevel,
     [property: Id(4)] Litres? LitresToNextLevel,
     [property: Id(5)] DateTimeOffset PeriodEndsAt,
-    [property: Id(6)] Litres LitresToKeepLevel = default,
-    [property: Id(7)] string? LevelNextMonth = null);
+    [property: Id(6)] Litres LitresToKeepLevel,
+    [property: Id(7)] string? LevelNextMonth);
 
 [GenerateSerializer, Immutable]
 public sealed record BreakdownItem([property: Id(0)] string Reason, [property: Id(1)] Points Points);

@@ -77,6 +77,14 @@ public sealed class OpenApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_shapes_describe_the_fields_added_for_members()
+    {
+        var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
+        foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"" })
+            Assert.Contains(field, schemas);
+    }
+
+    [Fact]
     public async Task Request_bodies_are_described()
     {
         var purchase = (await Document()).GetProperty("paths").GetProperty("/api/pos/v1/purchases").GetProperty("post");
