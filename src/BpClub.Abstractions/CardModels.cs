@@ -64,7 +64,7 @@ public sealed record TerminateParticipation(
 [GenerateSerializer, Immutable]
 public sealed record NextReleaseModel([property: Id(0)] Points Points, [property: Id(1)] DateTimeOffset At);
 
-/// <summary>What the next annual expiry annuls unless spent, and the day (in the programme's time zone) it comes.</summary>
+/// <summary>What the next annual expiry annuls unless spent, and its day in the programme's time zone.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ExpiringModel([property: Id(0)] Points Points, [property: Id(1)] DateOnly On);
 

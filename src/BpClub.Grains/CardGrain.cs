@@ -270,7 +270,9 @@ public sealed partial class CardGrain(
     /// <summary>Instants are kept in UTC; a till may date its receipt with a Kyiv offset.</summary>
     private static Purchase ToPurchase(RecordPurchase command, DateTimeOffset now) =>
         new(command.ReceiptId, command.StationId, command.OccurredAt?.ToUniversalTime() ?? now, command.PaymentMethod,
-            command.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount))
+            command.Lines?.Select(l => l is null
+                    ? null!
+                    : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount))
                 .ToList() ?? []);
 
     private Outcome<T> Missing<T>() =>

@@ -88,7 +88,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["purchase: dated years ago"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2020-01-01T00:00:00Z\"")),
         ["purchase: date that is not a date"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"yesterday\""), Errors: false),
         // Quotes take a purchase's body and its checks.
-        ["quote: malformed JSON"] = new(By.Station, "POST", Quotes, """{"receiptId":"bad-q","cardNumber":""", Errors: false),
+        ["quote: malformed JSON"] = new(By.Station, "POST", Quotes, """{"receiptId":"bad-q","cardNumber":""",
+            Errors: false),
         ["quote: negative litres"] = new(By.Station, "POST", Quotes, Purchase(Line(litres: "-10"))),
         ["quote: empty lines"] = new(By.Station, "POST", Quotes, Purchase(lines: "[]")),
         ["quote: card failing Luhn"] = new(By.Station, "POST", Quotes, Purchase(card: "\"4000001234567890\"")),

@@ -174,7 +174,8 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var expiring = balance.GetProperty("expiring");
         Assert.Equal(15, expiring.GetProperty("points").GetInt64());
         Assert.Equal(NextFirstOfJuneInKyiv().ToString("yyyy-MM-dd"), expiring.GetProperty("on").GetString());
-        var atTill = await _app.Client(stationKey).GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
+        var atTill = await _app.Client(stationKey)
+            .GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
         Assert.Equal(expiring.ToString(), atTill.GetProperty("expiring").ToString());
     }
 

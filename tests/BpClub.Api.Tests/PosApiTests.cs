@@ -220,17 +220,19 @@ public sealed class PosApiTests(AppFixture fixture)
         var database = _app.Cluster.Database;
         var rows = (await database.LedgerCount(card), await database.OperationCount(card));
 
-        var problem = await station.PostAsJsonAsync("/api/pos/v1/purchases/quote", Http.FuelPurchase("q-bad", card, litres: -5m))
+        const string quotes = "/api/pos/v1/purchases/quote";
+        var problem = await station.PostAsJsonAsync(quotes, Http.FuelPurchase("q-bad", card, litres: -5m))
             .ExpectProblem(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("lines[0].litres", out _), problem.ToString());
-        problem = await station.PostAsJsonAsync("/api/pos/v1/purchases/quote",
-                new { receiptId = "q-bad", cardNumber = "4000001234567890", paymentMethod = "cash", lines = Array.Empty<object>() })
+        problem = await station.PostAsJsonAsync(quotes,
+                new { receiptId = "q-bad", cardNumber = "4000001234567890", paymentMethod = "cash",
+                    lines = Array.Empty<object>() })
             .ExpectProblem(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("cardNumber", out _), problem.ToString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("lines", out _), problem.ToString());
-        await station.Send("POST", "/api/pos/v1/purchases/quote", "{\"receiptId\":").ExpectProblem(HttpStatusCode.BadRequest);
+        await station.Send("POST", quotes, "{\"receiptId\":").ExpectProblem(HttpStatusCode.BadRequest);
         var unknown = Cards.NewNumber();
-        await station.PostAsJsonAsync("/api/pos/v1/purchases/quote", Http.FuelPurchase("q-x", unknown))
+        await station.PostAsJsonAsync(quotes, Http.FuelPurchase("q-x", unknown))
             .ExpectProblem(HttpStatusCode.NotFound);
 
         Assert.Equal(rows, (await database.LedgerCount(card), await database.OperationCount(card)));

@@ -4,7 +4,7 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-/// <summary>A quote is a query: it rates a purchase as it would be recorded, and the database never hears of it.</summary>
+/// <summary>A quote is a query: it rates a purchase as it would be recorded; the database never hears of it.</summary>
 [Collection(RealClockCluster.Name)]
 public sealed class QuoteTests(ClusterFixture fixture)
 {
@@ -22,12 +22,14 @@ public sealed class QuoteTests(ClusterFixture fixture)
         // A quote on a card freshly activated from the ledger writes nothing either.
         await fixture.Cluster.DeactivateAll();
         var database = fixture.Cluster.Database;
-        var rows = (await database.LedgerCount(number), await database.OperationCount(number), await database.MaxSeq(number));
+        async Task<(long, long, long)> Rows() =>
+            (await database.LedgerCount(number), await database.OperationCount(number), await database.MaxSeq(number));
+        var rows = await Rows();
         var reminderWrites = await database.ReminderWrites(number);
 
         var quote = await card.Quote(MixedReceipt("q-1")).Ok();
 
-        Assert.Equal(rows, (await database.LedgerCount(number), await database.OperationCount(number), await database.MaxSeq(number)));
+        Assert.Equal(rows, await Rows());
         Assert.Equal(reminderWrites, await database.ReminderWrites(number));
         Assert.False(await database.HasOperation(number, "purchase:st-1:q-1"));
         Assert.Equal(10, (await card.GetBalance().Ok()).Total.Value);
@@ -45,7 +47,8 @@ public sealed class QuoteTests(ClusterFixture fixture)
         var card = await _grains.Issued();
         await using var connection = await fixture.Cluster.Database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
+        const string lockLedger = "lock table card_ledger in exclusive mode";
+        await using (var lockTable = new Npgsql.NpgsqlCommand(lockLedger, connection, transaction))
             await lockTable.ExecuteNonQueryAsync();
         var purchase = card.Accrue(Cards.Fuel("r-1", 10m));
         await Poll.Until(() => fixture.Cluster.Database.Scalar<long>(

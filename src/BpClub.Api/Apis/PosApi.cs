@@ -54,7 +54,8 @@ public static class PosApi
     }
 
     /// <summary>The same body and checks as a purchase, so a till sends what it will record after payment.</summary>
-    private static async Task<IResult> QuotePurchase(PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster)
+    private static async Task<IResult> QuotePurchase(PurchaseRequest request, ClaimsPrincipal station,
+        IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);

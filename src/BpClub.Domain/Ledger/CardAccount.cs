@@ -350,7 +350,8 @@ public sealed class CardAccount
     /// <param name="lastExpiry">The last annual expiry by <paramref name="until"/> and what it annulled (zero
     /// when the available balance was not positive), or null when none fell due.</param>
     /// <remarks>Without <paramref name="events"/> nothing is allocated per lot: balance reads walk every lot.</remarks>
-    private Points Settle(DateTimeOffset until, List<CardEvent>? events, out (DateTimeOffset At, Points Points)? lastExpiry)
+    private Points Settle(DateTimeOffset until, List<CardEvent>? events,
+        out (DateTimeOffset At, Points Points)? lastExpiry)
     {
         var settled = Settled;
         var expiry = Status == CardStatus.Active ? _calendar.NextExpiryAfter(SettledThrough) : null;

@@ -1,6 +1,6 @@
 namespace BpClub.Domain.Tests.Ledger;
 
-/// <summary>The tier's forecast: the level next month if no more fuel is bought, and the litres to keep this one.</summary>
+/// <summary>The tier's forecast: next month's level if no more fuel is bought, and the litres to keep it.</summary>
 public sealed class LevelKeepingTests
 {
     /// <summary>Gold since March (120 L), so Gold for all of April whatever April's litres.</summary>
@@ -48,7 +48,8 @@ public sealed class LevelKeepingTests
     {
         var card = new CardUnderTest(Kyiv.At(2026, 4, 5));
 
-        Assert.Equal(("Green", 0m, "Green"), (card.Tier.Name, card.Tier.LitresToKeepLevel.Value, card.Tier.LevelNextMonth));
+        Assert.Equal(("Green", 0m, "Green"),
+            (card.Tier.Name, card.Tier.LitresToKeepLevel.Value, card.Tier.LevelNextMonth));
     }
 
     [Fact]
@@ -73,6 +74,7 @@ public sealed class LevelKeepingTests
 
         // 1 May 00:00 in Kyiv is 30 April 21:00 UTC: May has begun, Gold from April, May's litres are none yet.
         card.AdvanceTo(Kyiv.At(2026, 5, 1, 0));
-        Assert.Equal(("Gold", 100m, "Green"), (card.Tier.Name, card.Tier.LitresToKeepLevel.Value, card.Tier.LevelNextMonth));
+        Assert.Equal(("Gold", 100m, "Green"),
+            (card.Tier.Name, card.Tier.LitresToKeepLevel.Value, card.Tier.LevelNextMonth));
     }
 }

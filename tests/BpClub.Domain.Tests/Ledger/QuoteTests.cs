@@ -59,7 +59,8 @@ public sealed class QuoteTests
 
         var fromApril = Quoted(card, new Purchase("late", "st-1", Kyiv.At(2026, 4, 29), PaymentMethod.Cash,
             [PurchaseLine.Fuel("A95", 10m, 600m)]));
-        var now = Quoted(card, new Purchase("now", "st-1", card.Now, PaymentMethod.Cash, [PurchaseLine.Fuel("A95", 10m, 600m)]));
+        var now = Quoted(card, new Purchase("now", "st-1", card.Now, PaymentMethod.Cash,
+            [PurchaseLine.Fuel("A95", 10m, 600m)]));
 
         Assert.Equal((20L, 10L), (fromApril.Total.Value, now.Total.Value));
     }

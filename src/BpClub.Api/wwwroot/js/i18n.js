@@ -194,7 +194,10 @@ export function kyivMonth(value) {
 
 /** Kyiv's date of an instant (or of a "2027-06-01" day), as "2027-06-01": such strings compare as dates. */
 export function kyivDay(value) {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone }).format(new Date(value));
+  const format = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone
+  });
+  return format.format(new Date(value));
 }
 
 /** The server's English validation messages, mapped to keys of ours; anything else is "check this field". */
