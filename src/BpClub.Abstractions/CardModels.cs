@@ -64,14 +64,24 @@ public sealed record TerminateParticipation(
 [GenerateSerializer, Immutable]
 public sealed record NextReleaseModel([property: Id(0)] Points Points, [property: Id(1)] DateTimeOffset At);
 
+/// <summary>What the next annual expiry annuls unless spent, and its day in the programme's time zone.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExpiringModel([property: Id(0)] Points Points, [property: Id(1)] DateOnly On);
+
+/// <remarks><see cref="Expiring"/> came later: results stored before it read back with null.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record BalanceModel(
     [property: Id(0)] Points Available,
     [property: Id(1)] Points Total,
     [property: Id(2)] Points OnHold,
     [property: Id(3)] NextReleaseModel? NextRelease,
-    [property: Id(4)] DateTimeOffset AsOf);
+    [property: Id(4)] DateTimeOffset AsOf,
+    [property: Id(5)] ExpiringModel? Expiring);
 
+/// <remarks>
+/// <see cref="LitresToKeepLevel"/> (0 once this month's litres keep the level) and <see cref="LevelNextMonth"/> (the
+/// level's name if no more fuel is bought) came later: results stored before them read back with 0 and null.
+/// </remarks>
 [GenerateSerializer, Immutable]
 public sealed record TierModel(
     [property: Id(0)] int Level,
@@ -79,7 +89,9 @@ public sealed record TierModel(
     [property: Id(2)] Litres QualifyingLitres,
     [property: Id(3)] string? NextLevel,
     [property: Id(4)] Litres? LitresToNextLevel,
-    [property: Id(5)] DateTimeOffset PeriodEndsAt);
+    [property: Id(5)] DateTimeOffset PeriodEndsAt,
+    [property: Id(6)] Litres LitresToKeepLevel,
+    [property: Id(7)] string? LevelNextMonth);
 
 [GenerateSerializer, Immutable]
 public sealed record BreakdownItem([property: Id(0)] string Reason, [property: Id(1)] Points Points);
@@ -91,6 +103,12 @@ public sealed record PurchaseResult(
     [property: Id(2)] IReadOnlyList<BreakdownItem> Breakdown,
     [property: Id(3)] BalanceModel Balance,
     [property: Id(4)] TierModel Tier);
+
+/// <summary>What a purchase would earn, answered before it is recorded.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PurchaseQuoteResult(
+    [property: Id(0)] Points PointsEarned,
+    [property: Id(1)] IReadOnlyList<BreakdownItem> Breakdown);
 
 [GenerateSerializer, Immutable]
 public sealed record PartnerAccrualResult(

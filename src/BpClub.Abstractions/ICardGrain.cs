@@ -28,6 +28,13 @@ public interface ICardGrain : IGrainWithStringKey
 
     Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command);
 
+    /// <summary>
+    /// What the purchase would earn if recorded now, with its breakdown. A query: it writes nothing (no ledger
+    /// or operation row), so it interleaves with commands and the receipt can be recorded afterwards as usual.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Outcome<PurchaseQuoteResult>> Quote(RecordPurchase command);
+
     [AlwaysInterleave]
     Task<Outcome<BalanceModel>> GetBalance();
 

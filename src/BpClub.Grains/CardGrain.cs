@@ -106,9 +106,7 @@ public sealed partial class CardGrain(
     {
         if (command is null) return Missing<PurchaseResult>();
         var now = time.GetUtcNow();
-        // Instants are kept in UTC; a till may date its receipt with a Kyiv offset.
-        var purchase = new Purchase(command.ReceiptId, command.StationId, command.OccurredAt?.ToUniversalTime() ?? now, command.PaymentMethod,
-            command.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount)).ToList() ?? []);
+        var purchase = ToPurchase(command, now);
         if (Refuse<PurchaseResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
 
         var active = await promotions.Current();
@@ -117,8 +115,7 @@ public sealed partial class CardGrain(
             (decided, at) =>
             {
                 var earned = decided.Events.OfType<PointsEarned>().Single();
-                return new PurchaseResult(command.ReceiptId, earned.Points,
-                    earned.Breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList(),
+                return new PurchaseResult(command.ReceiptId, earned.Points, ToModel(earned.Breakdown),
                     ToModel(decided.After!.BalanceAt(at)), ToModel(decided.After!.TierAt(at)));
             }, cancellation: cancellationToken);
     }
@@ -189,6 +186,21 @@ public sealed partial class CardGrain(
 
     // ---- queries ---------------------------------------------------------------------------
 
+    public async Task<Outcome<PurchaseQuoteResult>> Quote(RecordPurchase command)
+    {
+        if (command is null) return Missing<PurchaseQuoteResult>();
+        var now = time.GetUtcNow();
+        var purchase = ToPurchase(command, now);
+        if (Refuse<PurchaseQuoteResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
+
+        var active = await promotions.Current();
+        // Rated on the committed state, as a purchase arriving now would be; nothing is queued for the writer.
+        var quote = _account.Quote(purchase, active);
+        return quote.Earning is { } earning
+            ? Outcome<PurchaseQuoteResult>.Done(new PurchaseQuoteResult(earning.Total, ToModel(earning.Breakdown)))
+            : CardOutcomes.Refuse<PurchaseQuoteResult>(quote.Rejection!);
+    }
+
     public Task<Outcome<BalanceModel>> GetBalance() =>
         Task.FromResult(Query(() => ToModel(_account.BalanceAt(time.GetUtcNow()))));
 
@@ -254,6 +266,14 @@ public sealed partial class CardGrain(
 
     private Outcome<T>? Refuse<T>(ValidationErrors errors) =>
         _card is null ? NotACard<T>() : errors.IsEmpty ? null : Outcome<T>.Invalid(errors.ToDictionary());
+
+    /// <summary>Instants are kept in UTC; a till may date its receipt with a Kyiv offset.</summary>
+    private static Purchase ToPurchase(RecordPurchase command, DateTimeOffset now) =>
+        new(command.ReceiptId, command.StationId, command.OccurredAt?.ToUniversalTime() ?? now, command.PaymentMethod,
+            command.Lines?.Select(l => l is null
+                    ? null!
+                    : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount))
+                .ToList() ?? []);
 
     private Outcome<T> Missing<T>() =>
         _card is null ? NotACard<T>() : Outcome<T>.Invalid(new() { ["body"] = ["Required."] });

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BpClub.Abstractions;
+using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 using BpClub.Grains.Storage;
 
@@ -43,8 +44,13 @@ internal static class CardViews
         account.TerminatedAt);
 
     public static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
-        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf);
+        b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf,
+        b.Expiring is { } expiring ? new ExpiringModel(expiring.Points, expiring.On) : null);
+
+    public static IReadOnlyList<BreakdownItem> ToModel(IEnumerable<EarningPart> breakdown) =>
+        breakdown.Select(b => new BreakdownItem(b.Reason, b.Points)).ToList();
 
     public static TierModel ToModel(TierStatus t) =>
-        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt);
+        new(t.Level, t.Name, t.QualifyingLitres, t.NextLevel, t.LitresToNextLevel, t.PeriodEndsAt,
+            t.LitresToKeepLevel, t.LevelNextMonth);
 }

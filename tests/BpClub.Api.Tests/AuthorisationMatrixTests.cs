@@ -77,6 +77,10 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
     {
         ["PUT pos/cards"] = new("PUT", "/api/pos/v1/cards/{B}", _ => """{"firstName":"","lastName":"","consent":true}""", Station),
         ["POST pos/purchases"] = new("POST", "/api/pos/v1/purchases", c => $$"""{"receiptId":"m","cardNumber":"{{c.B.Card}}","paymentMethod":"cash","lines":[]}""", Station),
+        // A quote writes nothing, so its body may be valid: the permitted caller gets the quote itself.
+        ["POST pos/purchases/quote"] = new("POST", "/api/pos/v1/purchases/quote",
+            c => $$"""{"receiptId":"m","cardNumber":"{{c.B.Card}}","paymentMethod":"cash","lines":[{{MatrixFuel}}]}""",
+            Station),
         ["POST pos/redemptions"] = new("POST", "/api/pos/v1/redemptions", c => $$"""{"redemptionId":"m","cardNumber":"{{c.B.Card}}","points":0}""", Station),
         ["POST pos/refunds"] = new("POST", "/api/pos/v1/refunds", c => $$"""{"refundId":"m","receiptId":"b-1","cardNumber":"{{c.B.Card}}","lines":[0]}""", Station),
         ["GET pos/balance"] = new("GET", "/api/pos/v1/cards/{B}/balance", _ => null, Station),
@@ -105,6 +109,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["POST admin/cards/termination"] = new("POST", "/api/admin/v1/cards/{B}/termination", _ => "{}", Operator),
         ["GET admin/cluster"] = new("GET", "/api/admin/v1/cluster", _ => null, Operator),
     };
+
+    private const string MatrixFuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
     private const string Station = "station", Partner = "partner", Operator = "operator", Member = "member", Anonymous = "anyone";
 

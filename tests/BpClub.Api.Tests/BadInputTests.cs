@@ -33,6 +33,7 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
     private sealed record Bad(By By, string Method, string Path, string? Body, bool Errors = true);
 
     private const string Purchases = "/api/pos/v1/purchases";
+    private const string Quotes = "/api/pos/v1/purchases/quote";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
     private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"", string payment = "\"cash\"", string extra = "") =>
@@ -86,6 +87,15 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["purchase: dated far in the future"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2100-01-01T00:00:00+02:00\"")),
         ["purchase: dated years ago"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2020-01-01T00:00:00Z\"")),
         ["purchase: date that is not a date"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"yesterday\""), Errors: false),
+        // Quotes take a purchase's body and its checks.
+        ["quote: malformed JSON"] = new(By.Station, "POST", Quotes, """{"receiptId":"bad-q","cardNumber":""",
+            Errors: false),
+        ["quote: negative litres"] = new(By.Station, "POST", Quotes, Purchase(Line(litres: "-10"))),
+        ["quote: empty lines"] = new(By.Station, "POST", Quotes, Purchase(lines: "[]")),
+        ["quote: card failing Luhn"] = new(By.Station, "POST", Quotes, Purchase(card: "\"4000001234567890\"")),
+        ["quote: unknown payment method"] = new(By.Station, "POST", Quotes, Purchase(payment: "\"bitcoin\"")),
+        ["quote: dated far in the future"] = new(By.Station, "POST", Quotes,
+            Purchase(extra: ",\"occurredAt\":\"2100-01-01T00:00:00+02:00\"")),
         // Redemptions and refunds.
         ["redemption: negative points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":-5}"""),
         ["redemption: zero points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":0}"""),

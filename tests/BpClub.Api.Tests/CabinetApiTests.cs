@@ -149,6 +149,8 @@ public sealed class CabinetApiTests(AppFixture fixture)
         Assert.Equal(125m, tier.GetProperty("qualifyingLitres").GetDecimal());
         Assert.Equal("Platinum", tier.GetProperty("nextLevel").GetString());
         Assert.Equal(75m, tier.GetProperty("litresToNextLevel").GetDecimal());
+        Assert.Equal(0m, tier.GetProperty("litresToKeepLevel").GetDecimal());
+        Assert.Equal("Gold", tier.GetProperty("levelNextMonth").GetString());
         Assert.True(tier.GetProperty("periodEndsAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
 
         var me = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");
@@ -156,6 +158,42 @@ public sealed class CabinetApiTests(AppFixture fixture)
         Assert.Equal(member.Phone, me.GetProperty("phone").GetString());
         Assert.Equal("Kovalenko", me.GetProperty("lastName").GetString());
         Assert.Equal("active", me.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Balance_tells_what_the_next_1_June_annuls_unless_spent_and_null_when_nothing()
+    {
+        var stationKey = await _app.NewStationKey();
+        var member = await _app.NewMember(stationKey);
+        var client = member.Client();
+
+        var empty = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance");
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("expiring").ValueKind);
+
+        // Points on hold count when their hold ends by the expiry: 14 days from now, unless 1 June comes first.
+        var june = NextFirstOfJuneInKyiv();
+        var purchase = await _app.Client(stationKey).Purchase(Http.FuelPurchase("e-1", member.Card, litres: 15m));
+        var balance = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance");
+        var expiring = balance.GetProperty("expiring");
+        if (DateOnly.FromDateTime(DateTime.UtcNow.AddDays(15)) >= june)
+        {
+            Assert.Equal(JsonValueKind.Null, expiring.ValueKind);
+            return;
+        }
+        Assert.Equal(15, purchase.GetProperty("balance").GetProperty("expiring").GetProperty("points").GetInt64());
+        Assert.Equal(15, expiring.GetProperty("points").GetInt64());
+        Assert.Equal(june.ToString("yyyy-MM-dd"), expiring.GetProperty("on").GetString());
+        var atTill = await _app.Client(stationKey)
+            .GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
+        Assert.Equal(expiring.ToString(), atTill.GetProperty("expiring").ToString());
+    }
+
+    private static DateOnly NextFirstOfJuneInKyiv()
+    {
+        var kyiv = TimeZoneInfo.FindSystemTimeZoneById("Europe/Kyiv");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, kyiv).DateTime);
+        var june = new DateOnly(today.Year, 6, 1);
+        return today >= june ? june.AddYears(1) : june;
     }
 
     [Fact]

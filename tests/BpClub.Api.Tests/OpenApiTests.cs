@@ -10,6 +10,7 @@ public sealed class OpenApiTests(AppFixture fixture)
     {
         { "put", "/api/pos/v1/cards/{cardNumber}" },
         { "post", "/api/pos/v1/purchases" },
+        { "post", "/api/pos/v1/purchases/quote" },
         { "post", "/api/pos/v1/redemptions" },
         { "post", "/api/pos/v1/refunds" },
         { "get", "/api/pos/v1/cards/{cardNumber}/balance" },
@@ -73,6 +74,14 @@ public sealed class OpenApiTests(AppFixture fixture)
         var bearer = schemes.GetProperty("Member");
         Assert.Equal("http", bearer.GetProperty("type").GetString());
         Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task The_shapes_describe_the_fields_added_for_members()
+    {
+        var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
+        foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"" })
+            Assert.Contains(field, schemas);
     }
 
     [Fact]

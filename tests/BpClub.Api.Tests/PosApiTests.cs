@@ -40,6 +40,8 @@ public sealed class PosApiTests(AppFixture fixture)
         Assert.Equal(30, result.GetProperty("breakdown").EnumerateArray().Sum(b => b.GetProperty("points").GetInt64()));
         Assert.Equal(30, result.GetProperty("balance").GetProperty("total").GetInt64());
         Assert.Equal("Green", result.GetProperty("tier").GetProperty("name").GetString());
+        Assert.Equal(0m, result.GetProperty("tier").GetProperty("litresToKeepLevel").GetDecimal());
+        Assert.Equal("Green", result.GetProperty("tier").GetProperty("levelNextMonth").GetString());
 
         var replay = await station.PostAsJsonAsync("/api/pos/v1/purchases", purchase);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
@@ -133,6 +135,72 @@ public sealed class PosApiTests(AppFixture fixture)
         var own = await stationA.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-a", receiptId = "r-a", cardNumber = card })
             .Expect(HttpStatusCode.Created);
         Assert.Equal(30, own.GetProperty("pointsReversed").GetInt64());
+    }
+
+    [Fact]
+    public async Task Quote_answers_what_the_purchase_earns_records_nothing_and_the_receipt_is_then_recorded_as_new()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var card = await _app.IssueCard(stationKey);
+        var purchase = new
+        {
+            receiptId = "q-1", cardNumber = card, paymentMethod = "bpClubCard",
+            lines = new object[]
+            {
+                new { type = "fuel", productCode = "A95", litres = 30.5m, amount = 1800m },
+                new { type = "shop", category = "coffee", amount = 130m },
+            },
+        };
+        var database = _app.Cluster.Database;
+        var rows = (await database.LedgerCount(card), await database.OperationCount(card));
+
+        var quote = await station.PostAsJsonAsync("/api/pos/v1/purchases/quote", purchase).Expect(HttpStatusCode.OK);
+        var again = await station.PostAsJsonAsync("/api/pos/v1/purchases/quote", purchase).Expect(HttpStatusCode.OK);
+
+        // Green: 30.5 for the fuel, 30.5 for paying with the card, 130 / 20 for the coffee: 67.5, rounded down.
+        Assert.Equal(67, quote.GetProperty("pointsEarned").GetInt64());
+        Assert.Equal(67, quote.GetProperty("breakdown").EnumerateArray().Sum(b => b.GetProperty("points").GetInt64()));
+        Assert.Equal(["fuel", "bpClubCard", "shop"],
+            quote.GetProperty("breakdown").EnumerateArray().Select(b => b.GetProperty("reason").GetString()));
+        Assert.Equal(quote.ToString(), again.ToString());
+        Assert.Equal(rows, (await database.LedgerCount(card), await database.OperationCount(card)));
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        Assert.Equal(0, balance.GetProperty("total").GetInt64());
+
+        var recorded = await station.PostAsJsonAsync("/api/pos/v1/purchases", purchase).Expect(HttpStatusCode.Created);
+        Assert.Equal(quote.GetProperty("pointsEarned").GetInt64(), recorded.GetProperty("pointsEarned").GetInt64());
+        Assert.Equal(quote.GetProperty("breakdown").ToString(), recorded.GetProperty("breakdown").ToString());
+        Assert.Equal(67, recorded.GetProperty("balance").GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Quote_with_bad_input_is_400_of_an_unknown_card_404_and_neither_writes_anything()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var card = await _app.IssueCard(stationKey);
+        var database = _app.Cluster.Database;
+        var rows = (await database.LedgerCount(card), await database.OperationCount(card));
+
+        const string quotes = "/api/pos/v1/purchases/quote";
+        var problem = await station.PostAsJsonAsync(quotes, Http.FuelPurchase("q-bad", card, litres: -5m))
+            .ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lines[0].litres", out _), problem.ToString());
+        problem = await station.PostAsJsonAsync(quotes,
+                new { receiptId = "q-bad", cardNumber = "4000001234567890", paymentMethod = "cash",
+                    lines = Array.Empty<object>() })
+            .ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("cardNumber", out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lines", out _), problem.ToString());
+        await station.Send("POST", quotes, "{\"receiptId\":").ExpectProblem(HttpStatusCode.BadRequest);
+        var unknown = Cards.NewNumber();
+        await station.PostAsJsonAsync(quotes, Http.FuelPurchase("q-x", unknown))
+            .ExpectProblem(HttpStatusCode.NotFound);
+
+        Assert.Equal(rows, (await database.LedgerCount(card), await database.OperationCount(card)));
+        Assert.Equal((0L, 0L), (await database.LedgerCount(unknown), await database.OperationCount(unknown)));
+        await station.GetAsync($"/api/pos/v1/cards/{unknown}/balance").ExpectProblem(HttpStatusCode.NotFound);
     }
 
     [Fact]

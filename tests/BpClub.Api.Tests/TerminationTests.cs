@@ -47,6 +47,8 @@ public sealed class TerminationTests(AppFixture fixture)
         await _app.Client(bearer: token).GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" }).ExpectProblem(HttpStatusCode.Unauthorized);
         await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("term-3", card)).ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        await station.PostAsJsonAsync("/api/pos/v1/purchases/quote", Http.FuelPurchase("term-3", card))
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
         await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "term-r", cardNumber = card, points = 1 })
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
         var partner = _app.Client(await _app.NewPartnerKey());

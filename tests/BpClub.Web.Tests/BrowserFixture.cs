@@ -28,8 +28,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (apt-get install -y chromium).");
         Directory.CreateDirectory(ScreenshotFolder);
 
-        // A second code to the same phone may follow at once: the journeys register and then reset.
-        App = await BpClubApp.Start(siloSettings: new Dictionary<string, string?> { ["Cabinet:CodeResendInterval"] = "00:00:00" }, kestrel: true);
+        App = await BpClubApp.Start(siloSettings: new Dictionary<string, string?>
+        {
+            // A second code to the same phone may follow at once: the journeys register and then reset.
+            ["Cabinet:CodeResendInterval"] = "00:00:00",
+            // A journey buys fuel last month, which lies more than the default 30 days back on the 31st.
+            ["Programme:MaxBackdating"] = "45.00:00:00",
+        }, kestrel: true);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -81,6 +82,66 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Page.ReloadAsync();
         await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Дозволити оплату балами" })).ToBeCheckedAsync();
+    }
+
+    [Fact]
+    public async Task Home_warns_from_1_May_of_points_to_be_annulled_and_tells_the_litres_to_keep_a_level()
+    {
+        var (card, phone, station) = await RegisteredCard();
+        // Gold reached last month, 65 litres of the 100 that keep it bought this month.
+        var lastMonth = KyivMonthStart(DateTimeOffset.UtcNow) - TimeSpan.FromHours(12);
+        await Purchase(station, card, "r-keep-1", 120m, 7200m, lastMonth);
+        await Purchase(station, card, "r-keep-2", 65m, 3900m);
+        var balance = await App.Client(station)
+            .GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        var points = balance.GetProperty("expiring").GetProperty("points").GetInt64();
+        var on = DateOnly.ParseExact(balance.GetProperty("expiring").GetProperty("on").GetString()!, "yyyy-MM-dd");
+
+        // The browser's clock says what day it is: the warning comes a month ahead, not before.
+        await Page.Clock.SetFixedTimeAsync(KyivNoon(on.AddMonths(-1).AddDays(-1)));
+        await SignIn(phone);
+        await Expect(Page.Locator("#litres-to-keep"))
+            .ToHaveTextAsync("Купіть ще 35 л цього місяця, щоб зберегти рівень Gold.");
+        await Expect(Page.Locator("#expiring")).ToBeHiddenAsync();
+
+        await Page.Clock.SetFixedTimeAsync(KyivNoon(on.AddMonths(-1)));
+        await Page.ReloadAsync();
+        await Expect(Page.Locator("#expiring"))
+            .ToContainTextAsync($"буде анульовано {points} балів, якщо не витратити їх до того.");
+        await Expect(Page.Locator("#expiring"))
+            .ToContainTextAsync(on.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Screenshot("45-home-expiring-and-level-to-keep");
+        await AssertAccessible();
+
+        await Page.GetByLabel("Мова").SelectOptionAsync("en");
+        await Expect(Page.Locator("#expiring")).ToContainTextAsync($"{points} points will be annulled on ");
+        await Expect(Page.Locator("#litres-to-keep")).ToHaveTextAsync("Buy 35 litres more this month to keep Gold.");
+        await Page.GetByLabel("Language").SelectOptionAsync("ru");
+        await Expect(Page.Locator("#expiring")).ToContainTextAsync($"будет аннулировано {points} баллов");
+        await Expect(Page.Locator("#litres-to-keep"))
+            .ToHaveTextAsync("Купите ещё 35 л в этом месяце, чтобы сохранить уровень Gold.");
+        await Screenshot("46-home-expiring-russian");
+
+        // From the day itself the forecast is of the next year's: nothing to warn about yet.
+        await Page.Clock.SetFixedTimeAsync(KyivNoon(on));
+        await Page.ReloadAsync();
+        await Expect(Page.Locator("#litres-to-keep")).ToBeVisibleAsync();
+        await Expect(Page.Locator("#expiring")).ToBeHiddenAsync();
+    }
+
+    private static readonly TimeZoneInfo Kyiv = TimeZoneInfo.FindSystemTimeZoneById("Europe/Kyiv");
+
+    private static DateTime KyivNoon(DateOnly day)
+    {
+        var local = day.ToDateTime(new TimeOnly(12, 0));
+        return new DateTimeOffset(local, Kyiv.GetUtcOffset(local)).UtcDateTime;
+    }
+
+    private static DateTimeOffset KyivMonthStart(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Kyiv);
+        var start = new DateTime(local.Year, local.Month, 1);
+        return new DateTimeOffset(start, Kyiv.GetUtcOffset(start));
     }
 
     [Fact]

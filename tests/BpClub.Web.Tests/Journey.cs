@@ -106,11 +106,12 @@ public abstract class Journey(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Page.Locator("#available")).ToBeVisibleAsync();
     }
 
-    protected async Task Purchase(string station, string card, string receiptId, decimal litres, decimal amount)
+    protected async Task Purchase(string station, string card, string receiptId, decimal litres, decimal amount,
+        DateTimeOffset? occurredAt = null)
     {
         var response = await App.Client(station).PostAsJsonAsync("/api/pos/v1/purchases", new
         {
-            receiptId, cardNumber = card, paymentMethod = "cash",
+            receiptId, cardNumber = card, paymentMethod = "cash", occurredAt,
             lines = new object[] { new { type = "fuel", productCode = "A95", litres, amount } },
         });
         response.EnsureSuccessStatusCode();

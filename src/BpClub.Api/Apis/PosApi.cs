@@ -19,6 +19,8 @@ public static class PosApi
             .WithSummary("Issue a pre-printed card at the till with the member's short questionnaire.");
         pos.MapPost("/purchases", RecordPurchase).Returns<PurchaseResult>(201, 400, 404, 409, 422)
             .WithSummary("Record a purchase; replaying a receiptId returns the first result.");
+        pos.MapPost("/purchases/quote", QuotePurchase).Returns<PurchaseQuoteResult>(200, 400, 404, 422)
+            .WithSummary("What a purchase would earn, with the breakdown, before payment; records nothing.");
         pos.MapPost("/redemptions", Redeem).Returns<RedemptionResult>(201, 400, 404, 409, 422)
             .WithSummary("Pay with points (1 point = 1 UAH).");
         pos.MapPost("/refunds", Refund).Returns<RefundResult>(201, 400, 404, 409, 422)
@@ -49,6 +51,17 @@ public static class PosApi
         var purchase = Edge.Purchase(request, station.CallerId(), errors);
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
         return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Accrue(purchase!, aborted));
+    }
+
+    /// <summary>The same body and checks as a purchase, so a till sends what it will record after payment.</summary>
+    private static async Task<IResult> QuotePurchase(PurchaseRequest request, ClaimsPrincipal station,
+        IClusterClient cluster)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(request.CardNumber, errors);
+        var purchase = Edge.Purchase(request, station.CallerId(), errors);
+        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).Quote(purchase!));
     }
 
     private static async Task<IResult> Redeem(RedemptionRequest request, ClaimsPrincipal station, IClusterClient cluster,

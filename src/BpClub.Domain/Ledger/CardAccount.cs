@@ -88,7 +88,21 @@ public sealed class CardAccount
         var settlement = Settle(now, events: null);
         var onHold = _lotsTotal - _lots.TakeWhile(l => l.Key <= now).Sum(l => l.Value);
         NextRelease? next = _lots.Where(l => l.Key > now).Select(l => new NextRelease(new Points(l.Value), l.Key)).FirstOrDefault();
-        return new Balance(settlement, new Points(onHold), next, now);
+        return new Balance(settlement, new Points(onHold), next, now, ExpiringAfter(now));
+    }
+
+    /// <summary>
+    /// What the next annual expiry after <paramref name="now"/> annuls if nothing is spent before it: the points
+    /// available then, those coming off hold by that moment included; null when it would annul nothing.
+    /// Worked out by the same fold that records the expiry, so the forecast is what the ledger will say.
+    /// </summary>
+    public ExpiringPoints? ExpiringAfter(DateTimeOffset now)
+    {
+        if (Status != CardStatus.Active || _calendar.NextExpiryAfter(now) is not { } expiry) return null;
+        Settle(expiry, events: null, out var last);
+        return last is { } annulled && annulled.At == expiry && annulled.Points > Points.Zero
+            ? new ExpiringPoints(annulled.Points, _calendar.LocalDate(expiry))
+            : null;
     }
 
     public TierStatus TierAt(DateTimeOffset now)
@@ -97,13 +111,18 @@ public sealed class CardAccount
         var litres = _monthLitres.GetValueOrDefault(month);
         var level = LevelAt(now);
         var next = _ladder.Above(level);
+        // Next month's level is the higher of this month's litres and next month's, which start at none:
+        // so, if nothing more is bought, what this month's litres reach; keeping today's needs its threshold.
+        var projected = _ladder.For(litres);
         return new TierStatus(
             level.Level,
             level.Name,
             new Litres(litres),
             next?.Name,
             next is null ? null : new Litres(Math.Max(0m, next.FromLitres - litres)),
-            _calendar.MonthStart(month + 1));
+            _calendar.MonthStart(month + 1),
+            new Litres(Math.Max(0m, level.FromLitres - litres)),
+            projected.Name);
     }
 
     /// <summary>
@@ -117,6 +136,15 @@ public sealed class CardAccount
             _ladder.For(_monthLitres.GetValueOrDefault(month - 1)),
             _ladder.For(_monthLitres.GetValueOrDefault(month)));
     }
+
+    /// <summary>
+    /// What a purchase would earn if it were recorded now, rated exactly as <c>Accrue</c> rates it; records
+    /// nothing, so a till can print it before payment and the receipt can still be recorded later.
+    /// </summary>
+    public PurchaseQuote Quote(Purchase purchase, IEnumerable<Promotion> promotions) =>
+        WhenActive() is { Rejection: { } refused }
+            ? new PurchaseQuote(null, refused)
+            : new PurchaseQuote(Rate(purchase, promotions), null);
 
     /// <summary>When the ledger next has something to record on its own: a release or the annual expiry.</summary>
     public DateTimeOffset? NextDueAt()
@@ -141,9 +169,7 @@ public sealed class CardAccount
     public Decision Accrue(Purchase purchase, IEnumerable<Promotion> promotions, DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
-            // A receipt is rated at the level in force before it, when it was made (a till may
-            // report it days later, after a month boundary); its litres then count.
-            var earning = new EarningCalculator(_rules).Rate(purchase, account.LevelAt(purchase.OccurredAt), promotions);
+            var earning = account.Rate(purchase, promotions);
             return Earned(EarningSource.Station, purchase.ReceiptId, purchase.StationId, earning.Total,
                 purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines, earning.Breakdown, now);
         });
@@ -280,6 +306,13 @@ public sealed class CardAccount
         _lotsTotal -= before;
     }
 
+    /// <summary>
+    /// A receipt is rated at the level in force when it was made (a till may report it days later, after
+    /// a month boundary), before its own litres count.
+    /// </summary>
+    private PurchaseEarning Rate(Purchase purchase, IEnumerable<Promotion> promotions) =>
+        new EarningCalculator(_rules).Rate(purchase, LevelAt(purchase.OccurredAt), promotions);
+
     private Decision? WhenActive() => Status switch
     {
         CardStatus.Active => null,
@@ -344,19 +377,28 @@ public sealed class CardAccount
     /// <paramref name="events"/> it applies them to this instance and collects them; without,
     /// it only computes the available points they would leave.
     /// </summary>
-    private Points Settle(DateTimeOffset until, List<CardEvent>? events)
+    private Points Settle(DateTimeOffset until, List<CardEvent>? events) => Settle(until, events, out _);
+
+    /// <param name="lastExpiry">The last annual expiry by <paramref name="until"/> and what it annulled (zero
+    /// when the available balance was not positive), or null when none fell due.</param>
+    /// <remarks>Without <paramref name="events"/> nothing is allocated per lot: balance reads walk every lot.</remarks>
+    private Points Settle(DateTimeOffset until, List<CardEvent>? events,
+        out (DateTimeOffset At, Points Points)? lastExpiry)
     {
         var settled = Settled;
         var expiry = Status == CardStatus.Active ? _calendar.NextExpiryAfter(SettledThrough) : null;
-        var pending = new List<CardEvent>();
+        var pending = events is null ? null : new List<CardEvent>();
+        (DateTimeOffset At, Points Points)? last = null;
 
         void ExpireUpTo(DateTimeOffset limit, bool inclusive)
         {
             while (expiry is { } e && (inclusive ? e <= limit : e < limit))
             {
                 // Only a positive available balance is annulled; points on hold are left alone.
-                if (settled > Points.Zero) pending.Add(new PointsExpired(e, settled));
-                if (settled > Points.Zero) settled = Points.Zero;
+                var annulled = Points.Max(settled, Points.Zero);
+                if (annulled > Points.Zero) pending?.Add(new PointsExpired(e, annulled));
+                settled -= annulled;
+                last = (e, annulled);
                 expiry = _calendar.NextExpiryAfter(e);
             }
         }
@@ -366,15 +408,16 @@ public sealed class CardAccount
             if (availableAt > until) break;
             ExpireUpTo(availableAt, inclusive: false);
             settled += new Points(points);
-            pending.Add(new PointsReleased(availableAt, new Points(points)));
+            pending?.Add(new PointsReleased(availableAt, new Points(points)));
         }
         ExpireUpTo(until, inclusive: true);
 
         if (events is not null)
         {
-            foreach (var e in pending) Apply(e);
+            foreach (var e in pending!) Apply(e);
             events.AddRange(pending);
         }
+        lastExpiry = last;
         return settled;
     }
 }

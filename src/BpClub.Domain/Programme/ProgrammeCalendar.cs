@@ -29,6 +29,9 @@ public sealed class ProgrammeCalendar(ProgrammeRules rules)
         }
     }
 
+    /// <summary>The day on the programme's calendar that <paramref name="at"/> falls on.</summary>
+    public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _zone).DateTime);
+
     /// <summary>The instant, in UTC like every instant the ledger records, of a midnight on the programme's calendar.</summary>
     private DateTimeOffset LocalMidnight(int year, int month, int day)
     {

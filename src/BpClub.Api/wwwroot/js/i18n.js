@@ -21,6 +21,8 @@ const texts = {
     'home.nextRelease': 'Наступне зарахування: {points} балів — {date}', 'home.noRelease': 'Зараз немає балів в очікуванні.',
     'home.live': 'Баланс оновлюється автоматично.',
     'home.level': 'Ваш рівень', 'home.litresTo': '{litres} л до рівня {level}', 'home.topLevel': 'Це найвищий рівень.',
+    'home.litresToKeep': 'Купіть ще {litres} л цього місяця, щоб зберегти рівень {level}.',
+    'home.expiring': '{date} буде анульовано {points} балів, якщо не витратити їх до того.',
     'home.litresCounted': 'Пальне цього місяця: {litres} л. Рівень рахується до {date}',
     'home.chart': 'Бали за останні 12 місяців', 'home.earned': 'Нараховано', 'home.spent': 'Витрачено',
     'home.chartEmpty': 'Поки що немає операцій.', 'home.card': 'Ваша картка', 'home.cardHint': 'Покажіть штрихкод касиру.',
@@ -70,6 +72,8 @@ const texts = {
     'home.nextRelease': 'Следующее зачисление: {points} баллов — {date}', 'home.noRelease': 'Сейчас нет баллов в ожидании.',
     'home.live': 'Баланс обновляется автоматически.',
     'home.level': 'Ваш уровень', 'home.litresTo': '{litres} л до уровня {level}', 'home.topLevel': 'Это высший уровень.',
+    'home.litresToKeep': 'Купите ещё {litres} л в этом месяце, чтобы сохранить уровень {level}.',
+    'home.expiring': '{date} будет аннулировано {points} баллов, если не потратить их до этого.',
     'home.litresCounted': 'Топливо в этом месяце: {litres} л. Уровень считается до {date}',
     'home.chart': 'Баллы за последние 12 месяцев', 'home.earned': 'Начислено', 'home.spent': 'Потрачено',
     'home.chartEmpty': 'Пока нет операций.', 'home.card': 'Ваша карта', 'home.cardHint': 'Покажите штрихкод кассиру.',
@@ -119,6 +123,8 @@ const texts = {
     'home.nextRelease': 'Next release: {points} points on {date}.', 'home.noRelease': 'No points are waiting to become available.',
     'home.live': 'The balance updates by itself.',
     'home.level': 'Your level', 'home.litresTo': '{litres} litres to {level}', 'home.topLevel': 'This is the top level.',
+    'home.litresToKeep': 'Buy {litres} litres more this month to keep {level}.',
+    'home.expiring': '{points} points will be annulled on {date} unless you spend them before.',
     'home.litresCounted': 'Fuel this month: {litres} L. The level is counted until {date}.',
     'home.chart': 'Points over the last 12 months', 'home.earned': 'Earned', 'home.spent': 'Spent',
     'home.chartEmpty': 'No activity yet.', 'home.card': 'Your card', 'home.cardHint': 'Show the barcode at the till.',
@@ -187,6 +193,14 @@ export const formatMonth = date =>
 export function kyivMonth(value) {
   const parts = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', timeZone: zone }).formatToParts(new Date(value));
   return `${parts.find(p => p.type === 'year').value}-${parts.find(p => p.type === 'month').value}`;
+}
+
+/** Kyiv's date of an instant (or of a "2027-06-01" day), as "2027-06-01": such strings compare as dates. */
+export function kyivDay(value) {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone
+  });
+  return format.format(new Date(value));
 }
 
 /** The server's English validation messages, mapped to keys of ours; anything else is "check this field". */

@@ -1,6 +1,6 @@
 // Home: the two balances (live), the level, the last 12 months and the card with its barcode.
 import { api } from './api.js';
-import { t, formatNumber, formatDate, formatMonth, kyivMonth } from './i18n.js';
+import { t, formatNumber, formatDate, formatMonth, kyivMonth, kyivDay } from './i18n.js';
 import { h } from './dom.js';
 import { barcodeSvg } from './barcode.js';
 import { monthlyChart } from './chart.js';
@@ -15,6 +15,7 @@ export function homePage({ me, balance, tier, watch }) {
   const total = h('p', { class: 'amount', id: 'total', 'aria-live': 'polite' });
   const release = h('p', { id: 'next-release' });
   const asOf = h('p', { class: 'muted small', text: t('home.live') });
+  const expiring = h('p', { id: 'expiring', class: 'warning' });
 
   function showBalance(b) {
     available.textContent = formatNumber(b.available);
@@ -22,6 +23,9 @@ export function homePage({ me, balance, tier, watch }) {
     release.textContent = b.nextRelease
       ? t('home.nextRelease', { points: formatNumber(b.nextRelease.points), date: formatDate(b.nextRelease.at) })
       : t('home.noRelease');
+    expiring.textContent = b.expiring && warnsNow(b.expiring.on)
+      ? t('home.expiring', { points: formatNumber(b.expiring.points), date: formatDate(b.expiring.on) })
+      : '';
   }
   showBalance(balance);
   watch(showBalance);
@@ -31,7 +35,7 @@ export function homePage({ me, balance, tier, watch }) {
     h('div', { class: 'balances' },
       h('div', { class: 'balance' }, h('h3', { text: t('home.available') }), available, h('p', { class: 'unit', text: t('home.points') })),
       h('div', { class: 'balance' }, h('h3', { text: t('home.total') }), total, h('p', { class: 'unit', text: t('home.points') }))),
-    h('p', { class: 'explain', text: t('home.holdExplain') }), release, asOf);
+    h('p', { class: 'explain', text: t('home.holdExplain') }), release, expiring, asOf);
 
   const name = [me.firstName].filter(Boolean).join(' ');
   const chartPlace = h('div', { class: 'chart-place', 'aria-busy': 'true' });
@@ -47,6 +51,16 @@ export function homePage({ me, balance, tier, watch }) {
         h('span', { class: 'swatch spent', 'aria-hidden': 'true' }), t('home.spent')),
       chartPlace));
 }
+
+/** The programme warns a month ahead of the annulment (from 1 May for 1 June), in Kyiv's calendar. */
+function warnsNow(on) {
+  const [year, month, day] = on.split('-').map(Number);
+  const from = month === 1 ? `${year - 1}-12-${pad(day)}` : `${year}-${pad(month - 1)}-${pad(day)}`;
+  const today = kyivDay(Date.now());
+  return today >= from && today < on;
+}
+
+const pad = n => String(n).padStart(2, '0');
 
 function levelCard(tier) {
   const counted = Number(tier.qualifyingLitres);
@@ -65,6 +79,11 @@ function levelCard(tier) {
     progress,
     h('p', { id: 'litres-to-next', class: 'strong', text: toNext === null ? t('home.topLevel')
       : t('home.litresTo', { litres: formatNumber(toNext, 3), level: tier.nextLevel }) }),
+    // A level held thanks to last month lapses unless this month's litres reach it too.
+    Number(tier.litresToKeepLevel ?? 0) > 0
+      ? h('p', { id: 'litres-to-keep', class: 'warning', text: t('home.litresToKeep',
+        { litres: formatNumber(Number(tier.litresToKeepLevel), 3), level: tier.name }) })
+      : null,
     h('p', { class: 'muted small', text: t('home.litresCounted', { litres: formatNumber(counted, 3), date: formatDate(tier.periodEndsAt) }) }));
 }
 
