@@ -86,4 +86,5 @@ dotnet "$BENCH" --url "http://127.0.0.1:$API_PORT" --baseline-url "http://127.0.
   --api-metrics "http://127.0.0.1:$API_MANAGEMENT_PORT/metrics" \
   --silo-metrics "http://127.0.0.1:$SILO_HTTP_PORT/metrics" \
   --dotnet-tools "$TOOLS" --work "$DATA" --results bench/results --rerun "./bpclub bench${*:+ $*}" \
+  --sms-outbox "$BPCLUB_SMS_OUTBOX" \
   --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo '+changes')" "$@"

@@ -48,13 +48,15 @@ public sealed class BenchReport
     public long LongHistoryEntries { get; init; }
     public TimeSpan LongHistoryActivation { get; init; }
     public required TimeSpan Elapsed { get; init; }
+    public required WatchResult Watch { get; init; }
 }
 
 public sealed record PgbenchResult(double Tps, double LatencyMs, Dictionary<string, double> CpuSeconds,
     long Transactions, PgCounters Database);
 
 /// <summary>Set-up, pgbench, then every scenario on BpClub and right after on the baseline, then the profile.</summary>
-public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner load, ProcessCpu cpu, DotnetTools tools)
+public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner load, ProcessCpu cpu, DotnetTools tools,
+    HttpClient http)
 {
     private const string Station = Service.StationId;
 
@@ -105,6 +107,10 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
             }
         }
 
+        // One member's live balance stays open from here to the end, through every scenario (issue 11).
+        var watch = await BalanceWatch.Start(bp.Service, http, Service.Card(90_000_021), options.SmsOutbox);
+        Log("watched member's balance stream open");
+
         var tills = options.Tills;
         // The first scenario warms up twice as long: the hosts' JIT tiers up during it.
         await Both(Scenarios.Random, t => Measure(t, Scenarios.Random, tills,
@@ -135,12 +141,16 @@ public sealed class BenchRun(Options options, Target bp, Target bl, LoadRunner l
         var profiles = await Profile(AnyCard);
         var (longHistory, entries, activation) =
             options.LongHistoryEntries > 0 ? await LongHistoryRun() : (null, 0L, TimeSpan.Zero);
+        var watched = await watch.Stop();
+        Log($"balance stream: {watched.Arrived} of {watched.Purchases} purchases arrived, " +
+            $"median {watched.MedianMs:F1} ms, max {watched.MaxMs:F1} ms, {watched.Reconnects} reconnects");
 
         return new BenchReport
         {
             Pgbench = pgbench, BpClub = results[bp], Baseline = results[bl], SeedBpClub = seedBp, SeedBaseline = seedBl,
             ZipfTopShare = zipf.ShareOfTop(0.01), Profiles = profiles, IdleCores = idle, LongHistory = longHistory,
             LongHistoryEntries = entries, LongHistoryActivation = activation, Elapsed = clock.Elapsed,
+            Watch = watched,
         };
     }
 

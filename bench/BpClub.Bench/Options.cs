@@ -22,6 +22,8 @@ public sealed record Options
     public string ResultsDir { get; init; } = "bench/results";
     /// <summary>Where traces and counter files go (large; not committed).</summary>
     public string WorkDir { get; init; } = ".data/bench";
+    /// <summary>The development SMS gateway's file, where the watched member's registration code arrives.</summary>
+    public string SmsOutbox { get; init; } = ".data/bench/sms-outbox.jsonl";
     public string Commit { get; init; } = "";
     public string Rerun { get; init; } = "./bpclub bench";
     /// <summary>Tills (and readers) in every closed-loop scenario, and pgbench's clients.</summary>
@@ -67,6 +69,7 @@ public sealed record Options
             DotnetTools = map.GetValueOrDefault("dotnet-tools"),
             ResultsDir = map.GetValueOrDefault("results", "bench/results"),
             WorkDir = map.GetValueOrDefault("work", ".data/bench"),
+            SmsOutbox = map.GetValueOrDefault("sms-outbox", ".data/bench/sms-outbox.jsonl"),
             Commit = map.GetValueOrDefault("commit", ""),
             Rerun = map.GetValueOrDefault("rerun", "./bpclub bench"),
             Tills = Int("tills", 32),

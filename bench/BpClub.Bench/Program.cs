@@ -25,7 +25,7 @@ var bp = new Target("BpClub", new Service(http, options.Url, options.OperatorKey
 var bl = new Target("baseline", new Service(http, options.BaselineUrl, options.OperatorKey), blStats,
     [("baseline", options.BaselinePid, new RuntimeMetrics(http, null))]);
 var tools = new DotnetTools(options.DotnetTools, options.WorkDir);
-var report = await new BenchRun(options, bp, bl, new LoadRunner(http, cpu), cpu, tools).Run();
+var report = await new BenchRun(options, bp, bl, new LoadRunner(http, cpu), cpu, tools, http).Run();
 var markdown = Report.Markdown(options, report);
 Directory.CreateDirectory(options.ResultsDir);
 var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);

@@ -38,6 +38,7 @@ public static partial class Report
         s.AppendLine();
         Targets(s, r);
         Runs(s, r);
+        Stream(s, r.Watch);
         WhereTheTimeGoes(s, r);
         Notes(s, options, r);
         return s.ToString();
@@ -120,6 +121,26 @@ public static partial class Report
                 s.AppendLine(Inv, $"| … {label} | | {x.Ok / h.Load.Seconds:F0} | {x.Percentile(50):F1} " +
                     $"| {x.Percentile(95):F1} | {x.Percentile(99):F1} | {x.Errors} | | | | | | |");
         }
+        s.AppendLine();
+    }
+
+    private static void Stream(StringBuilder s, WatchResult w)
+    {
+        s.AppendLine("## A live balance kept open through the run");
+        s.AppendLine();
+        s.AppendLine(Prose("""
+            One member's `GET /api/cabinet/v1/balance/events`, opened before the first scenario and read to the end
+            of the run, while a till of its own posts a purchase to that member's card every 10 s. Delay: from the
+            till's answer to the first event whose total includes the purchase (below 0: the event came first).
+            """));
+        s.AppendLine();
+        s.AppendLine("| open | purchases on the card | arrived on the stream | delay p50 | delay max | reconnects " +
+            "| heartbeats | events |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
+        var failed = w.Failed > 0 ? $" ({w.Failed} failed at the till)" : "";
+        var longest = w.Reconnects > 0 ? $" (longest connection {w.LongestConnection.TotalSeconds:F0} s)" : "";
+        s.AppendLine(Inv, $"| {w.Open.TotalSeconds:F0} s{longest} | {w.Purchases}{failed} | {w.Arrived} " +
+            $"| {w.MedianMs:F1} ms | {w.MaxMs:F1} ms | {w.Reconnects} | {w.Heartbeats} | {w.Events} |");
         s.AppendLine();
     }
 
