@@ -45,6 +45,13 @@ public sealed record Options
     /// <summary>Ledger entries of the long-history card; 0 (the default) skips that scenario.</summary>
     public int LongHistoryEntries { get; init; }
 
+    private static readonly string[] Known =
+    [
+        "url", "baseline-url", "operator-key", "pg", "baseline-pg", "pgbench", "api-pid", "silo-pid", "baseline-pid",
+        "postmaster-pid", "silo-metrics", "api-metrics", "dotnet-tools", "results", "work", "sms-outbox", "commit", "rerun",
+        "tills", "seconds", "warmup", "cards", "zipf", "profile-seconds", "long-history", "card-text-index",
+    ];
+
     public static Options Parse(string[] args)
     {
         var map = new Dictionary<string, string>();
@@ -52,6 +59,10 @@ public sealed record Options
         string Need(string k) => map.TryGetValue(k, out var v) ? v : throw new ArgumentException($"--{k} is required");
         int Int(string k, int d) => map.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
         int? Pid(string k) => map.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+        // A misspelt option (--duration for --seconds) would otherwise run the whole bench on defaults.
+        if (map.Keys.Except(Known).ToList() is { Count: > 0 } unknown)
+            throw new ArgumentException($"unknown option(s): {string.Join(", ", unknown.Select(k => "--" + k))}; "
+                + $"known: {string.Join(", ", Known.Select(k => "--" + k))}");
         return new Options
         {
             Url = Need("url").TrimEnd('/'),
