@@ -47,7 +47,18 @@ public sealed partial class CardGrain
         }
         if (await this.GetReminder(ReleaseReminder) is { } reminder)
         {
+            // Purchases interleave with this: one may have committed a lot, and its reminder row, meanwhile.
+            if (_account.NextDueAt() is { } since)
+            {
+                await ArmReminder(since);
+                return;
+            }
             await this.UnregisterReminder(reminder);
+            if (_account.NextDueAt() is { } during)
+            {
+                await ArmReminder(during);
+                return;
+            }
         }
         (_reminderKnown, _reminderDueAt) = (true, due);
     }
