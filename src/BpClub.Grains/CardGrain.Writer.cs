@@ -234,13 +234,19 @@ public sealed partial class CardGrain
     /// <summary>Applies what the ledger holds after the last entry this activation knows (a commit that did happen).</summary>
     private async Task CatchUp()
     {
+        await ApplyLedgerTail();
+        _mustCatchUp = false;
+        AssumeReminder();
+    }
+
+    /// <summary>Folds in the ledger's entries after the last one the account holds (on activation, and to catch up).</summary>
+    private async Task ApplyLedgerTail()
+    {
         foreach (var (seq, e) in await ledger.ReadAfter(Key, _sequence))
         {
             _account.Apply(e);
             _sequence = seq;
         }
-        _mustCatchUp = false;
-        AssumeReminder();
     }
 
     private PendingCommand Take()

@@ -66,11 +66,7 @@ public sealed partial class CardGrain(
         if (!CardNumber.TryParse(this.GetPrimaryKeyString(), out _card)) return;
         _account = new CardAccount(_rules, snapshot.State.Account);
         _sequence = snapshot.State.Sequence;
-        foreach (var (seq, e) in await ledger.ReadAfter(Key, _sequence))
-        {
-            _account.Apply(e);
-            _sequence = seq;
-        }
+        await ApplyLedgerTail();
         AssumeReminder();
     }
 

@@ -22,14 +22,9 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
         await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
 
         // Hold the ledger so that r-2's commit waits; r-3 then queues behind it in the card's writer.
-        await using var connection = await database.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
-            await lockTable.ExecuteNonQueryAsync();
+        await using var transaction = await HoldLedger();
         var committing = card.Accrue(Cards.Fuel("r-2", 10m));
-        await Poll.Until(() => database.Scalar<long>(
-                "select count(*) from pg_locks where relation = 'card_ledger'::regclass and not granted", ""),
-            waiting => waiting > 0, TimeSpan.FromSeconds(30), "r-2's commit to wait for the ledger lock");
+        await UntilACommitWaits("r-2's commit to wait for the ledger lock");
         using var tillGivesUp = new CancellationTokenSource();
         var abandoned = card.Accrue(Cards.Fuel("r-3", 5m), tillGivesUp.Token);
         // A read answered after r-3 was sent: r-3 has reached the card (calls from one client arrive in order).
@@ -59,14 +54,9 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
         var card = await _grains.Issued();
         var number = card.GetPrimaryKeyString();
 
-        await using var connection = await database.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
-            await lockTable.ExecuteNonQueryAsync();
+        await using var transaction = await HoldLedger();
         var first = card.Accrue(Cards.Fuel("r-1", 20m));
-        await Poll.Until(() => database.Scalar<long>(
-                "select count(*) from pg_locks where relation = 'card_ledger'::regclass and not granted", ""),
-            waiting => waiting > 0, TimeSpan.FromSeconds(30), "the first attempt's commit to wait for the ledger lock");
+        await UntilACommitWaits("the first attempt's commit to wait for the ledger lock");
         var resend = card.Accrue(Cards.Fuel("r-1", 20m));
         await card.GetBalance().Ok();
         await transaction.RollbackAsync();
@@ -78,4 +68,29 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
         Assert.Equal(1, await database.ReceiptRows(number, "r-1"));
         Assert.Equal(a.Value.PointsEarned.Value, await database.LedgerTotal(number));
     }
+
+    /// <summary>Locks the ledger table until rolled back or disposed, so that the next commit has to wait.</summary>
+    private async Task<LedgerHold> HoldLedger()
+    {
+        var connection = await fixture.Cluster.Database.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction);
+        await lockTable.ExecuteNonQueryAsync();
+        return new LedgerHold(connection, transaction);
+    }
+
+    private sealed class LedgerHold(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public Task RollbackAsync() => transaction.RollbackAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private Task UntilACommitWaits(string what) => Poll.Until(() => fixture.Cluster.Database.Scalar<long>(
+            "select count(*) from pg_locks where relation = 'card_ledger'::regclass and not granted", ""),
+        waiting => waiting > 0, TimeSpan.FromSeconds(30), what);
 }
