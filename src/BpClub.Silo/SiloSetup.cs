@@ -118,6 +118,7 @@ public static class SiloSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CardLedgerStore>();
         services.AddSingleton<LedgerGroupCommit>();
+        services.AddSingleton<BpClub.Grains.Cards.ICardLedger, BpClub.Grains.Cards.PostgresCardLedger>();
         services.AddSingleton<ActivePromotions>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<MemberStore>();

@@ -41,7 +41,7 @@ public sealed class CrashTests
                     if (DateTime.UtcNow > deadline) throw new TimeoutException($"{receipt} was never acknowledged");
                     try
                     {
-                        var outcome = await card.Accrue(Cards.Fuel(receipt, 1.5m, station: $"st-{till}"));
+                        var outcome = await card.Accrue(Testing.Cards.Fuel(receipt, 1.5m, station: $"st-{till}"));
                         Assert.True(outcome.Succeeded, $"{receipt}: {outcome.Status} {outcome.Detail}");
                         acknowledged[receipt] = outcome.Value!;
                         break;

@@ -15,18 +15,18 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
 
     public static TheoryData<string, Func<ICardGrain, Task<OutcomeStatus>>> BadCalls() => new()
     {
-        { "purchase without lines", c => Status(c.Accrue(Cards.Receipt("r-x"))) },
+        { "purchase without lines", c => Status(c.Accrue(Testing.Cards.Receipt("r-x"))) },
         { "purchase with null lines", c => Status(c.Accrue(new RecordPurchase("r-x", "st-1", null, PaymentMethod.Cash, null!))) },
-        { "purchase with a null line", c => Status(c.Accrue(Cards.Receipt("r-x", null!))) },
-        { "purchase of negative litres", c => Status(c.Accrue(Cards.Fuel("r-x", -10m, amount: 100m))) },
-        { "purchase of zero litres", c => Status(c.Accrue(Cards.Fuel("r-x", 0m, amount: 100m))) },
-        { "purchase of absurd litres", c => Status(c.Accrue(Cards.Fuel("r-x", 1_000_000m))) },
-        { "purchase of absurd amount", c => Status(c.Accrue(Cards.Receipt("r-x", Cards.ShopLine(1e12m)))) },
-        { "purchase of negative amount", c => Status(c.Accrue(Cards.Receipt("r-x", Cards.ShopLine(-5m)))) },
-        { "purchase with 500 lines", c => Status(c.Accrue(Cards.Receipt("r-x", Enumerable.Repeat(Cards.ShopLine(1m), 500).ToArray()))) },
-        { "purchase without receipt id", c => Status(c.Accrue(Cards.Fuel("", 10m))) },
-        { "purchase in the future", c => Status(c.Accrue(Cards.Fuel("r-x", 10m, occurredAt: Now.AddDays(1)))) },
-        { "purchase a year ago", c => Status(c.Accrue(Cards.Fuel("r-x", 10m, occurredAt: Now.AddYears(-1)))) },
+        { "purchase with a null line", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", null!))) },
+        { "purchase of negative litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", -10m, amount: 100m))) },
+        { "purchase of zero litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 0m, amount: 100m))) },
+        { "purchase of absurd litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 1_000_000m))) },
+        { "purchase of absurd amount", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(1e12m)))) },
+        { "purchase of negative amount", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(-5m)))) },
+        { "purchase with 500 lines", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Enumerable.Repeat(Testing.Cards.ShopLine(1m), 500).ToArray()))) },
+        { "purchase without receipt id", c => Status(c.Accrue(Testing.Cards.Fuel("", 10m))) },
+        { "purchase in the future", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 10m, occurredAt: Now.AddDays(1)))) },
+        { "purchase a year ago", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 10m, occurredAt: Now.AddYears(-1)))) },
         { "null purchase", c => Status(c.Accrue(null!)) },
         { "partner zero amount", c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 0.1m, Money.Zero, null))) },
         { "partner negative rate", c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", -0.1m, new Money(10m), null))) },
@@ -45,9 +45,9 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         { "terminate without reference", c => Status(c.Terminate(new TerminateParticipation(Now, ""))) },
         { "terminate dated in the future", c => Status(c.Terminate(new TerminateParticipation(Now.AddDays(2), "app 1"))) },
         { "null termination", c => Status(c.Terminate(null!)) },
-        { "issue without consent", c => Status(c.Issue(Cards.Questionnaire() with { Consent = false })) },
-        { "issue without a name", c => Status(c.Issue(Cards.Questionnaire() with { FirstName = " " })) },
-        { "issue born in the future", c => Status(c.Issue(Cards.Questionnaire() with { BirthDate = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(1) })) },
+        { "issue without consent", c => Status(c.Issue(Testing.Cards.Questionnaire() with { Consent = false })) },
+        { "issue without a name", c => Status(c.Issue(Testing.Cards.Questionnaire() with { FirstName = " " })) },
+        { "issue born in the future", c => Status(c.Issue(Testing.Cards.Questionnaire() with { BirthDate = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(1) })) },
         { "null questionnaire", c => Status(c.Issue(null!)) },
         { "history of zero items", c => Status(c.GetHistory(0, null)) },
         { "history of a million items", c => Status(c.GetHistory(1_000_000, null)) },
@@ -61,7 +61,7 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
     public async Task Bad_input_is_refused_as_invalid_and_changes_nothing(string what, Func<ICardGrain, Task<OutcomeStatus>> call)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
         var before = await card.GetSummary().Ok();
         var entries = await fixture.Cluster.Database.LedgerCount(card.GetPrimaryKeyString());
 
@@ -82,8 +82,8 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
 
         OutcomeStatus[] statuses =
         [
-            (await card.Issue(Cards.Questionnaire())).Status,
-            (await card.Accrue(Cards.Fuel("r-1", 10m))).Status,
+            (await card.Issue(Testing.Cards.Questionnaire())).Status,
+            (await card.Accrue(Testing.Cards.Fuel("r-1", 10m))).Status,
             (await card.AccruePartner(new RecordPartnerPurchase("t-1", "cafe", 0.1m, new Money(10m), null))).Status,
             (await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(1)))).Status,
             (await card.Refund(new RefundPurchase("f-1", "r-1", "st-1", []))).Status,

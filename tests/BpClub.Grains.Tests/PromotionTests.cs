@@ -33,7 +33,7 @@ public sealed class PromotionTests(ClusterFixture fixture)
         await AddPromotion($"{category}-bonus", null, category, null, 15);
         var card = await fixture.Cluster.Grains.Issued();
 
-        var result = await card.Accrue(Cards.Receipt("r-1", Cards.FuelLine(10m, product), Cards.ShopLine(40m, category), Cards.FuelLine(10m))).Ok();
+        var result = await card.Accrue(Testing.Cards.Receipt("r-1", Testing.Cards.FuelLine(10m, product), Testing.Cards.ShopLine(40m, category), Testing.Cards.FuelLine(10m))).Ok();
 
         // 10 L × 3 + (2 + 15) + 10 L × 1
         Assert.Equal(57, result.PointsEarned.Value);

@@ -12,7 +12,7 @@ public sealed class RedemptionTests(FakeClockFixture fixture)
     private async Task<ICardGrain> CardWithAvailable(decimal litres)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel("old", litres)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("old", litres)).Ok();
         fixture.MovePastHold();
         return card;
     }
@@ -35,7 +35,7 @@ public sealed class RedemptionTests(FakeClockFixture fixture)
     public async Task Redemption_is_refused_beyond_the_available_balance_and_points_on_hold_do_not_count()
     {
         var card = await CardWithAvailable(50m);
-        await card.Accrue(Cards.Fuel("new", 30m)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("new", 30m)).Ok();
         await card.SwitchSpending(true).Ok();
 
         var refused = await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(51)));

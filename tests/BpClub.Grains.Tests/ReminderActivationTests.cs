@@ -15,13 +15,13 @@ public sealed class ReminderActivationTests(ClusterFixture fixture)
         var database = fixture.Cluster.Database;
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
         var writes = await database.ReminderWrites(number);
         var due = await database.ReminderStartsAt(number);
         Assert.True(writes >= 0, "the first lot armed no reminder");
 
         await fixture.Cluster.DeactivateAll();
-        await card.Accrue(Cards.Fuel("r-2", 10m)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-2", 10m)).Ok();
 
         Assert.Equal(writes, await database.ReminderWrites(number));
         Assert.Equal(due, await database.ReminderStartsAt(number));

@@ -31,7 +31,7 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
     {
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
         Assert.Equal(1, await fixture.Cluster.Database.ReminderCount(number));
 
         // Watch the database, not the grain: a call would settle the release itself.
@@ -49,8 +49,8 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
         var now = DateTimeOffset.UtcNow;
-        await card.Accrue(Cards.Fuel("r-1", 10m, occurredAt: now)).Ok();
-        await card.Accrue(Cards.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromSeconds(5))).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-1", 10m, occurredAt: now)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromSeconds(5))).Ok();
 
         await Poll.Until(() => fixture.Cluster.Database.LedgerCount(number, "released"), n => n == 2, Deadline, "both release entries");
 
@@ -71,7 +71,7 @@ public sealed class ReminderFailoverTests
         });
         var card = await cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
         var sincePurchase = System.Diagnostics.Stopwatch.StartNew();
         var first = cluster.Cluster.Primary!;
 
