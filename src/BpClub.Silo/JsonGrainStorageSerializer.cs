@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 using Orleans.Storage;
 
 namespace BpClub.Silo;

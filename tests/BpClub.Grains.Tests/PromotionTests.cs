@@ -1,4 +1,4 @@
-using BpClub.Grains.Storage;
+using BpClub.Grains.Promotions.Storage;
 using BpClub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

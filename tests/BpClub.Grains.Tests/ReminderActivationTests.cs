@@ -39,7 +39,7 @@ public sealed class ReminderRowTests
     [InlineData("8474650237974375", -1156748052)]
     public void A_card_reminder_row_has_the_grain_id_and_ring_hash_Orleans_stores(string card, int hash)
     {
-        var row = BpClub.Grains.Storage.ReminderRow.For(GrainId.Create("card", card), "release-held-points",
+        var row = BpClub.Grains.Cards.Storage.ReminderRow.For(GrainId.Create("card", card), "release-held-points",
             DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1));
 
         Assert.Equal(($"card/{card}", hash), (row.GrainId, row.GrainHash));

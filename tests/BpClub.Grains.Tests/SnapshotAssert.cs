@@ -1,3 +1,4 @@
+using BpClub.Grains.Cards;
 using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;

@@ -4,7 +4,8 @@ using System.Text.Json;
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Programme;
 using BpClub.Grains;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards;
+using BpClub.Grains.Cards.Storage;
 using Npgsql;
 
 namespace BpClub.Testing;

@@ -1,7 +1,7 @@
 using BpClub.Abstractions;
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Validation;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 
 namespace BpClub.Grains.Cards;
 

@@ -1,5 +1,5 @@
 using BpClub.Domain.Ledger;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace BpClub.Grains.Cards;

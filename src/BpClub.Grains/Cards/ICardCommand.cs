@@ -1,5 +1,6 @@
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Validation;
+using BpClub.Grains.Cards.Storage;
 
 namespace BpClub.Grains.Cards;
 

@@ -1,7 +1,7 @@
 using BpClub.Abstractions;
 using BpClub.Domain.Ledger;
 using BpClub.Grains.Cards;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 
 namespace BpClub.Grains.Tests.CommandLog;
 

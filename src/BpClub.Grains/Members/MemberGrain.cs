@@ -2,12 +2,12 @@ using BpClub.Abstractions;
 using BpClub.Domain.Cards;
 using BpClub.Domain.Members;
 using BpClub.Grains.Members;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Members.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Members;
 
 /// <summary>
 /// A card's cabinet account. The members row is the truth and is written before any answer;

@@ -1,8 +1,8 @@
 using BpClub.Abstractions;
 using BpClub.Domain.Validation;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Keys.Storage;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Keys;
 
 /// <summary>
 /// What stations and partners share: a row with a name and the hash of one key, a new key on

@@ -2,7 +2,7 @@ using BpClub.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Promotions.Storage;
 
 /// <summary>The promotions table as operators edit it (silos read it through <see cref="ActivePromotions"/>).</summary>
 public sealed class PromotionStore(NpgsqlDataSource database)

@@ -1,6 +1,6 @@
 using BpClub.Domain.Ledger;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Cards;
 
 /// <summary>
 /// A card grain's Orleans state: the account as of ledger entry <see cref="Sequence"/>. It is

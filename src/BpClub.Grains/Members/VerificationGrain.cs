@@ -2,10 +2,10 @@ using BpClub.Abstractions;
 using BpClub.Domain.Cards;
 using BpClub.Domain.Members;
 using BpClub.Grains.Members;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Members.Storage;
 using Microsoft.Extensions.Options;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Members;
 
 /// <summary>
 /// One registration or password reset waiting for its SMS code. The code is kept only as a hash,

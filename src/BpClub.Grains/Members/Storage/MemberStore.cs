@@ -1,7 +1,8 @@
 using System.Text.Json;
+using BpClub.Grains.Cards.Storage;
 using Npgsql;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Members.Storage;
 
 public sealed record MemberSession(string Id, DateTimeOffset ExpiresAt);
 

@@ -5,17 +5,18 @@ using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
 using BpClub.Grains.Cards;
 using BpClub.Grains.Cards.Commands;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
+using BpClub.Grains.Promotions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Hosting;
 using Orleans.Utilities;
-using static BpClub.Grains.CardOutcomes;
-using static BpClub.Grains.CardViews;
+using static BpClub.Grains.Cards.CardOutcomes;
+using static BpClub.Grains.Cards.CardViews;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Cards;
 
 /// <summary>
 /// One card, the only writer of its ledger: an adapter between Orleans and the card's <see cref="CardCommandLog"/>,

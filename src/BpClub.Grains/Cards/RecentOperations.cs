@@ -1,6 +1,6 @@
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Cards;
 
 /// <summary>
 /// The operations a card's activation committed last, by id, at most <paramref name="capacity"/> of them (the

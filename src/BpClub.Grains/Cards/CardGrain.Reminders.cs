@@ -1,9 +1,9 @@
 using BpClub.Domain.Ledger;
 using BpClub.Grains.Cards;
 using BpClub.Grains.Cards.Commands;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Cards;
 
 // The release reminder's tick, and the reminder's part in a commit (Cards/CardReminder.cs).
 public sealed partial class CardGrain

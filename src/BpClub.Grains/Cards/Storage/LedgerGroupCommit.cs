@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Cards.Storage;
 
 /// <summary>
 /// The silo's group commit. Every card grain hands its batch of ledger writes here; whatever the cards

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using BpClub.Domain.Ledger;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Cards.Storage;
 
 /// <summary>How ledger events, snapshots and stored results are written as JSON in PostgreSQL.</summary>
 public static class LedgerJson

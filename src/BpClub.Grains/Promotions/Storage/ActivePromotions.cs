@@ -1,7 +1,7 @@
 using BpClub.Domain.Earning;
 using Npgsql;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Promotions.Storage;
 
 /// <summary>
 /// The promotions table, cached per silo for a few seconds: every purchase needs the promotions

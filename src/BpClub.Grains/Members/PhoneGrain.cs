@@ -1,12 +1,12 @@
 using BpClub.Abstractions;
 using BpClub.Domain.Cards;
 using BpClub.Grains.Members;
+using BpClub.Grains.Members.Storage;
 using BpClub.Grains.Sms;
-using BpClub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Members;
 
 /// <summary>
 /// Sign-in and SMS pacing for one phone number. Calls for one phone run one at a time, so the

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Cards.Storage;
 
 /// <summary>The rows of a group commit as column arrays, one array per column, for one unnest each.</summary>
 internal sealed class GroupRows

@@ -2,7 +2,7 @@ using System.Globalization;
 using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Cards.Storage;
 
 /// <summary>The columns of a ledger row that the history page shows, derived from its event.</summary>
 public sealed record LedgerRowValues(

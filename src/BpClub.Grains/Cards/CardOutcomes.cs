@@ -3,9 +3,9 @@ using System.Text.Json;
 using BpClub.Abstractions;
 using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Cards.Storage;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Cards;
 
 /// <summary>How a card command's end becomes an <see cref="Outcome{T}"/>: rejections, replays and conflicts.</summary>
 internal static class CardOutcomes

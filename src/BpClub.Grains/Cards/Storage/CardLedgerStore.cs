@@ -5,7 +5,7 @@ using BpClub.Domain.Ledger;
 using BpClub.Domain.Units;
 using Npgsql;
 
-namespace BpClub.Grains.Storage;
+namespace BpClub.Grains.Cards.Storage;
 
 /// <summary>An idempotent command's record: its key, a hash of its payload and its first result.</summary>
 public sealed record OperationRecord(string Key, byte[] RequestHash, string ResultJson);

@@ -1,7 +1,6 @@
 using BpClub.Domain.Ledger;
-using BpClub.Grains.Storage;
 
-namespace BpClub.Grains.Cards;
+namespace BpClub.Grains.Cards.Storage;
 
 /// <summary>What a card's command log reads and writes: PostgreSQL in a silo, a list in its tests.</summary>
 public interface ICardLedger

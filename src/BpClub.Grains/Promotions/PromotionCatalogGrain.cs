@@ -1,9 +1,9 @@
 using BpClub.Abstractions;
 using BpClub.Domain.Earning;
 using BpClub.Domain.Validation;
-using BpClub.Grains.Storage;
+using BpClub.Grains.Promotions.Storage;
 
-namespace BpClub.Grains;
+namespace BpClub.Grains.Promotions;
 
 /// <summary>
 /// Operators' promotions. Every silo reads the table through a cache of a few seconds, so a
