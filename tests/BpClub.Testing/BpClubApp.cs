@@ -2,6 +2,7 @@ extern alias api;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BpClub.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,9 +61,9 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
         var api = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:BpClub"] = cluster.ConnectionString,
-            ["Cluster:ClusterId"] = cluster.Cluster.Options.ClusterId,
-            ["Cluster:ServiceId"] = cluster.Cluster.Options.ServiceId,
+            [BpClubPostgres.ConnectionStringKey] = cluster.ConnectionString,
+            [BpClubTestCluster.ClusterSetting(nameof(BpClubClusterOptions.ClusterId))] = cluster.Cluster.Options.ClusterId,
+            [BpClubTestCluster.ClusterSetting(nameof(BpClubClusterOptions.ServiceId))] = cluster.Cluster.Options.ServiceId,
             ["Operators:Keys:0"] = OperatorKey,
             ["RateLimits:AnonymousPerMinute"] = "100000",
             ["RateLimits:AnonymousBurst"] = "100000",

@@ -1,5 +1,7 @@
 using BpClub.Abstractions;
+using BpClub.Api.Http;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Security;
 
@@ -12,15 +14,14 @@ namespace BpClub.Api.Security;
 /// fresh answer. At most <c>Api:KeyCacheEntries</c> of them (10 000): what callers send must not grow a front
 /// end's memory. Wrong keys are not kept at all; <see cref="BadKeyLimiter"/> deals with those.
 /// </summary>
-public sealed class KnownKeyCache(IConfiguration configuration) : IDisposable
+public sealed class KnownKeyCache(IOptions<ApiOptions> options) : IDisposable
 {
-    public const int DefaultEntries = 10_000;
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan TrustFor = TimeSpan.FromMinutes(2);
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions
     {
-        SizeLimit = configuration.GetValue("Api:KeyCacheEntries", DefaultEntries),
+        SizeLimit = options.Value.KeyCacheEntries,
     });
 
     public int Count => _cache.Count;

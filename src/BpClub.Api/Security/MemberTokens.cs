@@ -19,6 +19,9 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
     public const string Audience = "bpclub-cabinet";
     private const string SecretName = "member-token-signing-key";
 
+    /// <summary>The configured key (base64), shared by every front end; unset, the database keeps one.</summary>
+    public const string SigningKeySetting = "Cabinet:TokenSigningKey";
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private SymmetricSecurityKey? _key;
 
@@ -59,10 +62,10 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
     private async ValueTask<SymmetricSecurityKey> Key()
     {
         if (_key is not null) return _key;
-        var bytes = configuration["Cabinet:TokenSigningKey"] is { Length: > 0 } configured
+        var bytes = configuration[SigningKeySetting] is { Length: > 0 } configured
             ? Convert.FromBase64String(configured)
             : await SharedKey();
-        if (bytes.Length < 32) throw new InvalidOperationException("Cabinet:TokenSigningKey must be at least 32 bytes (base64).");
+        if (bytes.Length < 32) throw new InvalidOperationException($"{SigningKeySetting} must be at least 32 bytes (base64).");
         return _key = new SymmetricSecurityKey(bytes);
     }
 
