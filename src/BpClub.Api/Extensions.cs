@@ -44,16 +44,7 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        // Every error is problem details with a detail, also the framework's own (401, 403, 404, 405, 415).
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
-        {
-            StatusCodes.Status401Unauthorized => "Missing, expired or invalid credentials: an X-Api-Key or a member's bearer token or session.",
-            StatusCodes.Status403Forbidden => "These credentials are of a kind that may not call this endpoint.",
-            StatusCodes.Status404NotFound => "No such endpoint or resource.",
-            StatusCodes.Status405MethodNotAllowed => "This endpoint does not take this method.",
-            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
-            _ => c.ProblemDetails.Title,
-        });
+        services.AddBpClubProblemDetails();
         // A body or parameter the framework cannot bind becomes an exception, so that the one problem mapping
         // (UnavailableExceptionHandler) says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

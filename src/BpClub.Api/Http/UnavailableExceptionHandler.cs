@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Orleans.Runtime;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace BpClub.Api.Http;
 
@@ -12,29 +11,34 @@ namespace BpClub.Api.Http;
 /// (safe to retry with the same operation id: commands are idempotent), a body the server will
 /// not read is the status Kestrel chose (400, 413), anything else a 500 without internals.
 /// </summary>
-public sealed partial class UnavailableExceptionHandler(IProblemDetailsService problems, ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
+public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         // A value of the wrong type names its field, as validation errors do.
         var field = exception is BadHttpRequestException unreadable ? Field(unreadable) : null;
-        var (status, title, detail) = exception switch
+        var (status, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Invalid request",
-                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than this endpoint accepts." : Unreadable(bad, field)),
-            _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-                "Storage or the cluster is unavailable for a moment. Retry with the same operation id; nothing is counted twice."),
-            _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The error was logged. Retrying with the same operation id is safe."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (
+                StatusCodes.Status413PayloadTooLarge, "The request body is larger than this endpoint accepts."),
+            BadHttpRequestException bad => (bad.StatusCode, Unreadable(bad, field)),
+            _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
+                "Storage or the cluster is unavailable for a moment. Retry with the same operation id; "
+                + "nothing is counted twice."),
+            _ => (StatusCodes.Status500InternalServerError,
+                "The error was logged. Retrying with the same operation id is safe."),
         };
         if (status == StatusCodes.Status503ServiceUnavailable) LogUnavailable(exception.GetType().Name, context.Request.Path);
         else if (status >= 500) LogUnexpected(exception, context.Request.Path);
 
-        context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        if (field is not null)
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["Not a value of the expected type or format."] };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        var errors = field is null ? null
+            : new Dictionary<string, string[]> { [field] = ["Not a value of the expected type or format."] };
+        return await Problems.Write(context, status, detail,
+            // Whatever status Kestrel chose for a body it would not read, the title says the request was at fault.
+            title: exception is BadHttpRequestException && status != StatusCodes.Status413PayloadTooLarge
+                ? Problems.Title(StatusCodes.Status400BadRequest) : null,
+            retryAfter: status == StatusCodes.Status503ServiceUnavailable ? TimeSpan.FromSeconds(1) : null,
+            errors: errors, exception: exception);
     }
 
     /// <summary>What was wrong with a request the framework could not bind, without naming our types.</summary>
