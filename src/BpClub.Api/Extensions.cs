@@ -13,7 +13,8 @@ namespace BpClub.Api;
 
 public static class Extensions
 {
-    /// <summary>The front end's wiring: an Orleans client on the PostgreSQL cluster table, security, errors, documents.</summary>
+    /// <summary>The front end's wiring: an Orleans client on the PostgreSQL cluster table, security, errors,
+    /// documents.</summary>
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -43,7 +44,9 @@ public static class Extensions
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.ConfigureHttpJsonOptions(o
+            => o.SerializerOptions.Converters.Add(
+                new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddBpClubProblemDetails();
         // A body or parameter the framework cannot bind becomes an exception, so that the one problem mapping
         // (UnavailableExceptionHandler) says what was wrong, instead of an empty 400.
@@ -67,11 +70,13 @@ public static class Extensions
         services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
         if (configuration["BPCLUB_OPERATOR_KEY"] is { Length: > 0 } bootstrap)
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
-        else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() is not { Keys.Count: > 0 })
+        else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>()
+            is not { Keys.Count: > 0 })
         {
             // Development convenience: no operator key configured, so make one and show it
             // on the console, once. It is never written to the log.
-            var generated = "op." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+            var generated = "op." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-')
+                .Replace('/', '_');
             Console.WriteLine($"BPCLUB_OPERATOR_KEY is not set; this front end accepts the operator key {generated}");
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(generated));
         }
@@ -83,10 +88,14 @@ public static class Extensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Callers.ApiKeyScheme, null)
             .AddScheme<AuthenticationSchemeOptions, MemberAuthenticationHandler>(Callers.MemberScheme, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Callers.Station, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Station))
-            .AddPolicy(Callers.Partner, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Partner))
-            .AddPolicy(Callers.Operator, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Operator))
-            .AddPolicy(Callers.Member, p => p.AddAuthenticationSchemes(Callers.MemberScheme).RequireRole(Callers.Member));
+            .AddPolicy(Callers.Station,
+                p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Station))
+            .AddPolicy(Callers.Partner,
+                p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Partner))
+            .AddPolicy(Callers.Operator,
+                p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Operator))
+            .AddPolicy(Callers.Member,
+                p => p.AddAuthenticationSchemes(Callers.MemberScheme).RequireRole(Callers.Member));
         services.AddAntiforgery(o =>
         {
             o.HeaderName = Callers.AntiforgeryHeader;

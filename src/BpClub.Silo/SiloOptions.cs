@@ -12,10 +12,12 @@ public sealed class SiloOptions : IValidatableObject
     [Range(1, 65535)]
     public int HttpPort { get; set; } = 8081;
 
-    /// <summary>Unset: loopback locally, every interface in Kubernetes (the kubelet and Prometheus reach the pod IP).</summary>
+    /// <summary>Unset: loopback locally, every interface in Kubernetes (the kubelet and Prometheus reach the pod
+    /// IP).</summary>
     public string? HttpAddress { get; set; }
 
-    /// <summary>How long a graceful stop may take; <see cref="ShutdownDeadline"/> ends the process soon after.</summary>
+    /// <summary>How long a graceful stop may take; <see cref="ShutdownDeadline"/> ends the process soon
+    /// after.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -57,8 +57,10 @@ public sealed class CrashTests
         }
 
         var tills = Enumerable.Range(1, 4).Select(Till).ToArray();
-        await Poll.Until(() => Task.FromResult(acknowledged.Count), n => n >= 20, TimeSpan.FromSeconds(30), "purchases before the crash");
-        var host = await cluster.SiloHosting(card) ?? throw new InvalidOperationException("The card is not active anywhere.");
+        await Poll.Until(() => Task.FromResult(acknowledged.Count), n => n >= 20, TimeSpan.FromSeconds(30),
+            "purchases before the crash");
+        var host = await cluster.SiloHosting(card)
+            ?? throw new InvalidOperationException("The card is not active anywhere.");
         await cluster.Cluster.KillSiloAsync(host);
         var atCrash = acknowledged.Count;
         await Task.WhenAll(tills);

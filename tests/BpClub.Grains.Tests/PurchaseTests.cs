@@ -130,7 +130,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         await card.Accrue(Cards.Fuel("before", 10m));
 
         var results = await Task.WhenAll(
-            new[] { card.Accrue(Cards.Fuel("new-1", 5m)), card.Accrue(Cards.Fuel("before", 10m)), card.Accrue(Cards.Fuel("new-2", 5m)) });
+            new[] { card.Accrue(Cards.Fuel("new-1", 5m)), card.Accrue(Cards.Fuel("before", 10m)),
+                card.Accrue(Cards.Fuel("new-2", 5m)) });
 
         Assert.Equal([OutcomeStatus.Done, OutcomeStatus.Replayed, OutcomeStatus.Done], results.Select(r => r.Status));
         Assert.Equal(20, (await card.GetBalance()).Value!.Total.Value);
@@ -191,7 +192,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
         var now = DateTimeOffset.UtcNow;
-        var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
+        var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero)
+            .AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
 
         var result = await card.Accrue(Cards.Fuel("r-kyiv", 20m, occurredAt: madeAt));
         var after = DateTimeOffset.UtcNow;

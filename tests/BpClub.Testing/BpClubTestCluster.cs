@@ -22,7 +22,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
 {
     private const string ClockSetting = "Testing:ProgrammeClock";
 
-    /// <summary>Test cluster only: Orleans' SiloMessagingOptions and ClientMessagingOptions (shorter timeouts).</summary>
+    /// <summary>Test cluster only: Orleans' SiloMessagingOptions and ClientMessagingOptions (shorter
+    /// timeouts).</summary>
     public const string SiloMessagingSection = "SiloMessaging";
     public const string ClientMessagingSection = "ClientMessaging";
 
@@ -109,7 +110,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     }
 
     /// <summary>Deactivates every idle grain now, so the next call rebuilds it from storage.</summary>
-    public Task DeactivateAll() => Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+    public Task DeactivateAll() => Cluster.Client.GetGrain<IManagementGrain>(0)
+        .ForceActivationCollection(TimeSpan.Zero);
 
     public async ValueTask DisposeAsync()
     {

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 
-/// <summary>Operators: stations and partners with their keys, promotions, card support, termination, the cluster.</summary>
+/// <summary>Operators: stations and partners with their keys, promotions, card support, termination, the
+/// cluster.</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -33,7 +34,8 @@ public static class AdminApi
         return app;
     }
 
-    private static async Task<Results<Created<StationKeyResponse>, Ok<StationKeyResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> SaveStation(
+    private static async Task<Results<Created<StationKeyResponse>, Ok<StationKeyResponse>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> SaveStation(
         string stationId, StationRequest request, IClusterClient cluster)
     {
         if (!ApiKeys.IsValidId(stationId)) return Problems.Invalid("stationId", InvalidId);
@@ -42,25 +44,29 @@ public static class AdminApi
         return OutcomeResults.Created(saved, StationKey, s => s.ApiKey is not null);
     }
 
-    private static async Task<Results<Ok<StationKeyResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> RotateStationKey(string stationId, IClusterClient cluster)
+    private static async Task<Results<Ok<StationKeyResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> RotateStationKey(string stationId, IClusterClient cluster)
     {
         if (!ApiKeys.IsValidId(stationId))
             return Problems.Result(StatusCodes.Status404NotFound, $"Unknown station {stationId}.");
         return OutcomeResults.Ok(await cluster.GetGrain<IStationGrain>(stationId).RotateKey(), StationKey);
     }
 
-    private static async Task<Results<Created<PartnerKeyResponse>, Ok<PartnerKeyResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> SavePartner(
+    private static async Task<Results<Created<PartnerKeyResponse>, Ok<PartnerKeyResponse>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> SavePartner(
         string partnerId, PartnerRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         if (!ApiKeys.IsValidId(partnerId)) errors.Add("partnerId", InvalidId);
         if (request.PointsPerUah is null) errors.Add("pointsPerUah", "Required.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var saved = await cluster.GetGrain<IPartnerGrain>(partnerId).Save(request.Name ?? "", request.PointsPerUah!.Value);
+        var saved = await cluster.GetGrain<IPartnerGrain>(partnerId)
+            .Save(request.Name ?? "", request.PointsPerUah!.Value);
         return OutcomeResults.Created(saved, PartnerKey, p => p.ApiKey is not null);
     }
 
-    private static async Task<Results<Ok<PartnerKeyResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> RotatePartnerKey(string partnerId, IClusterClient cluster)
+    private static async Task<Results<Ok<PartnerKeyResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> RotatePartnerKey(string partnerId, IClusterClient cluster)
     {
         if (!ApiKeys.IsValidId(partnerId))
             return Problems.Result(StatusCodes.Status404NotFound, $"Unknown partner {partnerId}.");
@@ -73,15 +79,18 @@ public static class AdminApi
 
     private static PartnerKeyResponse PartnerKey(PartnerModel p) => new(p.PartnerId, p.Name, p.PointsPerUah, p.ApiKey);
 
-    private static async Task<Results<Created<PromotionModel>, Ok<PromotionModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> SavePromotion(
+    private static async Task<Results<Created<PromotionModel>, Ok<PromotionModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> SavePromotion(
         string promotionId, PromotionRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         if (request.StartsAt is null) errors.Add("startsAt", "Required.");
         if (request.EndsAt is null) errors.Add("endsAt", "Required.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var saved = await cluster.GetGrain<IPromotionCatalogGrain>(0).Save(new PromotionModel(promotionId, request.Name ?? "",
-            request.StartsAt!.Value, request.EndsAt!.Value, request.StationIds, request.ProductCodes, request.Categories,
+        var saved = await cluster.GetGrain<IPromotionCatalogGrain>(0)
+            .Save(new PromotionModel(promotionId, request.Name ?? "",
+            request.StartsAt!.Value, request.EndsAt!.Value, request.StationIds, request.ProductCodes,
+                request.Categories,
             request.Multiplier, request.BonusPoints));
         return OutcomeResults.Created(saved);
     }
@@ -89,10 +98,12 @@ public static class AdminApi
     private static async Task<Ok<IReadOnlyList<PromotionModel>>> ListPromotions(IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IPromotionCatalogGrain>(0).List());
 
-    private static async Task<Results<Ok<PromotionModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> EndPromotion(string promotionId, IClusterClient cluster) =>
+    private static async Task<Results<Ok<PromotionModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> EndPromotion(string promotionId, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<IPromotionCatalogGrain>(0).End(promotionId));
 
-    private static async Task<Results<Ok<CardSummary>, ValidationProblem, ProblemHttpResult, TooManyRequests>> CardSummary(string cardNumber, IClusterClient cluster)
+    private static async Task<Results<Ok<CardSummary>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> CardSummary(string cardNumber, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
@@ -100,7 +111,8 @@ public static class AdminApi
         return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).GetSummary());
     }
 
-    private static async Task<Results<Ok<TerminationResult>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Terminate(
+    private static async Task<Results<Ok<TerminationResult>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Terminate(
         string cardNumber, TerminationRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
@@ -125,7 +137,8 @@ public static class AdminApi
         var silos = hosts
             .Where(h => h.Status != SiloStatus.Dead || h.IAmAliveTime > time.GetUtcNow().UtcDateTime.AddHours(-1))
             .OrderBy(h => h.Status).ThenBy(h => h.SiloName)
-            .Select(h => new SiloResponse(h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString().ToLowerInvariant(),
+            .Select(h => new SiloResponse(h.SiloAddress.ToParsableString(), h.SiloName, h.HostName,
+                h.Status.ToString().ToLowerInvariant(),
                 new DateTimeOffset(DateTime.SpecifyKind(h.StartTime, DateTimeKind.Utc)),
                 activations.TryGetValue(h.SiloAddress, out var count) ? count : null))
             .ToList();

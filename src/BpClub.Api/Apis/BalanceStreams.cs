@@ -26,7 +26,8 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
     public int Open => _open.Count;
 
     /// <summary>The balance now, then every change the card grain pushes, until <paramref name="aborted"/>.</summary>
-    public async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card, [EnumeratorCancellation] CancellationToken aborted)
+    public async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card,
+        [EnumeratorCancellation] CancellationToken aborted)
     {
         var watcher = new Watcher();
         var reference = cluster.CreateObjectReference<IBalanceObserver>(watcher);
@@ -88,7 +89,8 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
         catch (OperationCanceledException) { return false; }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Balance stream: subscribing failed ({Failures} in a row); trying again")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Balance stream: subscribing failed ({Failures} in a row); trying again")]
     private partial void LogSubscribeFailed(Exception e, int failures);
 
     private sealed class Watcher : IBalanceObserver

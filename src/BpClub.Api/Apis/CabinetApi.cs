@@ -17,8 +17,10 @@ public static class CabinetApi
         var anonymous = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: signing in")
             .AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous).ProducesProblems(503);
         anonymous.MapPost("/registrations", StartRegistration).ProducesProblems(404, 409, 422)
-            .WithSummary("Register an issued card with a phone and a password; a one-time code goes to the phone by SMS.");
-        anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration).ProducesProblems(404, 409)
+            .WithSummary(
+                "Register an issued card with a phone and a password; a one-time code goes to the phone by SMS.");
+        anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration)
+            .ProducesProblems(404, 409)
             .WithSummary("Confirm a registration with the SMS code; signs the member in.");
         anonymous.MapPost("/sessions", SignIn).ProducesProblems(401).WithSummary(
             "Sign in with phone and password. Five wrong passwords lock sign-in for the phone for 15 minutes (429).");
@@ -45,7 +47,8 @@ public static class CabinetApi
         return app;
     }
 
-    private static async Task<Results<Accepted<RegistrationStarted>, ValidationProblem, ProblemHttpResult, TooManyRequests>> StartRegistration(
+    private static async Task<Results<Accepted<RegistrationStarted>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> StartRegistration(
         RegistrationRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
@@ -60,16 +63,19 @@ public static class CabinetApi
             code => TypedResults.Accepted((string?)null, new RegistrationStarted(code.Id, code.CodeExpiresAt)));
     }
 
-    private static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> ConfirmRegistration(
+    private static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> ConfirmRegistration(
         Guid registrationId, CodeConfirmation request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
         if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
-        var registered = await cluster.GetGrain<IVerificationGrain>(registrationId).ConfirmRegistration(request.Code.Trim());
+        var registered = await cluster.GetGrain<IVerificationGrain>(registrationId)
+            .ConfirmRegistration(request.Code.Trim());
         return await OutcomeResults.MapAsync(registered,
             async grant => TypedResults.Created((string?)null, await StartSession(http, tokens, grant)));
     }
 
-    private static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> SignIn(
+    private static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> SignIn(
         SignInRequest request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
         var errors = new ValidationErrors();
@@ -83,7 +89,8 @@ public static class CabinetApi
             async grant => TypedResults.Ok(await StartSession(http, tokens, grant)));
     }
 
-    private static async Task<Results<Accepted<PasswordResetStarted>, ValidationProblem, ProblemHttpResult, TooManyRequests>> StartPasswordReset(
+    private static async Task<Results<Accepted<PasswordResetStarted>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> StartPasswordReset(
         PasswordResetRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
@@ -94,7 +101,8 @@ public static class CabinetApi
             code => TypedResults.Accepted((string?)null, new PasswordResetStarted(code.Id, code.CodeExpiresAt)));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, TooManyRequests>> ConfirmPasswordReset(
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> ConfirmPasswordReset(
         Guid resetId, PasswordResetConfirmation request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
@@ -123,14 +131,17 @@ public static class CabinetApi
             .ChangePassword(member.SessionId(), request.CurrentPassword!, request.NewPassword!));
     }
 
-    private static async Task<Results<Ok<SpendingModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> SwitchSpending(
+    private static async Task<Results<Ok<SpendingModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> SwitchSpending(
         SpendingRequest request, ClaimsPrincipal member, IClusterClient cluster)
     {
         if (request.Enabled is null) return Problems.Invalid("enabled", "Required: true or false.");
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(request.Enabled.Value));
+        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId())
+            .SwitchSpending(request.Enabled.Value));
     }
 
-    private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Me(ClaimsPrincipal member, IClusterClient cluster) =>
+    private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Me(ClaimsPrincipal member, IClusterClient cluster) =>
         await OutcomeResults.MapAsync(await cluster.GetGrain<IMemberGrain>(member.CallerId()).GetProfile(), async p =>
         {
             // The cabinet's settings page shows whether spending is on, so the profile carries it.
@@ -139,10 +150,12 @@ public static class CabinetApi
                 card.Value?.SpendingEnabled ?? false));
         });
 
-    private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Balance(ClaimsPrincipal member, IClusterClient cluster) =>
+    private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Balance(ClaimsPrincipal member, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetBalance());
 
-    private static async Task<Results<Ok<TierModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Tier(ClaimsPrincipal member, IClusterClient cluster) =>
+    private static async Task<Results<Ok<TierModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Tier(ClaimsPrincipal member, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetTier());
 
     private static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult, TooManyRequests>> History(
@@ -150,9 +163,11 @@ public static class CabinetApi
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetHistory(limit ?? 20, cursor));
 
     private static Ok<AntiforgeryToken> Antiforgery(HttpContext http, IAntiforgery antiforgery) =>
-        TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!, Callers.AntiforgeryHeader));
+        TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!,
+            Callers.AntiforgeryHeader));
 
-    private static async Task<Results<ServerSentEventsResult<BalanceModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> BalanceEvents(
+    private static async Task<Results<ServerSentEventsResult<BalanceModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> BalanceEvents(
         ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams, CancellationToken aborted)
     {
         var card = cluster.GetGrain<ICardGrain>(member.CallerId());

@@ -15,7 +15,8 @@ public static class Documentation
     {
         foreach (var status in problems)
         {
-            var type = status == StatusCodes.Status400BadRequest ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails);
+            var type = status == StatusCodes.Status400BadRequest ? typeof(HttpValidationProblemDetails)
+                : typeof(ProblemDetails);
             endpoint.WithMetadata(new ProducesResponseTypeMetadata(status, type, ["application/problem+json"]));
         }
         return endpoint;

@@ -18,11 +18,13 @@ public static class PartnersApi
             .ProducesProblems(401, 403, 503);
 
         partners.MapPost("/accruals", Accrue).ProducesProblems(404, 409, 422)
-            .WithSummary("Credit points for a purchase at the partner; replaying a partnerTransactionId returns the first result.");
+            .WithSummary("Credit points for a purchase at the partner; "
+                + "replaying a partnerTransactionId returns the first result.");
         return app;
     }
 
-    private static async Task<Results<Created<PartnerAccrualResult>, Ok<PartnerAccrualResult>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Accrue(
+    private static async Task<Results<Created<PartnerAccrualResult>, Ok<PartnerAccrualResult>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> Accrue(
         PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster, CancellationToken aborted)
     {
         var errors = new ValidationErrors();
@@ -30,9 +32,11 @@ public static class PartnersApi
         if (request.Amount is null) errors.Add("amount", "Required.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
-        var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0", CultureInfo.InvariantCulture);
+        var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0",
+            CultureInfo.InvariantCulture);
         var accrued = await cluster.GetGrain<ICardGrain>(card!.Value).AccruePartner(new RecordPartnerPurchase(
-            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)), Edge.Utc(request.OccurredAt)),
+            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)),
+                Edge.Utc(request.OccurredAt)),
             aborted);
         return OutcomeResults.Created(accrued);
     }

@@ -30,8 +30,10 @@ public static class PosApi
         return app;
     }
 
-    private static async Task<Results<Created<CardSummary>, Ok<CardSummary>, ValidationProblem, ProblemHttpResult, TooManyRequests>> IssueCard(
-        string cardNumber, IssueCardRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
+    private static async Task<Results<Created<CardSummary>, Ok<CardSummary>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> IssueCard(
+        string cardNumber, IssueCardRequest request, ClaimsPrincipal station, IClusterClient cluster,
+            CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
@@ -40,11 +42,13 @@ public static class PosApi
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var issued = await cluster.GetGrain<ICardGrain>(card!.Value).Issue(
-            new IssueCard(request.FirstName ?? "", request.LastName ?? "", phone, request.BirthDate, request.Consent!.Value, station.CallerId()), aborted);
+            new IssueCard(request.FirstName ?? "", request.LastName ?? "", phone, request.BirthDate,
+                request.Consent!.Value, station.CallerId()), aborted);
         return OutcomeResults.Created(issued);
     }
 
-    private static async Task<Results<Created<PurchaseResult>, Ok<PurchaseResult>, ValidationProblem, ProblemHttpResult, TooManyRequests>> RecordPurchase(
+    private static async Task<Results<Created<PurchaseResult>, Ok<PurchaseResult>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> RecordPurchase(
         PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
         var errors = new ValidationErrors();
@@ -55,7 +59,8 @@ public static class PosApi
     }
 
     /// <summary>The same body and checks as a purchase, so a till sends what it will record after payment.</summary>
-    private static async Task<Results<Ok<PurchaseQuoteResult>, ValidationProblem, ProblemHttpResult, TooManyRequests>> QuotePurchase(
+    private static async Task<Results<Ok<PurchaseQuoteResult>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> QuotePurchase(
         PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
@@ -65,7 +70,8 @@ public static class PosApi
         return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).Quote(purchase!));
     }
 
-    private static async Task<Results<Created<RedemptionResult>, Ok<RedemptionResult>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Redeem(
+    private static async Task<Results<Created<RedemptionResult>, Ok<RedemptionResult>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> Redeem(
         RedemptionRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
         var errors = new ValidationErrors();
@@ -73,22 +79,26 @@ public static class PosApi
         if (request.Points is null) errors.Add("points", "Required.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
         var redeemed = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)), aborted);
+            .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)),
+                aborted);
         return OutcomeResults.Created(redeemed);
     }
 
-    private static async Task<Results<Created<RefundResult>, Ok<RefundResult>, ValidationProblem, ProblemHttpResult, TooManyRequests>> Refund(
+    private static async Task<Results<Created<RefundResult>, Ok<RefundResult>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Refund(
         RefundRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
         if (!errors.IsEmpty) return Problems.Invalid(errors);
         var refunded = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Refund(new RefundPurchase(request.RefundId ?? "", request.ReceiptId ?? "", station.CallerId(), request.Lines ?? []), aborted);
+            .Refund(new RefundPurchase(request.RefundId ?? "", request.ReceiptId ?? "", station.CallerId(),
+                request.Lines ?? []), aborted);
         return OutcomeResults.Created(refunded);
     }
 
-    private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult, TooManyRequests>> GetBalance(string cardNumber, IClusterClient cluster)
+    private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> GetBalance(string cardNumber, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);

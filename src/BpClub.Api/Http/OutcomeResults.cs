@@ -30,7 +30,8 @@ public static class OutcomeResults
 
     /// <summary>The success result made from the value, or the failure's problem.</summary>
     public static Results<TSuccess, ValidationProblem, ProblemHttpResult, TooManyRequests>
-        Map<T, TSuccess>(Outcome<T> outcome, Func<T, TSuccess> success) where TSuccess : IResult => outcome.Status switch
+        Map<T, TSuccess>(Outcome<T> outcome, Func<T, TSuccess> success) where TSuccess : IResult
+            => outcome.Status switch
         {
             OutcomeStatus.Done or OutcomeStatus.Replayed => success(outcome.Value!),
             OutcomeStatus.Invalid => Invalid(outcome),
@@ -41,7 +42,8 @@ public static class OutcomeResults
     /// <summary>As <see cref="Map"/>, for a success that has more to do (start a session, read more).</summary>
     public static async Task<Results<TSuccess, ValidationProblem, ProblemHttpResult, TooManyRequests>>
         MapAsync<T, TSuccess>(Outcome<T> outcome, Func<T, Task<TSuccess>> success) where TSuccess : IResult =>
-        outcome.Succeeded ? await success(outcome.Value!) : Map<T, TSuccess>(outcome, _ => throw new InvalidOperationException());
+        outcome.Succeeded ? await success(outcome.Value!) : Map<T,
+            TSuccess>(outcome, _ => throw new InvalidOperationException());
 
     public static Results<Ok<TBody>, ValidationProblem, ProblemHttpResult, TooManyRequests>
         Ok<T, TBody>(Outcome<T> outcome, Func<T, TBody> body) => Map(outcome, v => TypedResults.Ok(body(v)));

@@ -9,7 +9,8 @@ namespace BpClub.Api.Http;
 
 /// <summary>
 /// The one problem factory: every error the front end answers is problem details made here, either as a
-/// typed result an endpoint returns (<see cref="Result"/>, <see cref="Invalid(IDictionary{string, string[]}, string?)"/>,
+/// typed result an endpoint returns (<see cref="Result"/>, <see cref="Invalid(IDictionary{string, string[]},
+/// string?)"/>,
 /// <see cref="TooMany"/>) or written by middleware through the framework's <see cref="IProblemDetailsService"/>
 /// (<see cref="Write"/>), with one title per status and Retry-After on 429 and 503.
 /// </summary>

@@ -52,7 +52,8 @@ public static class RateLimits
                 if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
                     return RateLimitPartition.GetNoLimiter("reads");
                 var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                var caller = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name + ":" + http.User.CallerId() : "ip:" + ClientAddress(http);
+                var caller = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name + ":"
+                    + http.User.CallerId() : "ip:" + ClientAddress(http);
                 return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.PerCallerBurst,
@@ -65,7 +66,8 @@ public static class RateLimits
             limiter.AddPolicy(Anonymous, http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                return RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(http), _ => new TokenBucketRateLimiterOptions
+                return RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(http),
+                    _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.AnonymousBurst,
                     TokensPerPeriod = Math.Max(1, options.AnonymousPerMinute / 6),

@@ -10,9 +10,11 @@ public static class RequestSizeLimit
 {
     public const long DefaultBytes = 64 * 1024;
 
-    public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app, long maxBytes) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app, long maxBytes)
+        => app.Use(async (context, next) =>
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = maxBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>()
+            is { IsReadOnly: false } feature) feature.MaxRequestBodySize = maxBytes;
         if (context.Request.ContentLength > maxBytes)
         {
             await Problems.Write(context, StatusCodes.Status413PayloadTooLarge,

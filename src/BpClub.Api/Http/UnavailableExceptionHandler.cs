@@ -13,7 +13,8 @@ namespace BpClub.Api.Http;
 /// </summary>
 public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception,
+        CancellationToken cancellationToken)
     {
         // A value of the wrong type names its field, as validation errors do.
         var field = exception is BadHttpRequestException unreadable ? Field(unreadable) : null;
@@ -28,7 +29,8 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
             _ => (StatusCodes.Status500InternalServerError,
                 "The error was logged. Retrying with the same operation id is safe."),
         };
-        if (status == StatusCodes.Status503ServiceUnavailable) LogUnavailable(exception.GetType().Name, context.Request.Path);
+        if (status == StatusCodes.Status503ServiceUnavailable) LogUnavailable(exception.GetType().Name,
+            context.Request.Path);
         else if (status >= 500) LogUnexpected(exception, context.Request.Path);
 
         var errors = field is null ? null
@@ -44,14 +46,18 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
     /// <summary>What was wrong with a request the framework could not bind, without naming our types.</summary>
     private static string Unreadable(BadHttpRequestException bad, string? field) => bad.InnerException switch
     {
-        JsonException when field is not null => $"The body is not valid here: {field} does not have the expected type or format; nothing was changed.",
+        JsonException when field is not null
+            => $"The body is not valid here: {field} does not have the expected type or format; nothing was changed.",
         JsonException => "The body is not valid JSON of the expected shape; nothing was changed.",
-        _ when field is not null => $"The parameter {field} does not have the expected type or format; nothing was changed.",
-        _ when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) => "The request needs a JSON body; nothing was changed.",
+        _ when field is not null
+            => $"The parameter {field} does not have the expected type or format; nothing was changed.",
+        _ when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+            => "The request needs a JSON body; nothing was changed.",
         _ => "The request could not be read; nothing was changed.",
     };
 
-    /// <summary>The field at fault: a JSON path in the body ("lines[0].litres") or a query/route parameter ("limit").</summary>
+    /// <summary>The field at fault: a JSON path in the body ("lines[0].litres") or a query/route parameter
+    /// ("limit").</summary>
     private static string? Field(BadHttpRequestException bad) => bad.InnerException switch
     {
         JsonException { Path: { Length: > 2 } path } => path[2..],
@@ -65,9 +71,10 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
 
     /// <summary>
     /// The failures that mean "not reachable now, try again": a timeout, a connection that failed, a silo or
-    /// gateway that is gone or busy, PostgreSQL's own transient errors (connection lost, shutting down, too
-    /// many connections), and a card activation that lost to a newer one. Anything else, including a
-    /// PostgreSQL error in our own SQL, is a bug and a 500: a till must not retry it forever.
+    /// gateway that is gone or busy, a card activation that lost to a newer one, Npgsql's own transient
+    /// failures (it could not connect, the connection broke, a timeout), and a PostgreSQL error of the
+    /// classes that say the server cannot serve now (<see cref="IsUnavailableState"/>). Anything else,
+    /// including a PostgreSQL error in our own SQL, is a bug and a 500: a till must not retry it forever.
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
@@ -78,19 +85,28 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
                 case TimeoutException or SocketException or OperationCanceledException or StaleActivationException:
                 case SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException:
                 case Orleans.Runtime.Messaging.ConnectionFailedException:
+                    return true;
+                case Npgsql.PostgresException postgres:
+                    // The server answered: its SQLSTATE says whether it is unavailable or our SQL is wrong.
+                    return IsUnavailableState(postgres.SqlState);
                 case Npgsql.NpgsqlException { IsTransient: true }:
                     return true;
-                case Npgsql.PostgresException { SqlState: null or "" }:
-                    // Its SQLSTATE did not survive the trip from the silo: most likely PostgreSQL going away
-                    // under a grain's connection; retrying is safe, commands are idempotent.
-                    return true;
-                case Npgsql.PostgresException:
-                    // Not transient (IsTransient above): a constraint, a syntax error, a missing table.
-                    return false;
             }
         }
         return false;
     }
+
+    /// <summary>
+    /// 08xxx (connection exception), 53xxx (insufficient resources: too many connections, out of memory,
+    /// disk full), 57P0x (operator intervention: shutting down, crash, cannot connect now); and a SQLSTATE
+    /// that did not survive the trip from the silo, most likely PostgreSQL going away under a grain's
+    /// connection (retrying is safe, commands are idempotent).
+    /// </summary>
+    public static bool IsUnavailableState(string? sqlState) =>
+        string.IsNullOrEmpty(sqlState)
+        || sqlState.StartsWith("08", StringComparison.Ordinal)
+        || sqlState.StartsWith("53", StringComparison.Ordinal)
+        || sqlState.StartsWith("57P0", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "503 for {Path}: {Exception}")]
     private partial void LogUnavailable(string exception, string path);

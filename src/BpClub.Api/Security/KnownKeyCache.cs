@@ -29,7 +29,8 @@ public sealed class KnownKeyCache(IOptions<ApiOptions> options) : IDisposable
     public bool TryGet(string keyHash, out KnownKey? known) => _cache.TryGetValue(keyHash, out known);
 
     // A full cache refuses the entry (and compacts): the key is then checked by its grain again next time.
-    public void Remember(string keyHash, KeyHolder holder, DateTimeOffset now) => _cache.Set(keyHash, new KnownKey(holder, now),
+    public void Remember(string keyHash, KeyHolder holder, DateTimeOffset now)
+        => _cache.Set(keyHash, new KnownKey(holder, now),
         new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TrustFor });
 
     /// <summary>The grain says the key is unknown or revoked.</summary>
@@ -38,7 +39,8 @@ public sealed class KnownKeyCache(IOptions<ApiOptions> options) : IDisposable
     public void Dispose() => _cache.Dispose();
 }
 
-/// <summary>A good key's holder, when its grain last said so, and whether a check in the background is under way.</summary>
+/// <summary>A good key's holder, when its grain last said so, and whether a check in the background is under
+/// way.</summary>
 public sealed class KnownKey(KeyHolder holder, DateTimeOffset checkedAt)
 {
     private int _checking;

@@ -33,7 +33,8 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
         {
             Issuer = Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", session.CardNumber), new Claim(Callers.SessionClaim, session.SessionId)]),
+            Subject = new ClaimsIdentity([new Claim("sub", session.CardNumber),
+                new Claim(Callers.SessionClaim, session.SessionId)]),
             IssuedAt = now,
             NotBefore = now.AddMinutes(-1),
             Expires = session.ExpiresAt.UtcDateTime,
@@ -54,7 +55,8 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
             ClockSkew = TimeSpan.FromSeconds(30),
         });
         if (!result.IsValid) return null;
-        return result.Claims.TryGetValue("sub", out var card) && result.Claims.TryGetValue(Callers.SessionClaim, out var session)
+        return result.Claims.TryGetValue("sub", out var card)
+            && result.Claims.TryGetValue(Callers.SessionClaim, out var session)
             ? (card.ToString()!, session.ToString()!)
             : null;
     }
@@ -65,7 +67,8 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
         var bytes = configuration[SigningKeySetting] is { Length: > 0 } configured
             ? Convert.FromBase64String(configured)
             : await SharedKey();
-        if (bytes.Length < 32) throw new InvalidOperationException($"{SigningKeySetting} must be at least 32 bytes (base64).");
+        if (bytes.Length < 32) throw new InvalidOperationException(
+            $"{SigningKeySetting} must be at least 32 bytes (base64).");
         return _key = new SymmetricSecurityKey(bytes);
     }
 

@@ -13,7 +13,8 @@ public sealed record Decision(IReadOnlyList<CardEvent> Events, CardAccount? Afte
 /// <summary>A command's own result before settlement is prepended: its events, or a rejection.</summary>
 public readonly struct DecisionOr
 {
-    private DecisionOr(IReadOnlyList<CardEvent> events, Rejection? rejection) => (Events, Rejection) = (events, rejection);
+    private DecisionOr(IReadOnlyList<CardEvent> events, Rejection? rejection) => (Events, Rejection) =
+        (events, rejection);
 
     public IReadOnlyList<CardEvent> Events { get; }
     public Rejection? Rejection { get; }
