@@ -6,6 +6,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY cluster-config/migrations/ cluster-config/migrations/
+# Every project under src/: the image's own, BpClub.Hosting (the wiring silo and front end share) and
+# the libraries they reference; restore follows the project references.
 COPY src/ src/
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet restore src/BpClub.Api/BpClub.Api.csproj

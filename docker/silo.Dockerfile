@@ -7,6 +7,8 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 # The schema scripts are embedded into BpClub.Grains at build time.
 COPY cluster-config/migrations/ cluster-config/migrations/
+# Every project under src/: the image's own, BpClub.Hosting (the wiring silo and front end share) and
+# the libraries they reference; restore follows the project references.
 COPY src/ src/
 # The NuGet cache survives between builds; restore runs again only when a project file changed.
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \

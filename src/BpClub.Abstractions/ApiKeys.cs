@@ -15,15 +15,18 @@ public static partial class ApiKeys
     /// <summary>Station and partner ids: letters, digits, '-' and '_' (they appear in keys and URLs).</summary>
     public static bool IsValidId([NotNullWhen(true)] string? id) => id is not null && IdPattern().IsMatch(id);
 
-    public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=')
+        .Replace('+', '-').Replace('/', '_');
 
     public static string Compose(KeyKind kind, string id, string secret) => $"{Prefix(kind)}.{id}.{secret}";
 
     public static byte[] Hash(string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret));
 
-    public static bool Matches(byte[] hash, string secret) => CryptographicOperations.FixedTimeEquals(hash, Hash(secret));
+    public static bool Matches(byte[] hash, string secret)
+        => CryptographicOperations.FixedTimeEquals(hash, Hash(secret));
 
-    public static bool TryParse(string? key, out KeyKind kind, [NotNullWhen(true)] out string? id, [NotNullWhen(true)] out string? secret)
+    public static bool TryParse(string? key, out KeyKind kind, [NotNullWhen(true)] out string? id,
+        [NotNullWhen(true)] out string? secret)
     {
         (kind, id, secret) = (default, null, null);
         if (key is null || key.Length > 200) return false;

@@ -46,7 +46,8 @@ public sealed record RedeemPoints(
     [property: Id(1)] string StationId,
     [property: Id(2)] Points Points);
 
-/// <summary>A returned purchase; <see cref="Lines"/> are 1-based line numbers of the receipt, empty for all of it.</summary>
+/// <summary>A returned purchase; <see cref="Lines"/> are 1-based line numbers of the receipt, empty for all of
+/// it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RefundPurchase(
     [property: Id(0)] string RefundId,
@@ -157,4 +158,5 @@ public sealed record HistoryItem(
     [property: Id(8)] DateTimeOffset? AvailableAt);
 
 [GenerateSerializer, Immutable]
-public sealed record HistoryPage([property: Id(0)] IReadOnlyList<HistoryItem> Items, [property: Id(1)] string? NextCursor);
+public sealed record HistoryPage([property: Id(0)] IReadOnlyList<HistoryItem> Items,
+    [property: Id(1)] string? NextCursor);

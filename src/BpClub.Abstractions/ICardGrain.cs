@@ -18,7 +18,8 @@ public interface ICardGrain : IGrainWithStringKey
 
     Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command, CancellationToken cancellationToken = default);
 
-    Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command, CancellationToken cancellationToken = default);
+    Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command,
+        CancellationToken cancellationToken = default);
 
     Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command, CancellationToken cancellationToken = default);
 
@@ -54,7 +55,8 @@ public interface ICardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task Unsubscribe(IBalanceObserver observer);
 
-    /// <summary>Newest first; <paramref name="cursor"/> is the previous page's <see cref="HistoryPage.NextCursor"/>.</summary>
+    /// <summary>Newest first; <paramref name="cursor"/> is the previous page's <see
+    /// cref="HistoryPage.NextCursor"/>.</summary>
     [AlwaysInterleave]
     Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor);
 }

@@ -29,4 +29,5 @@ public sealed record PromotionModel(
 
 /// <summary>Who a machine caller is, once its key checked out.</summary>
 [GenerateSerializer, Immutable]
-public sealed record KeyHolder([property: Id(0)] string Id, [property: Id(1)] string Name, [property: Id(2)] decimal? PointsPerUah);
+public sealed record KeyHolder([property: Id(0)] string Id, [property: Id(1)] string Name,
+    [property: Id(2)] decimal? PointsPerUah);

@@ -18,7 +18,8 @@ public enum OutcomeStatus
     Rejected,
     /// <summary>Wrong credentials: password or code (401).</summary>
     Unauthorized,
-    /// <summary>Too many attempts or too soon; <see cref="Outcome{T}.RetryAfter"/> says when to try again (429).</summary>
+    /// <summary>Too many attempts or too soon; <see cref="Outcome{T}.RetryAfter"/> says when to try again
+    /// (429).</summary>
     Throttled,
 }
 
@@ -34,9 +35,11 @@ public sealed record Outcome<T>(
 
     public static Outcome<T> Done(T value) => new(OutcomeStatus.Done, value);
     public static Outcome<T> Replayed(T value) => new(OutcomeStatus.Replayed, value);
-    public static Outcome<T> Invalid(Dictionary<string, string[]> errors) => new(OutcomeStatus.Invalid, default, "The request is not valid.", errors);
+    public static Outcome<T> Invalid(Dictionary<string, string[]> errors)
+        => new(OutcomeStatus.Invalid, default, "The request is not valid.", errors);
     public static Outcome<T> Fail(OutcomeStatus status, string detail) => new(status, default, detail);
-    public static Outcome<T> Throttled(TimeSpan retryAfter, string detail) => new(OutcomeStatus.Throttled, default, detail, null, retryAfter);
+    public static Outcome<T> Throttled(TimeSpan retryAfter, string detail)
+        => new(OutcomeStatus.Throttled, default, detail, null, retryAfter);
     public static Outcome<T> Invalid(string field, string message) => Invalid(new() { [field] = [message] });
 
     /// <summary>The same failure carrying another result type.</summary>

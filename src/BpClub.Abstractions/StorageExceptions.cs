@@ -19,7 +19,8 @@ public static class StorageExceptions
     public static IServiceCollection AddStorageExceptionSerialization(this IServiceCollection services) =>
         services.Configure<ExceptionSerializationOptions>(o =>
         {
-            if (!o.SupportedNamespacePrefixes.Contains(NamespacePrefix)) o.SupportedNamespacePrefixes.Add(NamespacePrefix);
+            if (!o.SupportedNamespacePrefixes.Contains(NamespacePrefix)) o.SupportedNamespacePrefixes.Add(
+                NamespacePrefix);
             if (!o.SupportedNamespacePrefixes.Contains(OwnPrefix)) o.SupportedNamespacePrefixes.Add(OwnPrefix);
         });
 }

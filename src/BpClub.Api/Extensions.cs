@@ -1,50 +1,34 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
-using BpClub.Abstractions;
 using BpClub.Api.Apis;
 using BpClub.Api.Health;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
+using BpClub.Hosting;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace BpClub.Api;
 
 public static class Extensions
 {
-    public const string ConnectionStringName = "BpClub";
-
-    /// <summary>The front end's wiring: an Orleans client on the PostgreSQL cluster table, security, errors, documents.</summary>
+    /// <summary>The front end's wiring: an Orleans client on the PostgreSQL cluster table, security, errors,
+    /// documents.</summary>
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var connectionString = configuration.GetConnectionString(ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+        builder.Services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleansClient(client =>
         {
-            var cluster = configuration.GetSection("Cluster");
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster["ClusterId"] ?? "bpclub-dev";
-                o.ServiceId = cluster["ServiceId"] ?? "bpclub";
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            // A grain's storage failure arrives as the NpgsqlException it was (a 503), not as a timeout.
-            client.Services.AddStorageExceptionSerialization();
+            client.AddBpClubCluster(configuration);
             // A grain call stuck behind storage that does not answer (a PostgreSQL restarting, a connection
             // attempt timing out) ends as a 503 a till can retry within the time it waits, not after Orleans'
             // default 30 s. Api:GrainCallTimeout overrides it.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Api:GrainCallTimeout", TimeSpan.FromSeconds(15)));
+            client.Services.AddOptions<ClientMessagingOptions>().Configure<IOptions<ApiOptions>>(
+                (o, options) => o.ResponseTimeout = options.Value.GrainCallTimeout);
             // The front end may start before any silo: keep trying rather than crash.
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
@@ -52,21 +36,18 @@ public static class Extensions
                 return !cancellationToken.IsCancellationRequested;
             });
         });
+        builder.AddBpClubPostgres();
+        // /metrics for Prometheus, on the management port only (Management): request latency histograms
+        // (ASP.NET Core's own meters), the Orleans client's meters and the runtime's.
+        builder.AddBpClubTelemetry("bpclub-api", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authentication");
 
         var services = builder.Services;
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        // Every error is problem details with a detail, also the framework's own (401, 403, 404, 405, 415).
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
-        {
-            StatusCodes.Status401Unauthorized => "Missing, expired or invalid credentials: an X-Api-Key or a member's bearer token or session.",
-            StatusCodes.Status403Forbidden => "These credentials are of a kind that may not call this endpoint.",
-            StatusCodes.Status404NotFound => "No such endpoint or resource.",
-            StatusCodes.Status405MethodNotAllowed => "This endpoint does not take this method.",
-            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
-            _ => c.ProblemDetails.Title,
-        });
+        services.ConfigureHttpJsonOptions(o
+            => o.SerializerOptions.Converters.Add(
+                new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddBpClubProblemDetails();
         // A body or parameter the framework cannot bind becomes an exception, so that the one problem mapping
         // (UnavailableExceptionHandler) says what was wrong, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -76,21 +57,10 @@ public static class Extensions
         services.AddTransportSecurity(configuration, builder.Environment);
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
-        // /metrics for Prometheus, on the management port only (Management): request latency histograms (ASP.NET
-        // Core's own meters), the
-        // Orleans client's meters and the runtime's.
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("bpclub-api"))
-            .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting",
-                    "Microsoft.AspNetCore.Authentication", "Microsoft.Orleans")
-                .AddRuntimeInstrumentation()
-                .AddPrometheusExporter());
-        services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
-            .AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [BpClubPostgres.ReadyTag]);
         builder.AddManagementListener();
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize =
+            k.ApplicationServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes);
     }
 
     private static void AddBpClubSecurity(this IServiceCollection services, IConfiguration configuration)
@@ -100,11 +70,13 @@ public static class Extensions
         services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
         if (configuration["BPCLUB_OPERATOR_KEY"] is { Length: > 0 } bootstrap)
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
-        else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() is not { Keys.Count: > 0 })
+        else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>()
+            is not { Keys.Count: > 0 })
         {
             // Development convenience: no operator key configured, so make one and show it
             // on the console, once. It is never written to the log.
-            var generated = "op." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+            var generated = "op." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-')
+                .Replace('/', '_');
             Console.WriteLine($"BPCLUB_OPERATOR_KEY is not set; this front end accepts the operator key {generated}");
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(generated));
         }
@@ -116,10 +88,14 @@ public static class Extensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Callers.ApiKeyScheme, null)
             .AddScheme<AuthenticationSchemeOptions, MemberAuthenticationHandler>(Callers.MemberScheme, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Callers.Station, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Station))
-            .AddPolicy(Callers.Partner, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Partner))
-            .AddPolicy(Callers.Operator, p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Operator))
-            .AddPolicy(Callers.Member, p => p.AddAuthenticationSchemes(Callers.MemberScheme).RequireRole(Callers.Member));
+            .AddPolicy(Callers.Station,
+                p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Station))
+            .AddPolicy(Callers.Partner,
+                p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Partner))
+            .AddPolicy(Callers.Operator,
+                p => p.AddAuthenticationSchemes(Callers.ApiKeyScheme).RequireRole(Callers.Operator))
+            .AddPolicy(Callers.Member,
+                p => p.AddAuthenticationSchemes(Callers.MemberScheme).RequireRole(Callers.Member));
         services.AddAntiforgery(o =>
         {
             o.HeaderName = Callers.AntiforgeryHeader;
@@ -139,7 +115,7 @@ public static class Extensions
         app.UseCookiePolicy();
         app.UseSecurityHeaders();
         app.UseNoStore("/api/cabinet/v1");
-        app.UseRequestSizeLimit(app.Configuration.GetValue("Api:MaxRequestBodyBytes", RequestSizeLimit.DefaultBytes));
+        app.UseRequestSizeLimit(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes);
         app.UseWebCabinet();
         app.UseBadKeyLimit();
         app.UseAuthentication();
@@ -151,18 +127,12 @@ public static class Extensions
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
-        app.MapHealthEndpoints();
+        app.MapBpClubHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();
         app.MapCabinetApi();
         app.MapAdminApi();
         return app;
-    }
-
-    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
     }
 }

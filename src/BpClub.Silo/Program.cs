@@ -1,7 +1,7 @@
 using BpClub.Grains.Storage;
+using BpClub.Hosting;
 using BpClub.Silo;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,14 +12,13 @@ if (args is ["check-programme", ..]) return ProgrammeCheck.Run(builder.Configura
 if (args is ["migrate", ..])
 {
     // `./bpclub migrate` and the Kubernetes schema Job: apply the schema and exit.
-    builder.Services.AddBpClubStorage(builder.Configuration, builder.Configuration.GetConnectionString(SiloSetup.ConnectionStringName)
-        ?? throw new InvalidOperationException("ConnectionStrings:BpClub is not set."));
+    builder.Services.AddBpClubStorage(builder.Configuration, BpClubPostgres.ConnectionString(builder.Configuration));
     using var migrating = builder.Build();
     await migrating.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
     return 0;
 }
 
-builder.UseOrleans(silo => silo.UseBpClubClustering(builder.Configuration).AddBpClubGrains(builder.Configuration));
+builder.UseOrleans(silo => silo.AddBpClubCluster(builder.Configuration).AddBpClubGrains(builder.Configuration));
 builder.AddSiloHttp().UseGracefulShutdown();
 
 var app = builder.Build();

@@ -25,7 +25,8 @@ public static class ProgrammeCheck
                 foreach (var failure in result.Failures ?? []) output.WriteLine(failure);
                 return 1;
             }
-            output.WriteLine($"Programme rules are valid: {rules.Levels.Count} levels, hold {rules.HoldPeriod}, time zone {rules.TimeZone}.");
+            output.WriteLine($"Programme rules are valid: {rules.Levels.Count} levels, hold {rules.HoldPeriod}, "
+                + $"time zone {rules.TimeZone}.");
             return 0;
         }
         catch (InvalidOperationException e)

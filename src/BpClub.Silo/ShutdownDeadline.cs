@@ -10,7 +10,8 @@ namespace BpClub.Silo;
 /// PostgreSQL gone those writes retry past the host's timeout; Kubernetes would SIGKILL the pod anyway,
 /// and a local run must not leave a silo behind. Everything acknowledged is already in the ledger.
 /// </summary>
-internal sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, IOptions<HostOptions> options) : IHostedService
+internal sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, IOptions<HostOptions> options)
+    : IHostedService
 {
     public static readonly TimeSpan Slack = TimeSpan.FromSeconds(3);
 
@@ -32,7 +33,8 @@ internal sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, IOptio
     {
         Thread.Sleep(budget);
         // Straight to stderr: the logger's queue may never be drained.
-        Console.Error.WriteLine($"BpClub.Silo: the graceful stop took longer than {budget.TotalSeconds:0} s; exiting now.");
+        Console.Error.WriteLine(
+            $"BpClub.Silo: the graceful stop took longer than {budget.TotalSeconds:0} s; exiting now.");
         Console.Error.Flush();
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) ExitImmediately(1);
         Environment.FailFast("The graceful stop did not finish within its budget.");

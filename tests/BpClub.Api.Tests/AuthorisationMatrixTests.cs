@@ -8,13 +8,16 @@ namespace BpClub.Api.Tests;
 
 public enum Caller { Anonymous, MemberA, MemberB, Station, Partner, Operator, ExpiredToken, TamperedToken }
 
-/// <summary>The callers of the matrix: two members (A is the one asking, B the other card), machines, bad tokens.</summary>
-public sealed class Callers(BpClubApp app, Member a, Member b, string station, string partner, string expired, string tampered)
+/// <summary>The callers of the matrix: two members (A is the one asking, B the other card), machines, bad
+/// tokens.</summary>
+public sealed class Callers(BpClubApp app, Member a, Member b, string station, string partner, string expired,
+    string tampered)
 {
     public Member A { get; } = a;
     public Member B { get; } = b;
 
-    /// <summary>Members sign in afresh for each call, so that signing out in one row does not end another's session.</summary>
+    /// <summary>Members sign in afresh for each call, so that signing out in one row does not end another's
+    /// session.</summary>
     public async Task<HttpClient> Client(Caller caller) => caller switch
     {
         Caller.Anonymous => app.Client(),
@@ -42,14 +45,18 @@ public sealed class Callers(BpClubApp app, Member a, Member b, string station, s
         {
             Issuer = "bpclub", Audience = "bpclub-cabinet",
             Subject = new ClaimsIdentity([new Claim("sub", a.Card), new Claim("sid", aToken.GetClaim("sid").Value)]),
-            IssuedAt = DateTime.UtcNow.AddMinutes(-10), NotBefore = DateTime.UtcNow.AddMinutes(-10), Expires = DateTime.UtcNow.AddMinutes(-2),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(AppFixture.TokenSigningKey), SecurityAlgorithms.HmacSha256),
+            IssuedAt = DateTime.UtcNow.AddMinutes(-10), NotBefore = DateTime.UtcNow.AddMinutes(-10),
+                Expires = DateTime.UtcNow.AddMinutes(-2),
+            SigningCredentials =
+                new SigningCredentials(new SymmetricSecurityKey(AppFixture.TokenSigningKey),
+                    SecurityAlgorithms.HmacSha256),
         });
         // A's signature over B's card and B's open session: only the signature gives it away.
         var payload = JsonNode.Parse(Base64UrlEncoder.Decode(aToken.EncodedPayload))!;
         payload["sub"] = b.Card;
         payload["sid"] = bToken.GetClaim("sid").Value;
-        var tampered = $"{aToken.EncodedHeader}.{Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()))}.{aToken.EncodedSignature}";
+        var forged = Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        var tampered = $"{aToken.EncodedHeader}.{forged}.{aToken.EncodedSignature}";
         return new Callers(app, a, b, stationKey, await app.NewPartnerKey(), expired, tampered);
     }
 }
@@ -75,21 +82,32 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
     // than 401/403 and nothing changes. {A} and {B} are the two members' card numbers.
     private static readonly Dictionary<string, Endpoint> Endpoints = new()
     {
-        ["PUT pos/cards"] = new("PUT", "/api/pos/v1/cards/{B}", _ => """{"firstName":"","lastName":"","consent":true}""", Station),
-        ["POST pos/purchases"] = new("POST", "/api/pos/v1/purchases", c => $$"""{"receiptId":"m","cardNumber":"{{c.B.Card}}","paymentMethod":"cash","lines":[]}""", Station),
+        ["PUT pos/cards"] = new("PUT", "/api/pos/v1/cards/{B}",
+            _ => """{"firstName":"","lastName":"","consent":true}""", Station),
+        ["POST pos/purchases"] =
+            new("POST", "/api/pos/v1/purchases",
+                c => $$"""{"receiptId":"m","cardNumber":"{{c.B.Card}}","paymentMethod":"cash","lines":[]}""", Station),
         // A quote writes nothing, so its body may be valid: the permitted caller gets the quote itself.
         ["POST pos/purchases/quote"] = new("POST", "/api/pos/v1/purchases/quote",
             c => $$"""{"receiptId":"m","cardNumber":"{{c.B.Card}}","paymentMethod":"cash","lines":[{{MatrixFuel}}]}""",
             Station),
-        ["POST pos/redemptions"] = new("POST", "/api/pos/v1/redemptions", c => $$"""{"redemptionId":"m","cardNumber":"{{c.B.Card}}","points":0}""", Station),
-        ["POST pos/refunds"] = new("POST", "/api/pos/v1/refunds", c => $$"""{"refundId":"m","receiptId":"b-1","cardNumber":"{{c.B.Card}}","lines":[0]}""", Station),
+        ["POST pos/redemptions"] =
+            new("POST", "/api/pos/v1/redemptions",
+                c => $$"""{"redemptionId":"m","cardNumber":"{{c.B.Card}}","points":0}""", Station),
+        ["POST pos/refunds"] =
+            new("POST", "/api/pos/v1/refunds",
+                c => $$"""{"refundId":"m","receiptId":"b-1","cardNumber":"{{c.B.Card}}","lines":[0]}""", Station),
         ["GET pos/balance"] = new("GET", "/api/pos/v1/cards/{B}/balance", _ => null, Station),
-        ["POST partners/accruals"] = new("POST", "/api/partners/v1/accruals", c => $$"""{"partnerTransactionId":"m","cardNumber":"{{c.B.Card}}","amount":-1}""", Partner),
+        ["POST partners/accruals"] =
+            new("POST", "/api/partners/v1/accruals",
+                c => $$"""{"partnerTransactionId":"m","cardNumber":"{{c.B.Card}}","amount":-1}""", Partner),
         ["POST cabinet/registrations"] = new("POST", "/api/cabinet/v1/registrations", _ => "{}", Anonymous),
-        ["POST cabinet/registrations/confirm"] = new("POST", $"/api/cabinet/v1/registrations/{Guid.Empty}/confirm", _ => """{"code":"000000"}""", Anonymous),
+        ["POST cabinet/registrations/confirm"] =
+            new("POST", $"/api/cabinet/v1/registrations/{Guid.Empty}/confirm", _ => """{"code":"000000"}""", Anonymous),
         ["POST cabinet/sessions"] = new("POST", "/api/cabinet/v1/sessions", _ => "{}", Anonymous),
         ["POST cabinet/password-resets"] = new("POST", "/api/cabinet/v1/password-resets", _ => "{}", Anonymous),
-        ["POST cabinet/password-resets/confirm"] = new("POST", $"/api/cabinet/v1/password-resets/{Guid.Empty}/confirm", _ => "{}", Anonymous),
+        ["POST cabinet/password-resets/confirm"] =
+            new("POST", $"/api/cabinet/v1/password-resets/{Guid.Empty}/confirm", _ => "{}", Anonymous),
         ["DELETE cabinet/sessions/current"] = new("DELETE", "/api/cabinet/v1/sessions/current", _ => null, Member),
         ["PUT cabinet/password"] = new("PUT", "/api/cabinet/v1/password", _ => "{}", Member),
         ["PUT cabinet/spending"] = new("PUT", "/api/cabinet/v1/spending", _ => "{}", Member),
@@ -98,7 +116,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["GET cabinet/balance/events"] = new("GET", "/api/cabinet/v1/balance/events", _ => null, Member),
         ["GET cabinet/history"] = new("GET", "/api/cabinet/v1/history", _ => null, Member),
         ["GET cabinet/tier"] = new("GET", "/api/cabinet/v1/tier", _ => null, Member),
-        ["PUT admin/stations"] = new("PUT", "/api/admin/v1/stations/st-matrix", _ => """{"name":"Matrix","address":"Kyiv"}""", Operator),
+        ["PUT admin/stations"] =
+            new("PUT", "/api/admin/v1/stations/st-matrix", _ => """{"name":"Matrix","address":"Kyiv"}""", Operator),
         ["POST admin/stations/key"] = new("POST", "/api/admin/v1/stations/st-matrix-none/key", _ => null, Operator),
         ["PUT admin/partners"] = new("PUT", "/api/admin/v1/partners/pa-matrix", _ => "{}", Operator),
         ["POST admin/partners/key"] = new("POST", "/api/admin/v1/partners/pa-matrix-none/key", _ => null, Operator),
@@ -112,7 +131,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
 
     private const string MatrixFuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
-    private const string Station = "station", Partner = "partner", Operator = "operator", Member = "member", Anonymous = "anyone";
+    private const string Station = "station", Partner = "partner", Operator = "operator", Member = "member",
+        Anonymous = "anyone";
 
     public static TheoryData<string, Caller> Cases()
     {
@@ -123,7 +143,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         return data;
     }
 
-    /// <summary>Who may call: the right kind of caller passes; anyone else gets 401 (no or bad credentials) or 403 (wrong kind).</summary>
+    /// <summary>Who may call: the right kind of caller passes; anyone else gets 401 (no or bad credentials) or 403
+    /// (wrong kind).</summary>
     private static HttpStatusCode[] Expected(string who, Caller caller) => (who, caller) switch
     {
         (Anonymous, _) => [],
@@ -131,7 +152,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         (Station, Caller.Station) or (Partner, Caller.Partner) or (Operator, Caller.Operator) => [],
         // A machine key at a member endpoint is not a member's credential at all; a member token at a machine
         // endpoint likewise. A machine key of the wrong kind is a known caller of the wrong kind.
-        (Station or Partner or Operator, Caller.Station or Caller.Partner or Caller.Operator) => [HttpStatusCode.Forbidden],
+        (Station or Partner or Operator, Caller.Station or Caller.Partner or Caller.Operator)
+            => [HttpStatusCode.Forbidden],
         _ => [HttpStatusCode.Unauthorized],
     };
 
@@ -160,14 +182,17 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         }
         else
         {
-            Assert.True(expected.Contains(response.StatusCode), $"{caller} at {name}: expected {string.Join("/", expected.Select(s => (int)s))}, got {(int)response.StatusCode} {text}");
+            Assert.True(expected.Contains(response.StatusCode),
+                $"{caller} at {name}: expected {string.Join("/", expected.Select(s => (int)s))}, "
+                + $"got {(int)response.StatusCode} {text}");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.DoesNotContain(callers.B.Card, text);
             Assert.DoesNotContain(callers.A.Card, text);
             Assert.DoesNotContain("available", text);
         }
         // Whatever the answer, member A never sees B's card, nor B's name.
-        if (caller is Caller.MemberA or Caller.ExpiredToken or Caller.TamperedToken or Caller.Anonymous or Caller.Partner)
+        if (caller is Caller.MemberA or Caller.ExpiredToken or Caller.TamperedToken or Caller.Anonymous
+            or Caller.Partner)
         {
             Assert.DoesNotContain(callers.B.Card, text);
             Assert.DoesNotContain("Bondarenko", text);
@@ -184,9 +209,11 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         var balance = await a.GetAsync("/api/cabinet/v1/balance").Expect(HttpStatusCode.OK);
         Assert.Equal(0, balance.GetProperty("total").GetInt64());
         var history = await a.GetAsync("/api/cabinet/v1/history").Expect(HttpStatusCode.OK);
-        Assert.DoesNotContain(history.GetProperty("items").EnumerateArray(), i => i.GetProperty("kind").GetString() == "purchase");
+        Assert.DoesNotContain(history.GetProperty("items").EnumerateArray(),
+            i => i.GetProperty("kind").GetString() == "purchase");
         using var b = await callers.Client(Caller.MemberB);
-        Assert.Equal(33, (await b.GetAsync("/api/cabinet/v1/balance").Expect(HttpStatusCode.OK)).GetProperty("total").GetInt64());
+        Assert.Equal(33, (await b.GetAsync("/api/cabinet/v1/balance").Expect(HttpStatusCode.OK)).GetProperty("total")
+            .GetInt64());
     }
 
     private static async Task<string> FirstEvent(HttpResponseMessage response)

@@ -16,7 +16,8 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
         var station = App.Client(StationKey);
         await station.Purchase(Http.FuelPurchase("t-1", Member.Card, litres: 40m, amount: 2400m));
         await station.Purchase(Http.FuelPurchase("t-2", Member.Card, litres: 25m, amount: 1500m));
-        await Member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
+        await Member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true })
+            .Expect(HttpStatusCode.OK);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -36,26 +37,33 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
     private const string Quotes = "/api/pos/v1/purchases/quote";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
-    private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"", string payment = "\"cash\"", string extra = "") =>
+    private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"",
+        string payment = "\"cash\"", string extra = "") =>
         $$"""{"receiptId":{{receipt}},"cardNumber":{{card}},"paymentMethod":{{payment}},"lines":{{lines}}{{extra}}}""";
 
-    private static string Line(string litres = "10", string amount = "600", string type = "\"fuel\"", string more = "\"productCode\":\"A95\"") =>
+    private static string Line(string litres = "10", string amount = "600", string type = "\"fuel\"",
+        string more = "\"productCode\":\"A95\"") =>
         $$"""[{"type":{{type}},{{more}},"litres":{{litres}},"amount":{{amount}}}]""";
 
     private static readonly Dictionary<string, Bad> Cases = new()
     {
         // Malformed bodies.
-        ["purchase: malformed JSON"] = new(By.Station, "POST", Purchases, """{"receiptId":"bad-1","cardNumber":""", Errors: false),
+        ["purchase: malformed JSON"] =
+            new(By.Station, "POST", Purchases, """{"receiptId":"bad-1","cardNumber":""", Errors: false),
         ["purchase: not JSON at all"] = new(By.Station, "POST", Purchases, "receiptId=bad-1&litres=10", Errors: false),
         ["purchase: an array instead of an object"] = new(By.Station, "POST", Purchases, "[]", Errors: false),
         ["purchase: empty body"] = new(By.Station, "POST", Purchases, "", Errors: false),
         ["purchase: trailing garbage"] = new(By.Station, "POST", Purchases, Purchase() + "}", Errors: false),
         // Wrong types.
-        ["purchase: litres as words"] = new(By.Station, "POST", Purchases, Purchase(Line(litres: "\"forty\"")), Errors: false),
-        ["purchase: amount as an object"] = new(By.Station, "POST", Purchases, Purchase(Line(amount: "{}")), Errors: false),
+        ["purchase: litres as words"] =
+            new(By.Station, "POST", Purchases, Purchase(Line(litres: "\"forty\"")), Errors: false),
+        ["purchase: amount as an object"] =
+            new(By.Station, "POST", Purchases, Purchase(Line(amount: "{}")), Errors: false),
         ["purchase: lines as an object"] = new(By.Station, "POST", Purchases, Purchase(Fuel), Errors: false),
-        ["purchase: receiptId as a number"] = new(By.Station, "POST", Purchases, Purchase(receipt: "123"), Errors: false),
-        ["purchase: amount beyond any decimal"] = new(By.Station, "POST", Purchases, Purchase(Line(amount: "1e40")), Errors: false),
+        ["purchase: receiptId as a number"] =
+            new(By.Station, "POST", Purchases, Purchase(receipt: "123"), Errors: false),
+        ["purchase: amount beyond any decimal"] =
+            new(By.Station, "POST", Purchases, Purchase(Line(amount: "1e40")), Errors: false),
         // Missing fields.
         ["purchase: no receiptId"] = new(By.Station, "POST", Purchases, Purchase(receipt: "null")),
         ["purchase: no cardNumber"] = new(By.Station, "POST", Purchases, Purchase(card: "null")),
@@ -64,8 +72,10 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["purchase: empty lines"] = new(By.Station, "POST", Purchases, Purchase(lines: "[]")),
         ["purchase: a null line"] = new(By.Station, "POST", Purchases, Purchase(lines: "[null]")),
         ["purchase: fuel without litres"] = new(By.Station, "POST", Purchases, Purchase(Line(litres: "null"))),
-        ["purchase: fuel without product code"] = new(By.Station, "POST", Purchases, Purchase(Line(more: "\"category\":\"x\""))),
-        ["purchase: shop without category"] = new(By.Station, "POST", Purchases, Purchase("""[{"type":"shop","amount":100}]""")),
+        ["purchase: fuel without product code"] =
+            new(By.Station, "POST", Purchases, Purchase(Line(more: "\"category\":\"x\""))),
+        ["purchase: shop without category"] =
+            new(By.Station, "POST", Purchases, Purchase("""[{"type":"shop","amount":100}]""")),
         // Values out of range.
         ["purchase: negative litres"] = new(By.Station, "POST", Purchases, Purchase(Line(litres: "-10"))),
         ["purchase: zero litres"] = new(By.Station, "POST", Purchases, Purchase(Line(litres: "0"))),
@@ -74,19 +84,27 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["purchase: negative amount"] = new(By.Station, "POST", Purchases, Purchase(Line(amount: "-600"))),
         ["purchase: zero amount"] = new(By.Station, "POST", Purchases, Purchase(Line(amount: "0"))),
         ["purchase: huge amount"] = new(By.Station, "POST", Purchases, Purchase(Line(amount: "1000000000000"))),
-        ["purchase: amount with three decimals"] = new(By.Station, "POST", Purchases, Purchase(Line(amount: "600.005"))),
-        ["purchase: shop line with litres"] = new(By.Station, "POST", Purchases, Purchase(Line(type: "\"shop\"", more: "\"category\":\"coffee\""))),
+        ["purchase: amount with three decimals"] =
+            new(By.Station, "POST", Purchases, Purchase(Line(amount: "600.005"))),
+        ["purchase: shop line with litres"] =
+            new(By.Station, "POST", Purchases, Purchase(Line(type: "\"shop\"", more: "\"category\":\"coffee\""))),
         ["purchase: unknown line type"] = new(By.Station, "POST", Purchases, Purchase(Line(type: "\"lottery\""))),
         ["purchase: unknown payment method"] = new(By.Station, "POST", Purchases, Purchase(payment: "\"bitcoin\"")),
-        ["purchase: too many lines"] = new(By.Station, "POST", Purchases, Purchase("[" + string.Join(",", Enumerable.Repeat(Fuel, 51)) + "]")),
+        ["purchase: too many lines"] =
+            new(By.Station, "POST", Purchases, Purchase("[" + string.Join(",", Enumerable.Repeat(Fuel, 51)) + "]")),
         ["purchase: card failing Luhn"] = new(By.Station, "POST", Purchases, Purchase(card: "\"4000001234567890\"")),
         ["purchase: card with letters"] = new(By.Station, "POST", Purchases, Purchase(card: "\"4000-ABCD-1234-5678\"")),
         ["purchase: card too short"] = new(By.Station, "POST", Purchases, Purchase(card: "\"4000001234\"")),
-        ["purchase: over-long receiptId"] = new(By.Station, "POST", Purchases, Purchase(receipt: "\"" + new string('r', 65) + "\"")),
-        ["purchase: receiptId with control characters"] = new(By.Station, "POST", Purchases, Purchase(receipt: "\"bad\\u0000id\"")),
-        ["purchase: dated far in the future"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2100-01-01T00:00:00+02:00\"")),
-        ["purchase: dated years ago"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2020-01-01T00:00:00Z\"")),
-        ["purchase: date that is not a date"] = new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"yesterday\""), Errors: false),
+        ["purchase: over-long receiptId"] =
+            new(By.Station, "POST", Purchases, Purchase(receipt: "\"" + new string('r', 65) + "\"")),
+        ["purchase: receiptId with control characters"] =
+            new(By.Station, "POST", Purchases, Purchase(receipt: "\"bad\\u0000id\"")),
+        ["purchase: dated far in the future"] =
+            new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2100-01-01T00:00:00+02:00\"")),
+        ["purchase: dated years ago"] =
+            new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"2020-01-01T00:00:00Z\"")),
+        ["purchase: date that is not a date"] =
+            new(By.Station, "POST", Purchases, Purchase(extra: ",\"occurredAt\":\"yesterday\""), Errors: false),
         // Quotes take a purchase's body and its checks.
         ["quote: malformed JSON"] = new(By.Station, "POST", Quotes, """{"receiptId":"bad-q","cardNumber":""",
             Errors: false),
@@ -97,50 +115,113 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["quote: dated far in the future"] = new(By.Station, "POST", Quotes,
             Purchase(extra: ",\"occurredAt\":\"2100-01-01T00:00:00+02:00\"")),
         // Redemptions and refunds.
-        ["redemption: negative points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":-5}"""),
-        ["redemption: zero points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":0}"""),
-        ["redemption: fractional points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":1.5}""", Errors: false),
-        ["redemption: huge points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":1000000000000000}"""),
-        ["redemption: no points"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}"}"""),
-        ["redemption: no redemptionId"] = new(By.Station, "POST", "/api/pos/v1/redemptions", """{"cardNumber":"{CARD}","points":5}"""),
-        ["refund: line number zero"] = new(By.Station, "POST", "/api/pos/v1/refunds", """{"refundId":"bad-f","receiptId":"t-2","cardNumber":"{CARD}","lines":[0]}"""),
-        ["refund: a line twice"] = new(By.Station, "POST", "/api/pos/v1/refunds", """{"refundId":"bad-f","receiptId":"t-2","cardNumber":"{CARD}","lines":[1,1]}"""),
-        ["refund: no receiptId"] = new(By.Station, "POST", "/api/pos/v1/refunds", """{"refundId":"bad-f","cardNumber":"{CARD}"}"""),
-        ["refund: no refundId"] = new(By.Station, "POST", "/api/pos/v1/refunds", """{"receiptId":"t-2","cardNumber":"{CARD}"}"""),
+        ["redemption: negative points"] =
+            new(By.Station, "POST", "/api/pos/v1/redemptions",
+                """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":-5}"""),
+        ["redemption: zero points"] =
+            new(By.Station, "POST", "/api/pos/v1/redemptions",
+                """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":0}"""),
+        ["redemption: fractional points"] =
+            new(By.Station, "POST", "/api/pos/v1/redemptions",
+                """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":1.5}""", Errors: false),
+        ["redemption: huge points"] =
+            new(By.Station, "POST", "/api/pos/v1/redemptions",
+                """{"redemptionId":"bad-r","cardNumber":"{CARD}","points":1000000000000000}"""),
+        ["redemption: no points"] =
+            new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}"}"""),
+        ["redemption: no redemptionId"] =
+            new(By.Station, "POST", "/api/pos/v1/redemptions", """{"cardNumber":"{CARD}","points":5}"""),
+        ["refund: line number zero"] =
+            new(By.Station, "POST", "/api/pos/v1/refunds",
+                """{"refundId":"bad-f","receiptId":"t-2","cardNumber":"{CARD}","lines":[0]}"""),
+        ["refund: a line twice"] =
+            new(By.Station, "POST", "/api/pos/v1/refunds",
+                """{"refundId":"bad-f","receiptId":"t-2","cardNumber":"{CARD}","lines":[1,1]}"""),
+        ["refund: no receiptId"] =
+            new(By.Station, "POST", "/api/pos/v1/refunds", """{"refundId":"bad-f","cardNumber":"{CARD}"}"""),
+        ["refund: no refundId"] =
+            new(By.Station, "POST", "/api/pos/v1/refunds", """{"receiptId":"t-2","cardNumber":"{CARD}"}"""),
         // Issuing a card (at a fresh number: the target card stays as it is).
-        ["issue: no first name"] = new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", """{"lastName":"K","consent":true}"""),
-        ["issue: over-long last name"] = new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", $$"""{"firstName":"O","lastName":"{{new string('k', 101)}}","consent":true}"""),
-        ["issue: no consent"] = new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", """{"firstName":"O","lastName":"K","consent":false}"""),
-        ["issue: bad phone"] = new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", """{"firstName":"O","lastName":"K","phone":"12345","consent":true}"""),
-        ["issue: birth date in the future"] = new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", """{"firstName":"O","lastName":"K","birthDate":"2100-01-01","consent":true}"""),
-        ["issue: card number failing Luhn"] = new(By.Station, "PUT", "/api/pos/v1/cards/4000001234567890", """{"firstName":"O","lastName":"K","consent":true}"""),
-        ["balance: card number failing Luhn"] = new(By.Station, "GET", "/api/pos/v1/cards/4000001234567890/balance", null),
+        ["issue: no first name"] =
+            new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", """{"lastName":"K","consent":true}"""),
+        ["issue: over-long last name"] =
+            new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}",
+                $$"""{"firstName":"O","lastName":"{{new string('k', 101)}}","consent":true}"""),
+        ["issue: no consent"] =
+            new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}", """{"firstName":"O","lastName":"K","consent":false}"""),
+        ["issue: bad phone"] =
+            new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}",
+                """{"firstName":"O","lastName":"K","phone":"12345","consent":true}"""),
+        ["issue: birth date in the future"] =
+            new(By.Station, "PUT", "/api/pos/v1/cards/{NEW}",
+                """{"firstName":"O","lastName":"K","birthDate":"2100-01-01","consent":true}"""),
+        ["issue: card number failing Luhn"] =
+            new(By.Station, "PUT", "/api/pos/v1/cards/4000001234567890",
+                """{"firstName":"O","lastName":"K","consent":true}"""),
+        ["balance: card number failing Luhn"] =
+            new(By.Station, "GET", "/api/pos/v1/cards/4000001234567890/balance", null),
         // Partners.
-        ["accrual: negative amount"] = new(By.Partner, "POST", "/api/partners/v1/accruals", """{"partnerTransactionId":"bad-p","cardNumber":"{CARD}","amount":-100}"""),
-        ["accrual: no amount"] = new(By.Partner, "POST", "/api/partners/v1/accruals", """{"partnerTransactionId":"bad-p","cardNumber":"{CARD}"}"""),
-        ["accrual: over-long transaction id"] = new(By.Partner, "POST", "/api/partners/v1/accruals", $$"""{"partnerTransactionId":"{{new string('p', 65)}}","cardNumber":"{CARD}","amount":100}"""),
-        ["accrual: dated in the future"] = new(By.Partner, "POST", "/api/partners/v1/accruals", """{"partnerTransactionId":"bad-p","cardNumber":"{CARD}","amount":100,"occurredAt":"2999-12-31T00:00:00Z"}"""),
+        ["accrual: negative amount"] =
+            new(By.Partner, "POST", "/api/partners/v1/accruals",
+                """{"partnerTransactionId":"bad-p","cardNumber":"{CARD}","amount":-100}"""),
+        ["accrual: no amount"] =
+            new(By.Partner, "POST", "/api/partners/v1/accruals",
+                """{"partnerTransactionId":"bad-p","cardNumber":"{CARD}"}"""),
+        ["accrual: over-long transaction id"] =
+            new(By.Partner, "POST", "/api/partners/v1/accruals",
+                $$"""{"partnerTransactionId":"{{new string('p', 65)}}","cardNumber":"{CARD}","amount":100}"""),
+        ["accrual: dated in the future"] =
+            new(By.Partner, "POST", "/api/partners/v1/accruals",
+                """
+                {"partnerTransactionId":"bad-p","cardNumber":"{CARD}","amount":100,"occurredAt":"2999-12-31T00:00:00Z"}
+                """),
         // The cabinet.
-        ["registration: bad phone"] = new(By.Anyone, "POST", "/api/cabinet/v1/registrations", """{"cardNumber":"{CARD}","phone":"+380 00 000","password":"Sunflower-2026"}"""),
-        ["registration: card failing Luhn"] = new(By.Anyone, "POST", "/api/cabinet/v1/registrations", """{"cardNumber":"4000001234567890","phone":"+380671234567","password":"Sunflower-2026"}"""),
-        ["registration: password too short"] = new(By.Anyone, "POST", "/api/cabinet/v1/registrations", """{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"short"}"""),
-        ["registration: password all digits"] = new(By.Anyone, "POST", "/api/cabinet/v1/registrations", """{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"1234567890"}"""),
-        ["sign-in: phone with letters"] = new(By.Anyone, "POST", "/api/cabinet/v1/sessions", """{"phone":"call me","password":"Sunflower-2026"}"""),
-        ["sign-in: over-long password"] = new(By.Anyone, "POST", "/api/cabinet/v1/sessions", $$"""{"phone":"{PHONE}","password":"{{new string('x', 300)}}"}"""),
+        ["registration: bad phone"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"{CARD}","phone":"+380 00 000","password":"Sunflower-2026"}"""),
+        ["registration: card failing Luhn"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"4000001234567890","phone":"+380671234567","password":"Sunflower-2026"}"""),
+        ["registration: password too short"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"short"}"""),
+        ["registration: password all digits"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"1234567890"}"""),
+        ["sign-in: phone with letters"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/sessions", """{"phone":"call me","password":"Sunflower-2026"}"""),
+        ["sign-in: over-long password"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/sessions",
+                $$"""{"phone":"{PHONE}","password":"{{new string('x', 300)}}"}"""),
         ["password reset: no phone"] = new(By.Anyone, "POST", "/api/cabinet/v1/password-resets", "{}"),
-        ["spending: enabled as a string"] = new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":"yes"}""", Errors: false),
-        ["password change: new password is the phone"] = new(By.Member, "PUT", "/api/cabinet/v1/password", """{"currentPassword":"Sunflower-2026","newPassword":"{MEMBERPHONE}"}"""),
+        ["spending: enabled as a string"] =
+            new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":"yes"}""", Errors: false),
+        ["password change: new password is the phone"] =
+            new(By.Member, "PUT", "/api/cabinet/v1/password",
+                """{"currentPassword":"Sunflower-2026","newPassword":"{MEMBERPHONE}"}"""),
         ["history: limit that is not a number"] = new(By.Member, "GET", "/api/cabinet/v1/history?limit=many", null),
         ["history: negative limit"] = new(By.Member, "GET", "/api/cabinet/v1/history?limit=-1", null),
         ["history: forged cursor"] = new(By.Member, "GET", "/api/cabinet/v1/history?cursor=not-a-cursor", null),
         // Operators.
-        ["promotion: ends before it starts"] = new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo", """{"name":"x","startsAt":"2026-12-10T00:00:00Z","endsAt":"2026-12-01T00:00:00Z","multiplier":2}"""),
-        ["promotion: negative multiplier"] = new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo", """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":-2}"""),
-        ["promotion: no start"] = new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo", """{"name":"x","endsAt":"2026-12-10T00:00:00Z","multiplier":2}"""),
-        ["station: over-long id"] = new(By.Operator, "PUT", "/api/admin/v1/stations/" + new string('s', 40), """{"name":"x","address":"y"}"""),
-        ["partner: negative rate"] = new(By.Operator, "PUT", "/api/admin/v1/partners/bad-partner", """{"name":"x","pointsPerUah":-1}"""),
-        ["termination: application from the future"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination", """{"applicationReceivedAt":"2100-01-01T00:00:00Z","reference":"APP-1"}"""),
-        ["termination: no reference"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination", """{"applicationReceivedAt":"2026-11-30T00:00:00Z"}"""),
+        ["promotion: ends before it starts"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-10T00:00:00Z","endsAt":"2026-12-01T00:00:00Z","multiplier":2}"""),
+        ["promotion: negative multiplier"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":-2}"""),
+        ["promotion: no start"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","endsAt":"2026-12-10T00:00:00Z","multiplier":2}"""),
+        ["station: over-long id"] =
+            new(By.Operator, "PUT", "/api/admin/v1/stations/" + new string('s', 40), """{"name":"x","address":"y"}"""),
+        ["partner: negative rate"] =
+            new(By.Operator, "PUT", "/api/admin/v1/partners/bad-partner", """{"name":"x","pointsPerUah":-1}"""),
+        ["termination: application from the future"] =
+            new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination",
+                """{"applicationReceivedAt":"2100-01-01T00:00:00Z","reference":"APP-1"}"""),
+        ["termination: no reference"] =
+            new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination",
+                """{"applicationReceivedAt":"2026-11-30T00:00:00Z"}"""),
         ["card summary: card number too short"] = new(By.Operator, "GET", "/api/admin/v1/cards/123", null),
     };
 
@@ -159,8 +240,10 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var body = bad.Body;
         if (body is not null)
         {
-            body = body.Replace("{CARD}", target.Member.Card).Replace("{PHONE}", BpClubApp.NewPhone()).Replace("{MEMBERPHONE}", target.Member.Phone);
-            if (body.Contains("{NEWISSUED}", StringComparison.Ordinal)) body = body.Replace("{NEWISSUED}", await app.IssueCard(target.StationKey));
+            body = body.Replace("{CARD}", target.Member.Card).Replace("{PHONE}", BpClubApp.NewPhone())
+                .Replace("{MEMBERPHONE}", target.Member.Phone);
+            if (body.Contains("{NEWISSUED}", StringComparison.Ordinal)) body =
+                body.Replace("{NEWISSUED}", await app.IssueCard(target.StationKey));
         }
         var fresh = Cards.NewNumber();
         var path = bad.Path.Replace("{CARD}", target.Member.Card).Replace("{NEW}", fresh);
@@ -177,7 +260,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var problem = await response.ExpectProblem(HttpStatusCode.BadRequest);
         if (bad.Errors)
         {
-            Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(), problem.ToString());
+            Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(),
+                problem.ToString());
         }
 
         var after = await Snapshot();
@@ -185,7 +269,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         Assert.Equal(before.History, after.History);
         Assert.Equal(before.Summary, after.Summary);
         if (bad.Path.Contains("{NEW}", StringComparison.Ordinal))
-            await app.Client(target.StationKey).GetAsync($"/api/pos/v1/cards/{fresh}/balance").ExpectProblem(HttpStatusCode.NotFound);
+            await app.Client(target.StationKey).GetAsync($"/api/pos/v1/cards/{fresh}/balance")
+                .ExpectProblem(HttpStatusCode.NotFound);
     }
 
     /// <summary>The target card as its member and an operator see it, without the clock-dependent parts.</summary>
@@ -194,10 +279,13 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var member = target.Member.Client();
         var balance = (await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance"));
         var history = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/history?limit=100");
-        var summary = await target.App.Operator().GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{target.Member.Card}");
+        var summary = await target.App.Operator()
+            .GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{target.Member.Card}");
         return (
             $"{balance.GetProperty("available")} {balance.GetProperty("total")} {balance.GetProperty("onHold")}",
             history.GetProperty("items").ToString(),
-            $"{summary.GetProperty("status")} {summary.GetProperty("spendingEnabled")} {summary.GetProperty("balance").GetProperty("total")} {summary.GetProperty("tier").GetProperty("qualifyingLitres")}");
+            $"{summary.GetProperty("status")} {summary.GetProperty("spendingEnabled")} "
+            + $"{summary.GetProperty("balance").GetProperty("total")} "
+            + $"{summary.GetProperty("tier").GetProperty("qualifyingLitres")}");
     }
 }

@@ -15,7 +15,8 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         var stationKey = await _app.NewStationKey();
         var member = await _app.NewMember(stationKey);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+        using var response = await member.Client()
+            .SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
             HttpCompletionOption.ResponseHeadersRead, stop.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -32,7 +33,8 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         Assert.Equal("balance", changed.Name);
         Assert.Equal(25, changed.Data.GetProperty("total").GetInt64());
         Assert.Equal(25, changed.Data.GetProperty("onHold").GetInt64());
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"The event came {elapsed.TotalMilliseconds:0} ms after the purchase was answered.");
+        Assert.True(elapsed < TimeSpan.FromSeconds(1),
+            $"The event came {elapsed.TotalMilliseconds:0} ms after the purchase was answered.");
 
         // Every change, not only the first: a refund too.
         await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-2", member.Card, litres: 10m, amount: 600m));
@@ -52,7 +54,8 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         var stationKey = await _app.NewStationKey();
         var member = await _app.NewMember(stationKey);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        using var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+        using var response = await member.Client()
+            .SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
             HttpCompletionOption.ResponseHeadersRead, stop.Token);
         var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
         Assert.Equal(0, (await Next(events, TimeSpan.FromSeconds(10))).Data.GetProperty("total").GetInt64());
@@ -62,9 +65,11 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         for (var i = 1; i <= 3; i++)
         {
             CollectEverything();
-            await _app.Client(stationKey).Purchase(Http.FuelPurchase($"sse-gc-{i}", member.Card, litres: 10m, amount: 600m));
+            await _app.Client(stationKey)
+                .Purchase(Http.FuelPurchase($"sse-gc-{i}", member.Card, litres: 10m, amount: 600m));
             var total = 10L * i;
-            await Poll.Until(() => Next(events, TimeSpan.FromSeconds(20)), e => e.Data.GetProperty("total").GetInt64() == total,
+            await Poll.Until(() => Next(events, TimeSpan.FromSeconds(20)),
+                e => e.Data.GetProperty("total").GetInt64() == total,
                 TimeSpan.FromSeconds(30), $"the balance event after purchase {i} and a garbage collection");
         }
         stop.Cancel();
@@ -76,7 +81,8 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         var stationKey = await _app.NewStationKey();
         var member = await _app.NewMember(stationKey);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        using var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+        using var response = await member.Client()
+            .SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
             HttpCompletionOption.ResponseHeadersRead, stop.Token);
         var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
         Assert.Equal(0, (await Next(events, TimeSpan.FromSeconds(10))).Data.GetProperty("total").GetInt64());
@@ -86,12 +92,14 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         await _app.Cluster.DeactivateAll();
         await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-lost-1", member.Card, litres: 12m, amount: 700m));
         // Well within the 30 s a stream used to wait before renewing.
-        await Poll.Until(() => Next(events, TimeSpan.FromSeconds(10)), e => e.Data.GetProperty("total").GetInt64() == 12,
+        await Poll.Until(() => Next(events, TimeSpan.FromSeconds(10)),
+            e => e.Data.GetProperty("total").GetInt64() == 12,
             TimeSpan.FromSeconds(15), "the balance after the card's activation was lost");
 
         // And it goes on: the next change arrives too.
         await _app.Client(stationKey).Purchase(Http.FuelPurchase("sse-lost-2", member.Card, litres: 3m, amount: 200m));
-        await Poll.Until(() => Next(events, TimeSpan.FromSeconds(10)), e => e.Data.GetProperty("total").GetInt64() == 15,
+        await Poll.Until(() => Next(events, TimeSpan.FromSeconds(10)),
+            e => e.Data.GetProperty("total").GetInt64() == 15,
             TimeSpan.FromSeconds(15), "the next change");
         stop.Cancel();
     }
@@ -111,7 +119,8 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         var tag = Guid.NewGuid().ToString("N");
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            var response = await member.Client().SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/cabinet/v1/balance/events?client={tag}"),
+            var response = await member.Client()
+                .SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/cabinet/v1/balance/events?client={tag}"),
                 HttpCompletionOption.ResponseHeadersRead, stop.Token);
             var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
             Assert.Equal("balance", (await Next(events, TimeSpan.FromSeconds(10))).Name);
@@ -120,10 +129,12 @@ public sealed class BalanceStreamTests(AppFixture fixture)
 
         // The front end logs the request's end once the stream's clean-up has run.
         await Poll.Until(() => Task.FromResult(LogCapture.Lines.Skip(logged).ToList()),
-            lines => lines.Any(l => l.Contains("Request finished", StringComparison.Ordinal) && l.Contains(tag, StringComparison.Ordinal)),
+            lines => lines.Any(l => l.Contains("Request finished", StringComparison.Ordinal)
+                && l.Contains(tag, StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), "the stream's request to finish");
         var errors = LogCapture.Lines.Skip(logged)
-            .Where(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("ExceptionHandler", StringComparison.Ordinal)).ToList();
+            .Where(l => l.StartsWith("Error", StringComparison.Ordinal)
+                && l.Contains("ExceptionHandler", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
 
@@ -136,7 +147,8 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         catch (OperationCanceledException) { throw new TimeoutException($"No event within {timeout}."); }
     }
 
-    /// <summary>Reads the stream in the background, so that an event is timed when it arrives, not when asked for.</summary>
+    /// <summary>Reads the stream in the background, so that an event is timed when it arrives, not when asked
+    /// for.</summary>
     private static ChannelReader<ServerEvent> Events(Stream stream, CancellationToken stop)
     {
         var channel = Channel.CreateUnbounded<ServerEvent>();

@@ -12,23 +12,27 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var member = await _app.NewMember(await _app.NewStationKey());
         var before = _app.CodesSentTo(member.Phone).Count;
 
-        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = member.Phone })
+        var started = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = member.Phone })
             .Expect(HttpStatusCode.Accepted);
         Assert.True(started.GetProperty("codeExpiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
         var code = await _app.LatestCode(member.Phone, before);
 
-        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
+        await _app.Client().PostAsJsonAsync(
+            $"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
             new { code, newPassword = "Chestnut-Blossom-7" }).Expect(HttpStatusCode.NoContent);
 
         await member.Client().GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = member.Password })
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+            new { phone = member.Phone, password = member.Password })
             .ExpectProblem(HttpStatusCode.Unauthorized);
         var token = await _app.SignIn(member.Phone, "Chestnut-Blossom-7");
         var me = await _app.Client(bearer: token).GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");
         Assert.Equal(member.Card, me.GetProperty("cardNumber").GetString());
 
         // The code is used up.
-        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
+        await _app.Client().PostAsJsonAsync(
+            $"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
             new { code, newPassword = "Another-Password-8" }).ExpectProblem(HttpStatusCode.Conflict);
     }
 
@@ -36,11 +40,13 @@ public sealed class CabinetApiTests(AppFixture fixture)
     public async Task Password_reset_for_an_unregistered_phone_answers_the_same_and_sends_nothing()
     {
         var phone = BpClubApp.NewPhone();
-        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone }).Expect(HttpStatusCode.Accepted);
+        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone })
+            .Expect(HttpStatusCode.Accepted);
         Assert.True(started.TryGetProperty("resetId", out _));
         Assert.True(started.TryGetProperty("codeExpiresAt", out _));
         Assert.Empty(_app.CodesSentTo(phone));
-        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
+        await _app.Client().PostAsJsonAsync(
+            $"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
             new { code = "123456", newPassword = "Chestnut-Blossom-7" }).ExpectProblem(HttpStatusCode.BadRequest);
     }
 
@@ -51,14 +57,19 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var other = await _app.SignIn(member.Phone, member.Password);
         await _app.Client(bearer: other).GetAsync("/api/cabinet/v1/me").Expect(HttpStatusCode.OK);
 
-        await member.Client().PutAsJsonAsync("/api/cabinet/v1/password", new { currentPassword = "not-the-password", newPassword = "Chestnut-Blossom-7" })
+        await member.Client()
+            .PutAsJsonAsync("/api/cabinet/v1/password",
+                new { currentPassword = "not-the-password", newPassword = "Chestnut-Blossom-7" })
             .ExpectProblem(HttpStatusCode.BadRequest);
-        await member.Client().PutAsJsonAsync("/api/cabinet/v1/password", new { currentPassword = member.Password, newPassword = "Chestnut-Blossom-7" })
+        await member.Client()
+            .PutAsJsonAsync("/api/cabinet/v1/password",
+                new { currentPassword = member.Password, newPassword = "Chestnut-Blossom-7" })
             .Expect(HttpStatusCode.NoContent);
 
         await _app.Client(bearer: other).GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
         await member.Client().GetAsync("/api/cabinet/v1/me").Expect(HttpStatusCode.OK);
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = member.Password })
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+            new { phone = member.Phone, password = member.Password })
             .ExpectProblem(HttpStatusCode.Unauthorized);
         await _app.SignIn(member.Phone, "Chestnut-Blossom-7");
     }
@@ -80,9 +91,11 @@ public sealed class CabinetApiTests(AppFixture fixture)
     public async Task Sign_in_sets_an_http_only_same_site_cookie_that_works_for_reads()
     {
         var member = await _app.NewMember(await _app.NewStationKey());
-        var response = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = member.Password });
+        var response = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = member.Password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("bpclub_session=", StringComparison.Ordinal));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"),
+            c => c.StartsWith("bpclub_session=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
 
@@ -91,13 +104,16 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var me = await web.GetAsync("/api/cabinet/v1/me").Expect(HttpStatusCode.OK);
         Assert.Equal(member.Card, me.GetProperty("cardNumber").GetString());
         // A change made with the cookie alone (as another site could make the browser do) is refused.
-        await web.PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).ExpectProblem(HttpStatusCode.BadRequest);
+        await web.PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true })
+            .ExpectProblem(HttpStatusCode.BadRequest);
 
         // With the anti-forgery token (and its cookie), as the web cabinet sends it, it is made.
         var antiforgery = await web.GetAsync("/api/cabinet/v1/antiforgery");
         var token = (await antiforgery.Expect(HttpStatusCode.OK)).GetProperty("token").GetString();
-        var antiforgeryCookie = antiforgery.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("bpclub_antiforgery=", StringComparison.Ordinal));
-        var change = new HttpRequestMessage(HttpMethod.Put, "/api/cabinet/v1/spending") { Content = JsonContent.Create(new { enabled = true }) };
+        var antiforgeryCookie = antiforgery.Headers.GetValues("Set-Cookie")
+            .Single(c => c.StartsWith("bpclub_antiforgery=", StringComparison.Ordinal));
+        var change = new HttpRequestMessage(HttpMethod.Put,
+            "/api/cabinet/v1/spending") { Content = JsonContent.Create(new { enabled = true }) };
         change.Headers.Add("Cookie", $"{cookie.Split(';')[0]}; {antiforgeryCookie.Split(';')[0]}");
         change.Headers.Add("X-CSRF-TOKEN", token);
         var changed = await _app.Client().SendAsync(change);
@@ -116,7 +132,8 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var client = member.Client();
 
         var balance = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance");
-        Assert.Equal(balance.GetProperty("available").GetInt64() + balance.GetProperty("onHold").GetInt64(), balance.GetProperty("total").GetInt64());
+        Assert.Equal(balance.GetProperty("available").GetInt64() + balance.GetProperty("onHold").GetInt64(),
+            balance.GetProperty("total").GetInt64());
         // 15 L at Green, 90 L at Green (the card reaches Gold with them), 20 L at Gold; all on hold.
         Assert.Equal(0, balance.GetProperty("available").GetInt64());
         Assert.Equal(145, balance.GetProperty("onHold").GetInt64());
@@ -130,18 +147,22 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var all = items.ToList();
         for (var pages = 0; cursor is not null && pages < 10; pages++)
         {
-            var page = await client.GetFromJsonAsync<JsonElement>($"/api/cabinet/v1/history?limit=2&cursor={Uri.EscapeDataString(cursor)}");
+            var page = await client.GetFromJsonAsync<JsonElement>(
+                $"/api/cabinet/v1/history?limit=2&cursor={Uri.EscapeDataString(cursor)}");
             all.AddRange(page.GetProperty("items").EnumerateArray());
             cursor = page.GetProperty("nextCursor").GetString();
         }
         Assert.Null(cursor);
         // Newest first: in the order the ledger recorded them.
-        Assert.Equal([20m, 90m, 15m], all.Where(i => i.GetProperty("kind").GetString() == "purchase").Select(i => i.GetProperty("litres").GetDecimal()));
+        Assert.Equal([20m, 90m, 15m],
+            all.Where(i => i.GetProperty("kind").GetString() == "purchase")
+                .Select(i => i.GetProperty("litres").GetDecimal()));
         Assert.Equal(all.Count, all.Select(i => i.GetProperty("id").GetString()).Distinct().Count());
         var purchases = all.Where(i => i.GetProperty("kind").GetString() == "purchase").ToList();
         Assert.Equal(3, purchases.Count);
         Assert.All(purchases, p => Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString())));
-        Assert.Contains(purchases, p => p.GetProperty("litres").GetDecimal() == 90m && p.GetProperty("amount").GetDecimal() == 5400m);
+        Assert.Contains(purchases,
+            p => p.GetProperty("litres").GetDecimal() == 90m && p.GetProperty("amount").GetDecimal() == 5400m);
 
         var tier = await client.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/tier");
         Assert.Equal(2, tier.GetProperty("level").GetInt32());
@@ -202,13 +223,17 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var stationKey = await _app.NewStationKey();
         var member = await _app.NewMember(stationKey);
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = member.Card, phone = BpClubApp.NewPhone(), password = "Sunflower-2026" }).ExpectProblem(HttpStatusCode.Conflict);
+            new { cardNumber = member.Card, phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
+                .ExpectProblem(HttpStatusCode.Conflict);
         var another = await _app.IssueCard(stationKey);
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = another, phone = member.Phone, password = "Sunflower-2026" }).ExpectProblem(HttpStatusCode.Conflict);
+            new { cardNumber = another, phone = member.Phone, password = "Sunflower-2026" })
+                .ExpectProblem(HttpStatusCode.Conflict);
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = Cards.NewNumber(), phone = BpClubApp.NewPhone(), password = "Sunflower-2026" }).ExpectProblem(HttpStatusCode.NotFound);
-        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{Guid.NewGuid()}/confirm", new { code = "123456" })
+            new { cardNumber = Cards.NewNumber(), phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
+                .ExpectProblem(HttpStatusCode.NotFound);
+        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{Guid.NewGuid()}/confirm",
+            new { code = "123456" })
             .ExpectProblem(HttpStatusCode.NotFound);
     }
 }

@@ -13,14 +13,16 @@ public static class Http
 
     public static StringContent Raw(string json) => new(json, Encoding.UTF8, "application/json");
 
-    public static Task<HttpResponseMessage> Send(this HttpClient client, string method, string path, string? body = null)
+    public static Task<HttpResponseMessage> Send(this HttpClient client, string method, string path,
+        string? body = null)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (body is not null) request.Content = Raw(body);
         return client.SendAsync(request);
     }
 
-    public static async Task<JsonElement> Expect(this Task<HttpResponseMessage> call, HttpStatusCode status) => await (await call).Expect(status);
+    public static async Task<JsonElement> Expect(this Task<HttpResponseMessage> call, HttpStatusCode status)
+        => await (await call).Expect(status);
 
     public static async Task<JsonElement> Expect(this HttpResponseMessage response, HttpStatusCode status)
     {
@@ -58,13 +60,15 @@ public static class Http
     public static async Task<string> NewPartnerKey(this BpClubApp app, decimal pointsPerUah = 0.5m)
     {
         var id = "pa-" + Guid.NewGuid().ToString("N")[..8];
-        var created = await app.Operator().PutAsJsonAsync($"/api/admin/v1/partners/{id}", new { name = "Coffee partner", pointsPerUah })
+        var created = await app.Operator()
+            .PutAsJsonAsync($"/api/admin/v1/partners/{id}", new { name = "Coffee partner", pointsPerUah })
             .Expect(HttpStatusCode.Created);
         return created.GetProperty("apiKey").GetString()!;
     }
 
     /// <summary>A registered member with an issued card: the card, phone, password and a bearer client.</summary>
-    public static async Task<Member> NewMember(this BpClubApp app, string station, string firstName = "Olena", string lastName = "Kovalenko")
+    public static async Task<Member> NewMember(this BpClubApp app, string station, string firstName = "Olena",
+        string lastName = "Kovalenko")
     {
         var card = await app.IssueCard(station, firstName, lastName);
         var phone = BpClubApp.NewPhone();
@@ -75,7 +79,8 @@ public static class Http
 
     public static async Task<string> SignIn(this BpClubApp app, string phone, string password)
     {
-        var signedIn = await app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password }).Expect(HttpStatusCode.OK);
+        var signedIn = await app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password })
+            .Expect(HttpStatusCode.OK);
         return signedIn.GetProperty("accessToken").GetString()!;
     }
 }

@@ -1,6 +1,7 @@
 namespace BpClub.Api.Tests;
 
-/// <summary>What every response and the service endpoints promise: security headers, size limits, health, metrics.</summary>
+/// <summary>What every response and the service endpoints promise: security headers, size limits, health,
+/// metrics.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class HttpBasicsTests(AppFixture fixture)
 {
@@ -26,7 +27,8 @@ public sealed class HttpBasicsTests(AppFixture fixture)
         var signIn = new { phone = member.Phone, password = member.Password };
         var wrong = new { phone = member.Phone, password = "Not-The-Password-1" };
         using var stream = await member.Client().SendAsync(
-            new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"), HttpCompletionOption.ResponseHeadersRead);
+            new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+                HttpCompletionOption.ResponseHeadersRead);
         var responses = new Dictionary<string, HttpResponseMessage>
         {
             ["me"] = await member.Client().GetAsync("/api/cabinet/v1/me"),
@@ -54,9 +56,13 @@ public sealed class HttpBasicsTests(AppFixture fixture)
     {
         var stationKey = await _app.NewStationKey();
         var card = await _app.IssueCard(stationKey);
-        var huge = Http.FuelPurchase("big-1", card) is var purchase ? System.Text.Json.JsonSerializer.Serialize(purchase).Replace("\"A95\"", "\"A95\",\"padding\":\"" + new string('x', 100_000) + "\"") : "";
-        await _app.Client(stationKey).PostAsync("/api/pos/v1/purchases", Http.Raw(huge)).ExpectProblem(HttpStatusCode.RequestEntityTooLarge);
-        var balance = await _app.Client(stationKey).GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/pos/v1/cards/{card}/balance");
+        var huge = Http.FuelPurchase("big-1", card) is var purchase
+            ? System.Text.Json.JsonSerializer.Serialize(purchase)
+                .Replace("\"A95\"", "\"A95\",\"padding\":\"" + new string('x', 100_000) + "\"") : "";
+        await _app.Client(stationKey).PostAsync("/api/pos/v1/purchases", Http.Raw(huge))
+            .ExpectProblem(HttpStatusCode.RequestEntityTooLarge);
+        var balance = await _app.Client(stationKey)
+            .GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/pos/v1/cards/{card}/balance");
         Assert.Equal(0, balance.GetProperty("total").GetInt64());
     }
 
@@ -88,7 +94,9 @@ public sealed class HttpBasicsTests(AppFixture fixture)
     {
         await _app.Client().GetAsync("/api/pos/v1/no-such-thing").ExpectProblem(HttpStatusCode.NotFound);
         var stationKey = await _app.NewStationKey();
-        await _app.Client(stationKey).PostAsync("/api/pos/v1/purchases", new StringContent("receiptId=1", System.Text.Encoding.UTF8, "text/plain"))
+        await _app.Client(stationKey)
+            .PostAsync("/api/pos/v1/purchases",
+                new StringContent("receiptId=1", System.Text.Encoding.UTF8, "text/plain"))
             .ExpectProblem(HttpStatusCode.UnsupportedMediaType);
     }
 }

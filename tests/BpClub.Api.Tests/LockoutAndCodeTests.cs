@@ -1,6 +1,7 @@
 namespace BpClub.Api.Tests;
 
-/// <summary>Five wrong passwords lock sign-in; five wrong codes void a code; a phone gets at most one code a minute.</summary>
+/// <summary>Five wrong passwords lock sign-in; five wrong codes void a code; a phone gets at most one code a
+/// minute.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class LockoutAndCodeTests(AppFixture fixture)
 {
@@ -11,15 +12,19 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
     {
         var member = await _app.NewMember(await _app.NewStationKey());
         for (var i = 1; i <= 4; i++)
-            await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = $"wrong-password-{i}" })
+            await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+                new { phone = member.Phone, password = $"wrong-password-{i}" })
                 .ExpectProblem(HttpStatusCode.Unauthorized);
 
-        var fifth = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = "wrong-password-5" });
+        var fifth = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = "wrong-password-5" });
         await fifth.ExpectProblem(HttpStatusCode.TooManyRequests);
-        Assert.True(fifth.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(10), $"Retry-After: {fifth.Headers.RetryAfter}");
+        Assert.True(fifth.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(10),
+            $"Retry-After: {fifth.Headers.RetryAfter}");
 
         // Even the right password waits now.
-        var right = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = member.Password });
+        var right = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = member.Password });
         await right.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.NotNull(right.Headers.RetryAfter);
         // The member's existing session is not affected, and other phones are not locked.
@@ -33,9 +38,11 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
     {
         var phone = BpClubApp.NewPhone();
         for (var i = 1; i <= 4; i++)
-            await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = $"wrong-password-{i}" })
+            await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+                new { phone, password = $"wrong-password-{i}" })
                 .ExpectProblem(HttpStatusCode.Unauthorized);
-        var fifth = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "wrong-password-5" });
+        var fifth = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "wrong-password-5" });
         await fifth.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.NotNull(fifth.Headers.RetryAfter);
     }
@@ -47,7 +54,8 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
         for (var round = 0; round < 2; round++)
         {
             for (var i = 1; i <= 4; i++)
-                await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = member.Phone, password = $"wrong-password-{i}" })
+                await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+                    new { phone = member.Phone, password = $"wrong-password-{i}" })
                     .ExpectProblem(HttpStatusCode.Unauthorized);
             await _app.SignIn(member.Phone, member.Password);
         }
@@ -58,7 +66,9 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
     {
         var card = await _app.IssueCard(await _app.NewStationKey());
         var phone = BpClubApp.NewPhone();
-        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" })
+        var started = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/registrations",
+                new { cardNumber = card, phone, password = "Sunflower-2026" })
             .Expect(HttpStatusCode.Accepted);
         var id = started.GetProperty("registrationId").GetString();
         var code = await _app.LatestCode(phone);
@@ -66,11 +76,13 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
 
         for (var i = 1; i <= 4; i++)
         {
-            var problem = await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = wrong })
+            var problem = await _app.Client()
+                .PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = wrong })
                 .ExpectProblem(HttpStatusCode.BadRequest);
             Assert.True(problem.GetProperty("errors").TryGetProperty("code", out _), problem.ToString());
         }
-        var fifth = await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = wrong });
+        var fifth = await _app.Client()
+            .PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code = wrong });
         await fifth.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.NotNull(fifth.Headers.RetryAfter);
         await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm", new { code })

@@ -12,12 +12,15 @@ public sealed class MemberJourneyTests(AppFixture fixture)
         var card = await _app.IssueCard(station);
         var phone = BpClubApp.NewPhone();
 
-        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" });
+        var started = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/registrations",
+                new { cardNumber = card, phone, password = "Sunflower-2026" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var registration = await started.Content.ReadFromJsonAsync<JsonElement>();
         var code = await _app.LatestCode(phone);
         var confirmed = await _app.Client().PostAsJsonAsync(
-            $"/api/cabinet/v1/registrations/{registration.GetProperty("registrationId").GetString()}/confirm", new { code });
+            $"/api/cabinet/v1/registrations/{registration.GetProperty("registrationId").GetString()}/confirm",
+                new { code });
         Assert.Equal(HttpStatusCode.Created, confirmed.StatusCode);
 
         var purchase = await _app.Client(station).PostAsJsonAsync("/api/pos/v1/purchases", new
@@ -27,7 +30,9 @@ public sealed class MemberJourneyTests(AppFixture fixture)
         });
         Assert.Equal(HttpStatusCode.Created, purchase.StatusCode);
 
-        var signedIn = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = "067" + phone[6..], password = "Sunflower-2026" });
+        var signedIn = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/sessions",
+                new { phone = "067" + phone[6..], password = "Sunflower-2026" });
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         var token = (await signedIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         var member = _app.Client(bearer: token);
@@ -37,7 +42,8 @@ public sealed class MemberJourneyTests(AppFixture fixture)
         Assert.Equal(0, balance.GetProperty("available").GetInt64());
         Assert.Equal(40, balance.GetProperty("onHold").GetInt64());
         var history = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/history?limit=10");
-        Assert.Contains(history.GetProperty("items").EnumerateArray(), i => i.GetProperty("kind").GetString() == "purchase" && i.GetProperty("points").GetInt64() == 40);
+        Assert.Contains(history.GetProperty("items").EnumerateArray(),
+            i => i.GetProperty("kind").GetString() == "purchase" && i.GetProperty("points").GetInt64() == 40);
         var tier = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/tier");
         Assert.Equal("Green", tier.GetProperty("name").GetString());
         Assert.Equal(59.5m, tier.GetProperty("litresToNextLevel").GetDecimal());

@@ -46,13 +46,15 @@ public sealed class OpenApiTests(AppFixture fixture)
     public async Task The_document_describes_every_operation_of_the_contract(string method, string path)
     {
         var paths = (await Document()).GetProperty("paths");
-        Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the document: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        Assert.True(paths.TryGetProperty(path, out var item),
+            $"{path} is not in the document: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
         Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path} is not in the document.");
         Assert.True(operation.TryGetProperty("responses", out var responses) && responses.EnumerateObject().Any());
         Assert.Contains(responses.EnumerateObject(), r => r.Name.StartsWith('2'));
         // Every write that takes a body describes it (rotating a key and deleting take none).
         if (method is "put" or "post" && !path.EndsWith("/key", StringComparison.Ordinal))
-            Assert.True(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/json", out _),
+            Assert.True(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content")
+                .TryGetProperty("application/json", out _),
                 $"{method} {path} does not describe its body.");
         if (path.StartsWith("/api/cabinet/v1/registrations", StringComparison.Ordinal)
             || path.StartsWith("/api/cabinet/v1/password-resets", StringComparison.Ordinal)
@@ -60,7 +62,8 @@ public sealed class OpenApiTests(AppFixture fixture)
             return;
         var scheme = path.StartsWith("/api/cabinet/", StringComparison.Ordinal) ? "Member" : "ApiKey";
         Assert.True(operation.TryGetProperty("security", out var security)
-            && security.EnumerateArray().Any(r => r.TryGetProperty(scheme, out _)), $"{method} {path} does not name its security scheme {scheme}.");
+            && security.EnumerateArray().Any(r => r.TryGetProperty(scheme, out _)),
+                $"{method} {path} does not name its security scheme {scheme}.");
     }
 
     [Fact]
@@ -82,6 +85,55 @@ public sealed class OpenApiTests(AppFixture fixture)
         var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
         foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"" })
             Assert.Contains(field, schemas);
+    }
+
+    /// <summary>Bodies come from the endpoints' typed results: each status names its shape.</summary>
+    public static TheoryData<string, string, string, string> Responses() => new()
+    {
+        { "post", "/api/pos/v1/purchases", "201", "PurchaseResult" },
+        { "post", "/api/pos/v1/purchases", "200", "PurchaseResult" },
+        { "put", "/api/pos/v1/cards/{cardNumber}", "201", "CardSummary" },
+        { "post", "/api/pos/v1/purchases/quote", "200", "PurchaseQuoteResult" },
+        { "post", "/api/partners/v1/accruals", "201", "PartnerAccrualResult" },
+        { "post", "/api/cabinet/v1/registrations", "202", "RegistrationStarted" },
+        { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm", "201", "SessionResponse" },
+        { "post", "/api/cabinet/v1/sessions", "200", "SessionResponse" },
+        { "get", "/api/cabinet/v1/balance", "200", "BalanceModel" },
+        { "put", "/api/admin/v1/stations/{stationId}", "201", "StationKeyResponse" },
+        { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
+        { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Responses))]
+    public async Task Each_success_names_its_body(string method, string path, string status, string schema)
+    {
+        var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
+        Assert.True(operation.GetProperty("responses").TryGetProperty(status, out var response),
+            $"{method} {path} does not document {status}: {operation.GetProperty("responses")}");
+        var json = response.GetProperty("content").GetProperty("application/json").GetProperty("schema").ToString();
+        Assert.Contains($"#/components/schemas/{schema}", json);
+    }
+
+    /// <summary>Every endpoint that takes input documents its 400 as a validation problem, and every write its
+    /// 429.</summary>
+    [Theory]
+    [InlineData("post", "/api/pos/v1/purchases")]
+    [InlineData("post", "/api/partners/v1/accruals")]
+    [InlineData("post", "/api/cabinet/v1/sessions")]
+    [InlineData("put", "/api/cabinet/v1/spending")]
+    [InlineData("post", "/api/admin/v1/cards/{cardNumber}/termination")]
+    public async Task Problems_are_documented_as_problem_details(string method, string path)
+    {
+        var responses = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method)
+            .GetProperty("responses");
+        foreach (var status in new[] { "400", "429", "503" })
+        {
+            Assert.True(responses.TryGetProperty(status, out var problem),
+                $"{method} {path} does not document {status}.");
+            Assert.True(problem.GetProperty("content").TryGetProperty("application/problem+json", out _),
+                $"{method} {path}: {status} is not problem details: {problem}");
+        }
     }
 
     [Fact]

@@ -20,10 +20,12 @@ public sealed class PartnersApiTests(AppFixture fixture)
         Assert.Equal(150, result.GetProperty("pointsEarned").GetInt64());
         Assert.Equal(150, result.GetProperty("balance").GetProperty("total").GetInt64());
 
-        var replay = await partner.PostAsJsonAsync("/api/partners/v1/accruals", new { partnerTransactionId = "tx-1", cardNumber = card, amount = 300.00m });
+        var replay = await partner.PostAsJsonAsync("/api/partners/v1/accruals",
+            new { partnerTransactionId = "tx-1", cardNumber = card, amount = 300.00m });
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
-        await partner.PostAsJsonAsync("/api/partners/v1/accruals", accrual with { amount = 301m }).ExpectProblem(HttpStatusCode.Conflict);
+        await partner.PostAsJsonAsync("/api/partners/v1/accruals", accrual with { amount = 301m })
+            .ExpectProblem(HttpStatusCode.Conflict);
 
         var station = _app.Client(await _app.NewStationKey());
         var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
@@ -36,8 +38,10 @@ public sealed class PartnersApiTests(AppFixture fixture)
     {
         var card = await _app.IssueCard(await _app.NewStationKey());
         var accrual = new { partnerTransactionId = "same", cardNumber = card, amount = 100m };
-        await _app.Client(await _app.NewPartnerKey(1m)).PostAsJsonAsync("/api/partners/v1/accruals", accrual).Expect(HttpStatusCode.Created);
-        var second = await _app.Client(await _app.NewPartnerKey(1m)).PostAsJsonAsync("/api/partners/v1/accruals", accrual).Expect(HttpStatusCode.Created);
+        await _app.Client(await _app.NewPartnerKey(1m)).PostAsJsonAsync("/api/partners/v1/accruals", accrual)
+            .Expect(HttpStatusCode.Created);
+        var second = await _app.Client(await _app.NewPartnerKey(1m))
+            .PostAsJsonAsync("/api/partners/v1/accruals", accrual).Expect(HttpStatusCode.Created);
         Assert.Equal(200, second.GetProperty("balance").GetProperty("total").GetInt64());
     }
 }

@@ -11,14 +11,17 @@ public sealed class PosApiTests(AppFixture fixture)
     {
         var station = _app.Client(await _app.NewStationKey());
         var number = Cards.NewNumber();
-        var questionnaire = new { firstName = "Taras", lastName = "Shevchenko", phone = "+380671112233", birthDate = "1990-03-09", consent = true };
+        var questionnaire = new { firstName = "Taras", lastName = "Shevchenko", phone = "+380671112233",
+            birthDate = "1990-03-09", consent = true };
 
-        var card = await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire).Expect(HttpStatusCode.Created);
+        var card = await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire)
+            .Expect(HttpStatusCode.Created);
         Assert.Equal(number, card.GetProperty("cardNumber").GetString());
         Assert.Equal("active", card.GetProperty("status").GetString());
         Assert.Equal(0, card.GetProperty("balance").GetProperty("total").GetInt64());
 
-        var again = await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire).Expect(HttpStatusCode.OK);
+        var again = await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire)
+            .Expect(HttpStatusCode.OK);
         Assert.Equal(card.GetProperty("cardNumber").GetString(), again.GetProperty("cardNumber").GetString());
         await station.PutAsJsonAsync($"/api/pos/v1/cards/{number}", questionnaire with { firstName = "Lesya" })
             .ExpectProblem(HttpStatusCode.Conflict);
@@ -47,7 +50,8 @@ public sealed class PosApiTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
 
-        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("r-100", card, litres: 31m, amount: 1800m))
+        await station.PostAsJsonAsync("/api/pos/v1/purchases",
+            Http.FuelPurchase("r-100", card, litres: 31m, amount: 1800m))
             .ExpectProblem(HttpStatusCode.Conflict);
         var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
         Assert.Equal(30, balance.GetProperty("total").GetInt64());
@@ -59,7 +63,8 @@ public sealed class PosApiTests(AppFixture fixture)
         var stationKey = await _app.NewStationKey();
         var card = await _app.IssueCard(stationKey);
         var purchase = Http.FuelPurchase("r-burst", card, litres: 10m, amount: 600m);
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _app.Client(stationKey).PostAsJsonAsync("/api/pos/v1/purchases", purchase)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(_ => _app.Client(stationKey).PostAsJsonAsync("/api/pos/v1/purchases", purchase)));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
@@ -72,9 +77,11 @@ public sealed class PosApiTests(AppFixture fixture)
     public async Task Receipt_ids_are_unique_per_station_not_across_stations()
     {
         var card = await _app.IssueCard(await _app.NewStationKey());
-        await _app.Client(await _app.NewStationKey()).PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("1", card, 10m, 600m))
+        await _app.Client(await _app.NewStationKey())
+            .PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("1", card, 10m, 600m))
             .Expect(HttpStatusCode.Created);
-        var second = await _app.Client(await _app.NewStationKey()).PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("1", card, 20m, 1200m))
+        var second = await _app.Client(await _app.NewStationKey())
+            .PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("1", card, 20m, 1200m))
             .Expect(HttpStatusCode.Created);
         Assert.Equal(30, second.GetProperty("balance").GetProperty("total").GetInt64());
     }
@@ -96,7 +103,8 @@ public sealed class PosApiTests(AppFixture fixture)
         });
         await station.Purchase(Http.FuelPurchase("r-8", card, litres: 5m, amount: 300m));
 
-        var partial = await station.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-1", receiptId = "r-7", cardNumber = card, lines = new[] { 2 } })
+        var partial = await station.PostAsJsonAsync("/api/pos/v1/refunds",
+            new { refundId = "rf-1", receiptId = "r-7", cardNumber = card, lines = new[] { 2 } })
             .Expect(HttpStatusCode.Created);
         Assert.Equal("rf-1", partial.GetProperty("refundId").GetString());
         Assert.Equal(10, partial.GetProperty("pointsReversed").GetInt64());
@@ -110,9 +118,11 @@ public sealed class PosApiTests(AppFixture fixture)
         var replay = await station.PostAsJsonAsync("/api/pos/v1/refunds", refund);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Equal(restBody, await replay.Content.ReadAsStringAsync());
-        await station.PostAsJsonAsync("/api/pos/v1/refunds", refund with { receiptId = "r-8" }).ExpectProblem(HttpStatusCode.Conflict);
+        await station.PostAsJsonAsync("/api/pos/v1/refunds", refund with { receiptId = "r-8" })
+            .ExpectProblem(HttpStatusCode.Conflict);
 
-        await station.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-3", receiptId = "no-such-receipt", cardNumber = card })
+        await station.PostAsJsonAsync("/api/pos/v1/refunds",
+            new { refundId = "rf-3", receiptId = "no-such-receipt", cardNumber = card })
             .ExpectProblem(HttpStatusCode.NotFound);
         var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
         Assert.Equal(5, balance.GetProperty("total").GetInt64());
@@ -126,13 +136,15 @@ public sealed class PosApiTests(AppFixture fixture)
         var card = await _app.IssueCard(await _app.NewStationKey());
         await stationA.Purchase(Http.FuelPurchase("r-a", card, litres: 30m, amount: 1800m));
 
-        await stationB.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-b", receiptId = "r-a", cardNumber = card })
+        await stationB.PostAsJsonAsync("/api/pos/v1/refunds",
+            new { refundId = "rf-b", receiptId = "r-a", cardNumber = card })
             .ExpectProblem(HttpStatusCode.NotFound);
 
         var balance = await stationA.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}/balance");
         Assert.Equal(30, balance.GetProperty("total").GetInt64());
         // The receipt is still whole: its own station can take all of it back.
-        var own = await stationA.PostAsJsonAsync("/api/pos/v1/refunds", new { refundId = "rf-a", receiptId = "r-a", cardNumber = card })
+        var own = await stationA.PostAsJsonAsync("/api/pos/v1/refunds",
+            new { refundId = "rf-a", receiptId = "r-a", cardNumber = card })
             .Expect(HttpStatusCode.Created);
         Assert.Equal(30, own.GetProperty("pointsReversed").GetInt64());
     }
@@ -208,7 +220,8 @@ public sealed class PosApiTests(AppFixture fixture)
     {
         var station = _app.Client(await _app.NewStationKey());
         var card = Cards.NewNumber();
-        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("r-x", card)).ExpectProblem(HttpStatusCode.NotFound);
+        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("r-x", card))
+            .ExpectProblem(HttpStatusCode.NotFound);
         await station.GetAsync($"/api/pos/v1/cards/{card}/balance").ExpectProblem(HttpStatusCode.NotFound);
         await _app.Operator().GetAsync($"/api/admin/v1/cards/{card}").ExpectProblem(HttpStatusCode.NotFound);
     }

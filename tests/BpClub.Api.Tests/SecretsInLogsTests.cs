@@ -24,26 +24,34 @@ public sealed class SecretsInLogsTests(AppFixture fixture)
         var token = await _app.Register(card, phone, password);
         secrets.Add(token);
         await _app.Client(stationKey).Purchase(Http.FuelPurchase("log-1", card));
-        await _app.Client(partnerKey).PostAsJsonAsync("/api/partners/v1/accruals", new { partnerTransactionId = "log-p", cardNumber = card, amount = 10m })
+        await _app.Client(partnerKey)
+            .PostAsJsonAsync("/api/partners/v1/accruals",
+                new { partnerTransactionId = "log-p", cardNumber = card, amount = 10m })
             .Expect(HttpStatusCode.Created);
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Secret-Wrong-Guess-1" }).ExpectProblem(HttpStatusCode.Unauthorized);
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+            new { phone, password = "Secret-Wrong-Guess-1" }).ExpectProblem(HttpStatusCode.Unauthorized);
         secrets.Add("Secret-Wrong-Guess-1");
         var second = await _app.SignIn(phone, password);
         secrets.Add(second);
-        await _app.Client(bearer: second).PutAsJsonAsync("/api/cabinet/v1/password", new { currentPassword = password, newPassword })
+        await _app.Client(bearer: second)
+            .PutAsJsonAsync("/api/cabinet/v1/password", new { currentPassword = password, newPassword })
             .Expect(HttpStatusCode.NoContent);
         await _app.Client(bearer: token).GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
-        await _app.Client(bearer: second + "x").GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
+        await _app.Client(bearer: second + "x").GetAsync("/api/cabinet/v1/me")
+            .ExpectProblem(HttpStatusCode.Unauthorized);
 
         // The forgotten-password journey, a wrong code first.
         var before = _app.CodesSentTo(phone).Count;
-        var reset = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone }).Expect(HttpStatusCode.Accepted);
+        var reset = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone })
+            .Expect(HttpStatusCode.Accepted);
         var resetId = reset.GetProperty("resetId").GetString();
         var code = await _app.LatestCode(phone, before);
         var wrong = code == "000000" ? "111111" : "000000";
-        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{resetId}/confirm", new { code = wrong, newPassword = resetPassword })
+        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{resetId}/confirm",
+            new { code = wrong, newPassword = resetPassword })
             .ExpectProblem(HttpStatusCode.BadRequest);
-        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{resetId}/confirm", new { code, newPassword = resetPassword })
+        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/password-resets/{resetId}/confirm",
+            new { code, newPassword = resetPassword })
             .Expect(HttpStatusCode.NoContent);
         secrets.Add(await _app.SignIn(phone, resetPassword));
         secrets.AddRange(_app.CodesSentTo(phone));

@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace BpClub.Api.Tests;
 
-/// <summary>Termination forfeits the points, closes access and leaves no personal data anywhere in the database.</summary>
+/// <summary>Termination forfeits the points, closes access and leaves no personal data anywhere in the
+/// database.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class TerminationTests(AppFixture fixture)
 {
@@ -18,12 +19,14 @@ public sealed class TerminationTests(AppFixture fixture)
         var (first, last) = ($"Zinoviia{unique}", $"Yaremchuk{unique}");
         var phone = BpClubApp.NewPhone();
         var card = Cards.NewNumber();
-        await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}", new { firstName = first, lastName = last, phone, birthDate = "1985-07-14", consent = true })
+        await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}",
+            new { firstName = first, lastName = last, phone, birthDate = "1985-07-14", consent = true })
             .Expect(HttpStatusCode.Created);
         var token = await _app.Register(card, phone, "Sunflower-2026");
         await station.Purchase(Http.FuelPurchase("term-1", card, litres: 30m, amount: 1800m));
         await station.Purchase(Http.FuelPurchase("term-2", card, litres: 12m, amount: 700m));
-        await _app.Client(bearer: token).PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
+        await _app.Client(bearer: token).PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true })
+            .Expect(HttpStatusCode.OK);
 
         // The dump can find them while the member is in: the search works.
         var before = await Dump();
@@ -31,7 +34,8 @@ public sealed class TerminationTests(AppFixture fixture)
         Assert.Contains(phone, before);
 
         var termination = new { applicationReceivedAt = DateTimeOffset.UtcNow.AddDays(-1), reference = "APP-2026-117" };
-        var terminated = await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/termination", termination).Expect(HttpStatusCode.OK);
+        var terminated = await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/termination", termination)
+            .Expect(HttpStatusCode.OK);
         Assert.Equal(42, terminated.GetProperty("forfeitedPoints").GetInt64());
         await _app.Cluster.DeactivateAll();
 
@@ -45,18 +49,24 @@ public sealed class TerminationTests(AppFixture fixture)
 
         // Access is closed and the card takes nothing more.
         await _app.Client(bearer: token).GetAsync("/api/cabinet/v1/me").ExpectProblem(HttpStatusCode.Unauthorized);
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" }).ExpectProblem(HttpStatusCode.Unauthorized);
-        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("term-3", card)).ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" })
+            .ExpectProblem(HttpStatusCode.Unauthorized);
+        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("term-3", card))
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
         await station.PostAsJsonAsync("/api/pos/v1/purchases/quote", Http.FuelPurchase("term-3", card))
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
-        await station.PostAsJsonAsync("/api/pos/v1/redemptions", new { redemptionId = "term-r", cardNumber = card, points = 1 })
+        await station.PostAsJsonAsync("/api/pos/v1/redemptions",
+            new { redemptionId = "term-r", cardNumber = card, points = 1 })
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
         var partner = _app.Client(await _app.NewPartnerKey());
-        await partner.PostAsJsonAsync("/api/partners/v1/accruals", new { partnerTransactionId = "term-p", cardNumber = card, amount = 100m })
+        await partner.PostAsJsonAsync("/api/partners/v1/accruals",
+            new { partnerTransactionId = "term-p", cardNumber = card, amount = 100m })
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
-        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = card, phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
-        await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}", new { firstName = first, lastName = last, consent = true })
+        await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}",
+            new { firstName = first, lastName = last, consent = true })
             .ExpectProblem(HttpStatusCode.Conflict);
         var summary = await _app.Operator().GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{card}");
         Assert.Equal("terminated", summary.GetProperty("status").GetString());
@@ -64,7 +74,8 @@ public sealed class TerminationTests(AppFixture fixture)
         Assert.NotEqual(JsonValueKind.Null, summary.GetProperty("terminatedAt").ValueKind);
 
         // The same application again is a replay, not a second forfeit.
-        var again = await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/termination", termination).Expect(HttpStatusCode.OK);
+        var again = await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/termination", termination)
+            .Expect(HttpStatusCode.OK);
         Assert.Equal(42, again.GetProperty("forfeitedPoints").GetInt64());
         Assert.DoesNotContain(phone, await Dump());
     }
@@ -74,7 +85,8 @@ public sealed class TerminationTests(AppFixture fixture)
     {
         var settings = new NpgsqlConnectionStringBuilder(_app.Cluster.ConnectionString);
         var start = new ProcessStartInfo(PgDump()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--no-owner", "-h", settings.Host!, "-p", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        foreach (var argument in new[] { "--no-owner", "-h", settings.Host!, "-p",
+            settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "-U", settings.Username ?? "postgres", "-d", settings.Database! })
             start.ArgumentList.Add(argument);
         if (settings.Password is { } password) start.Environment["PGPASSWORD"] = password;
@@ -91,7 +103,8 @@ public sealed class TerminationTests(AppFixture fixture)
     private static string PgDump()
     {
         var installed = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
                 .Select(d => Path.Combine(d, "bin", "pg_dump")).FirstOrDefault(File.Exists)
             : null;
         return installed ?? "pg_dump";

@@ -42,16 +42,20 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     {
         var card = await _app.IssueCard(await _app.NewStationKey());
         var phone = BpClubApp.NewPhone();
-        var started = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" })
+        var started = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = card, phone, password = "Sunflower-2026" })
             .Expect(HttpStatusCode.Accepted);
         var expiresAt = started.GetProperty("codeExpiresAt").GetDateTimeOffset();
         Assert.True(expiresAt <= DateTimeOffset.UtcNow.AddSeconds(11), $"{expiresAt}");
         var code = await _app.LatestCode(phone);
 
-        await Poll.Until(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > expiresAt.AddMilliseconds(200), TimeSpan.FromSeconds(30), "the code to expire");
-        var problem = await _anonymous.PostAsJsonAsync($"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm", new { code })
+        await Poll.Until(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > expiresAt.AddMilliseconds(200),
+            TimeSpan.FromSeconds(30), "the code to expire");
+        var problem = await _anonymous.PostAsJsonAsync(
+            $"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm", new { code })
             .ExpectProblem(HttpStatusCode.BadRequest);
-        Assert.Contains("expired", problem.GetProperty("errors").GetProperty("code")[0].GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("expired", problem.GetProperty("errors").GetProperty("code")[0].GetString(),
+            StringComparison.OrdinalIgnoreCase);
         await _anonymous.PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" })
             .ExpectProblem(HttpStatusCode.Unauthorized);
     }
@@ -64,18 +68,23 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         var station = _app.Client(stationKey);
         // At once, so that however slow the machine, the bucket (5, then 1 a second) cannot keep up.
         var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase($"rl-{i}", card, litres: 1m, amount: 60m))));
+            station.PostAsJsonAsync("/api/pos/v1/purchases",
+                Http.FuelPurchase($"rl-{i}", card, litres: 1m, amount: 60m))));
 
         var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
-        Assert.All(statuses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.TooManyRequests }));
+        Assert.All(statuses,
+            r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.TooManyRequests }));
         await refused[0].ExpectProblem(HttpStatusCode.TooManyRequests);
-        Assert.True(refused[0].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"{refused[0].Headers.RetryAfter}");
+        Assert.True(refused[0].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1),
+            $"{refused[0].Headers.RetryAfter}");
 
-        for (var i = 0; i < 12; i++) await station.GetAsync($"/api/pos/v1/cards/{card}/balance").Expect(HttpStatusCode.OK);
+        for (var i = 0; i < 12; i++) await station.GetAsync($"/api/pos/v1/cards/{card}/balance")
+            .Expect(HttpStatusCode.OK);
         // Another station has its own allowance.
         var other = _app.Client(await _app.NewStationKey());
-        await other.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("rl-other", card, litres: 1m, amount: 60m)).Expect(HttpStatusCode.Created);
+        await other.PostAsJsonAsync("/api/pos/v1/purchases",
+            Http.FuelPurchase("rl-other", card, litres: 1m, amount: 60m)).Expect(HttpStatusCode.Created);
     }
 
     [Fact]
@@ -84,13 +93,15 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         var stationKey = await _app.NewStationKey();
         var phone = BpClubApp.NewPhone();
         await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
+            new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" })
+                .Expect(HttpStatusCode.Accepted);
         await _app.LatestCode(phone);
 
         var again = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
             new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" });
         await again.ExpectProblem(HttpStatusCode.TooManyRequests);
-        Assert.True(again.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero && wait <= TimeSpan.FromMinutes(1), $"{again.Headers.RetryAfter}");
+        Assert.True(again.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero
+            && wait <= TimeSpan.FromMinutes(1), $"{again.Headers.RetryAfter}");
         var reset = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone });
         await reset.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.Single(_app.CodesSentTo(phone));
@@ -123,7 +134,8 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     {
         // The front end's own cache, filled directly: creating enough stations would spend the operator's allowance.
         var cache = _app.ApiServices.GetRequiredService<KnownKeyCache>();
-        for (var i = 0; i < 10; i++) cache.Remember($"key-{i}", new KeyHolder($"st-{i}", "Station", null), DateTimeOffset.UtcNow);
+        for (var i = 0; i < 10; i++) cache.Remember($"key-{i}", new KeyHolder($"st-{i}", "Station", null),
+            DateTimeOffset.UtcNow);
         Assert.InRange(cache.Count, 0, 3);
     }
 
@@ -143,15 +155,19 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     public async Task Anonymous_calls_beyond_the_per_address_rate_are_429_with_retry_after()
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
-            _anonymous.PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })));
+            _anonymous.PostAsJsonAsync("/api/cabinet/v1/sessions",
+                new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })));
 
-        Assert.All(statuses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        Assert.All(statuses,
+            r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
         var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
         await refused[0].ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused[0].Headers.RetryAfter);
         // Another address is not held back.
-        await _app.ClientFrom(NewAddress()).PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })
+        await _app.ClientFrom(NewAddress())
+            .PostAsJsonAsync("/api/cabinet/v1/sessions",
+                new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })
             .ExpectProblem(HttpStatusCode.Unauthorized);
     }
 }

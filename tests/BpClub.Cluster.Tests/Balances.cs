@@ -5,7 +5,8 @@ using Npgsql;
 namespace BpClub.Cluster.Tests;
 
 /// <summary>Cards whose balance through the API differs from their ledger, by figure.</summary>
-public sealed record BalanceCheck(int Cards, int Disagreeing, int Unanswered, int TotalMismatched, int AvailableMismatched,
+public sealed record BalanceCheck(int Cards, int Disagreeing, int Unanswered, int TotalMismatched,
+    int AvailableMismatched,
     string? FirstMismatch);
 
 public static class Balances
@@ -65,7 +66,8 @@ public static class Balances
                 if (!wrong) continue;
                 Interlocked.Increment(ref disagreeing);
                 Interlocked.CompareExchange(ref first,
-                    $"{card}: API {(int)response.StatusCode} {body}, ledger total {expected.Total} available {expected.Available}", null);
+                    $"{card}: API {(int)response.StatusCode} {body}, "
+                    + $"ledger total {expected.Total} available {expected.Available}", null);
             }
         }
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Worker()));

@@ -39,7 +39,8 @@ public static class FaultFigures
         s.AppendLine("==== BpClub fault test ====");
         Line("capacity (closed loop):", $"{run.Capacity:F0} acknowledged purchases/s "
             + $"({run.CapacityTills} tills for {run.CapacityMeasuredFor.TotalSeconds:F0} s; 3 silos, 2 front ends)");
-        Line("fault load (open loop):", $"{run.Rate:F0}/s = {run.Rate / run.Capacity:P0} of capacity; {receipts} receipts "
+        Line("fault load (open loop):",
+            $"{run.Rate:F0}/s = {run.Rate / run.Capacity:P0} of capacity; {receipts} receipts "
             + $"over {(run.LoadStoppedAt - run.LoadStart).TotalSeconds:F0} s, {balances.Cards} cards, 4 stations");
         Line("requests sent:", $"{tills.Sent}");
         Line("acknowledged:", $"{tills.Receipts.Count(r => r.Acknowledged)} "
@@ -50,13 +51,16 @@ public static class FaultFigures
         Line("lost:", $"{ledger.Lost}");
         Line("duplicated:", $"{ledger.Duplicated}");
         Line("unacknowledged:", $"{ledger.Unacknowledged} (credited once: {ledger.UnacknowledgedCredited})");
-        Line("ledger vs receipts:", $"credited but never sent {ledger.Unknown}; points differing from the acknowledgement "
+        Line("ledger vs receipts:",
+            $"credited but never sent {ledger.Unknown}; points differing from the acknowledgement "
             + $"{ledger.PointsMismatch}; cards with sequence gaps {ledger.CardsWithSequenceGaps}; "
             + $"purchase rows {ledger.PurchaseRows} / operations {ledger.PurchaseOperations}"
-            + (ledger.OperationsWithoutPurchase is "" ? "" : $" (without a purchase: {ledger.OperationsWithoutPurchase})")
+            + (ledger.OperationsWithoutPurchase is "" ? ""
+                : $" (without a purchase: {ledger.OperationsWithoutPurchase})")
             + (ledger.OtherKinds is "" ? "" : $"; entries of other kinds: {ledger.OtherKinds}"));
         Line("failure detection:", $"{MembershipSettings.NumMissedProbesLimit} missed probes × probe timeout ≤ "
-            + $"{MembershipSettings.MaxProbeTimeout.TotalSeconds:F0} s = {MembershipSettings.DetectionTime.TotalSeconds:F0} s "
+            + $"{MembershipSettings.MaxProbeTimeout.TotalSeconds:F0} s = "
+            + $"{MembershipSettings.DetectionTime.TotalSeconds:F0} s "
             + $"({MembershipSettings.TypicalDetectionTime.TotalSeconds:F0} s at the initial "
             + $"{MembershipSettings.ProbeTimeout.TotalSeconds:F0} s); silo-1 was marked Dead "
             + $"{run.DeclaredDeadAfter.TotalSeconds:F1} s after its SIGKILL");
@@ -67,7 +71,8 @@ public static class FaultFigures
         foreach (var g in gaps)
         {
             var w = g.Window;
-            s.AppendLine(CultureInfo.InvariantCulture, $"  {w.Name,-16} {w.From.TotalSeconds,5:F1}–{w.Until.TotalSeconds,5:F1} s: "
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"  {w.Name,-16} {w.From.TotalSeconds,5:F1}–{w.Until.TotalSeconds,5:F1} s: "
                 + $"first success after {Ms(g.Gap.FirstSuccess)}, "
                 + $"longest silence {Ms(g.Gap.LongestSilence)}{Bound(g.SilenceBound, g.SilenceMet)}, "
                 + $"longest wait of a receipt {Ms(g.Gap.LongestWait)}");
@@ -79,16 +84,19 @@ public static class FaultFigures
             + $"single requests p99 {Ms(steady.RequestP99)} of {steady.Requests}");
         if (steady.ReceiptMax > TimeSpan.FromSeconds(1)) Line("", $"slowest: {steady.Slowest}");
         var probes = string.Join(", ", run.Probes.GroupBy(p => p.Outcome).Select(g => $"{g.Key} × {g.Count()}"));
-        Line("PostgreSQL down:", $"{(run.OutageUntil - run.OutageFrom).TotalSeconds:F1} s from {run.OutageFrom.TotalSeconds:F0} s; "
+        Line("PostgreSQL down:",
+            $"{(run.OutageUntil - run.OutageFrom).TotalSeconds:F1} s from {run.OutageFrom.TotalSeconds:F0} s; "
             + $"probes {probes}, slowest {run.Probes.Max(p => p.Took).TotalSeconds:F2} s; first acknowledgement "
             + $"{Ms(run.FirstSuccessAfterPostgresBack)} after it accepted connections again");
         Line("  tills' answers meanwhile:", $"{string.Join(", ", duringOutage)}");
         Line("SIGTERM silo-2:", $"exit code {terminated.ExitCode} after {terminated.StopDuration.TotalSeconds:F1} s");
         Line("membership at the end:",
             $"{string.Join(", ", membership.GroupBy(m => m.Status).Select(g => $"{g.Key} × {g.Count()}"))}");
-        Line("holds (ledger):", $"{released.Lots} lots, {released.Unreleased} without a release; releases with wrong points "
+        Line("holds (ledger):",
+            $"{released.Lots} lots, {released.Unreleased} without a release; releases with wrong points "
             + $"{released.WrongPoints}, twice {released.ReleasedTwice}, without a lot {released.WithoutLot}");
-        Line("  by reminders:", $"{released.ByReminder} releases ({released.ByReminderAfterKill} due after the SIGKILL); "
+        Line("  by reminders:",
+            $"{released.ByReminder} releases ({released.ByReminderAfterKill} due after the SIGKILL); "
             + $"lots only a reminder could release {released.ReminderOnlyLots}, released by one "
             + $"{released.ReminderOnlyByReminder}; latest {released.MaxLateness.TotalSeconds:F1} s after due "
             + $"(by a reminder {released.MaxLatenessByReminder.TotalSeconds:F1} s)");

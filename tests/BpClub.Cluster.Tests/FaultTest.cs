@@ -36,7 +36,8 @@ public sealed class FaultTest(ITestOutputHelper output)
     /// <summary>Steady load between two fault windows, so that they do not overlap.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PostgresRecovery = TimeSpan.FromSeconds(10);
-    /// <summary>After a SIGKILL: the membership's failure-detection time, then 5 s to activate the cards elsewhere.</summary>
+    /// <summary>After a SIGKILL: the membership's failure-detection time, then 5 s to activate the cards
+    /// elsewhere.</summary>
     private static readonly TimeSpan KillBound = MembershipSettings.DetectionTime + TimeSpan.FromSeconds(5);
     /// <summary>
     /// "No gap" after a SIGTERM or a new silo: no stretch without any acknowledgement longer than the longest
@@ -51,7 +52,8 @@ public sealed class FaultTest(ITestOutputHelper output)
     /// average of 70 on 2 cores), yet well below the 30 s after which Orleans gives up on a lost response.
     /// </summary>
     private static readonly TimeSpan UnavailableAnswersWithin = TimeSpan.FromSeconds(20);
-    /// <summary>Latest acceptable release of a hold after its due time (a reminder whose silo died, PostgreSQL down, a starved box).</summary>
+    /// <summary>Latest acceptable release of a hold after its due time (a reminder whose silo died, PostgreSQL down, a
+    /// starved box).</summary>
     private static readonly TimeSpan ReleaseLateness = TimeSpan.FromSeconds(120);
 
     private static readonly Dictionary<string, string> Settings = new Dictionary<string, string>
@@ -59,16 +61,19 @@ public sealed class FaultTest(ITestOutputHelper output)
         ["Programme__HoldPeriod"] = "00:00:20",
         // Otherwise each card keeps a reminder for the 1 June expiry once its points are available.
         ["Programme__AnnualExpiryEnabled"] = "false",
-        // Reminders at a test's scale: a missed tick re-fires within seconds, a new range owner reads its reminders soon.
+        // Reminders at a test's scale: a missed tick re-fires within seconds, a new range owner reads its reminders
+        // soon.
         ["Reminders__MinimumReminderPeriod"] = "00:00:05",
         ["Reminders__RefreshReminderListPeriod"] = "00:00:10",
         ["Reminders__InitializationTimeout"] = "00:00:30",
-        // The capacity burst posts as fast as it is answered from four stations; the per-caller limit is not what this test is about.
+        // The capacity burst posts as fast as it is answered from four stations; the per-caller limit is not what this
+        // test is about.
         ["RateLimits__PerCallerPerSecond"] = "5000",
         ["RateLimits__PerCallerBurst"] = "10000",
         // Less JIT work at start: five processes start on a small, shared box.
         ["DOTNET_TieredPGO"] = "0",
-        // The processes' logs (kept in .data/test-results/chaos-logs): one line each, timed; membership changes in full.
+        // The processes' logs (kept in .data/test-results/chaos-logs): one line each, timed; membership changes in
+        // full.
         ["Logging__Console__FormatterName"] = "simple",
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
@@ -96,7 +101,8 @@ public sealed class FaultTest(ITestOutputHelper output)
         var silo3 = cluster.StartSilo();
         var api1 = cluster.StartFront();
         var api2 = cluster.StartFront();
-        await Task.WhenAll(new[] { silo1, silo2, silo3, api1, api2 }.Select(p => LocalCluster.WaitReady(p, TimeSpan.FromSeconds(120))));
+        await Task.WhenAll(new[] { silo1, silo2, silo3, api1,
+            api2 }.Select(p => LocalCluster.WaitReady(p, TimeSpan.FromSeconds(120))));
         Note($"cluster ready (PostgreSQL on {cluster.PostgresPort}, cluster id {cluster.ClusterId})");
 
         Uri[] fronts = [api1.Http, api2.Http];
@@ -119,7 +125,8 @@ public sealed class FaultTest(ITestOutputHelper output)
         try
         {
             await Until(run.LoadStart + Baseline);
-            run.Baseline = new FaultWindow("before the faults", run.LoadStart + TimeSpan.FromSeconds(1), _clock.Elapsed);
+            run.Baseline = new FaultWindow("before the faults", run.LoadStart + TimeSpan.FromSeconds(1),
+                _clock.Elapsed);
             var kill = _clock.Elapsed;
             killedAt = DateTimeOffset.UtcNow;
             silo1.Kill();
@@ -140,7 +147,8 @@ public sealed class FaultTest(ITestOutputHelper output)
             var term = _clock.Elapsed;
             silo2.Terminate();
             Note("SIGTERM silo-2");
-            Assert.True(await silo2.WaitForExit(TimeSpan.FromSeconds(120)), $"silo-2 did not stop within 120 s of SIGTERM:\n{silo2.LogTail()}");
+            Assert.True(await silo2.WaitForExit(TimeSpan.FromSeconds(120)),
+                $"silo-2 did not stop within 120 s of SIGTERM:\n{silo2.LogTail()}");
             var exited = _clock.Elapsed;
             Note($"silo-2 exited with {silo2.ExitCode} after {silo2.StopDuration.TotalSeconds:F1} s");
             run.Windows.Add(new FaultWindow("SIGTERM silo-2", term, exited + Aftermath));
@@ -183,12 +191,15 @@ public sealed class FaultTest(ITestOutputHelper output)
         var loadReceipts = tills.Receipts.ToList();
         var baseline = SuccessGaps.Steady(run.Baseline.From, run.Baseline.Until, successes, loadReceipts);
         var gaps = run.Windows
-            .Select(w => Judge(w, SuccessGaps.In(w.From, w.Until, successes, loadReceipts, w.From - Settle, end), baseline))
+            .Select(w => Judge(w, SuccessGaps.In(w.From, w.Until, successes, loadReceipts, w.From - Settle, end),
+                baseline))
             .ToList();
         var steady = SteadyLatency(tills, run);
-        run.FirstSuccessAfterPostgresBack = successes.FirstOrDefault(s => s >= run.PostgresBackAt, end) - run.PostgresBackAt;
+        run.FirstSuccessAfterPostgresBack = successes.FirstOrDefault(s => s >= run.PostgresBackAt, end)
+            - run.PostgresBackAt;
         Note("checked");
-        var figures = FaultFigures.Write(run, tills, ledger, released, balances, silo2, membership, baseline, gaps, steady);
+        var figures = FaultFigures.Write(run, tills, ledger, released, balances, silo2, membership, baseline, gaps,
+            steady);
         output.WriteLine(figures);
         output.WriteLine(_events.ToString());
         var file = Path.Combine(TestPostgres.RepositoryRoot, ".data", "test-results", "chaos-figures.txt");
@@ -205,16 +216,21 @@ public sealed class FaultTest(ITestOutputHelper output)
         Assert.Equal("", ledger.OtherKinds);
         // The tills kept the rate (the open loop does not slow down with the cluster) and every receipt got its answer.
         var expected = run.Rate * (run.LoadStoppedAt - run.LoadStart).TotalSeconds;
-        Assert.True(tills.Receipts.Count >= 0.9 * expected, $"only {tills.Receipts.Count} purchases were sent, {expected:F0} due");
+        Assert.True(tills.Receipts.Count >= 0.9 * expected,
+            $"only {tills.Receipts.Count} purchases were sent, {expected:F0} due");
         Assert.Equal(0, receipts.Count(r => !r.Acknowledged && !run.ProbeReceipts.Contains(r)));
         // Callers saw only what a till retries: 503, 429, timeouts, dropped connections. Never a 500, never a 4xx.
         var refused = tills.Answers.Concat(burst.Answers)
             .Where(a => a.Outcome is not ("201" or "200" or "503" or "429" or "timeout" or "connection")).ToList();
-        Assert.True(refused.Count == 0, "answers a till cannot retry: " + string.Join(", ", refused.GroupBy(a => a.Outcome).Select(g => $"{g.Key} × {g.Count()}")));
+        Assert.True(refused.Count == 0,
+            "answers a till cannot retry: "
+                + string.Join(", ", refused.GroupBy(a => a.Outcome).Select(g => $"{g.Key} × {g.Count()}")));
         // PostgreSQL down: a quick 503, not a 500, not a hang; never an acknowledgement.
         Assert.NotEmpty(run.Probes);
         Assert.All(run.Probes, p => Assert.Equal("503", p.Outcome));
-        Assert.All(run.Probes, p => Assert.True(p.Took < UnavailableAnswersWithin, $"a request during the outage took {p.Took.TotalSeconds:F1} s"));
+        Assert.All(run.Probes,
+            p => Assert.True(p.Took < UnavailableAnswersWithin,
+                $"a request during the outage took {p.Took.TotalSeconds:F1} s"));
 
         // Every lot has its release in the ledger, with its points, once; in time; by the card's reminder
         // where no later command could have written it. A lot's reminder row is committed with the lot; a race
@@ -226,7 +242,8 @@ public sealed class FaultTest(ITestOutputHelper output)
         Assert.Equal(0, released.WrongPoints);
         Assert.Equal(0, released.ReleasedTwice);
         Assert.Equal(0, released.WithoutLot);
-        Assert.True(released.MaxLateness < ReleaseLateness, $"a hold was released {released.MaxLateness.TotalSeconds:F0} s after its time");
+        Assert.True(released.MaxLateness < ReleaseLateness,
+            $"a hold was released {released.MaxLateness.TotalSeconds:F0} s after its time");
         Assert.True(released.ReminderOnlyLots > 0, "no lot was left for reminders alone to release");
         Assert.Equal(released.ReminderOnlyLots, released.ReminderOnlyByReminder);
         Assert.True(released.ByReminderAfterKill > 0, "no hold due after the SIGKILL was released by a reminder");
@@ -253,22 +270,26 @@ public sealed class FaultTest(ITestOutputHelper output)
     /// What the cluster serves: <see cref="CapacityTills"/> tills in a closed loop, acknowledged purchases
     /// counted after a warm-up. The fault load runs at half of it.
     /// </summary>
-    private async Task<Tills> MeasureCapacity(FaultRun run, Uri[] fronts, Dictionary<string, string> stations, List<string> cards)
+    private async Task<Tills> MeasureCapacity(FaultRun run, Uri[] fronts, Dictionary<string, string> stations,
+        List<string> cards)
     {
         var burst = new Tills(fronts, stations, cards, _clock, prefix: "c");
         var from = _clock.Elapsed + CapacityWarmUp;
         await burst.Saturate(CapacityTills, CapacityWarmUp + CapacityMeasured);
-        var acknowledged = burst.Receipts.Count(r => r.AcknowledgedAt >= from && r.AcknowledgedAt < from + CapacityMeasured);
+        var acknowledged = burst.Receipts.Count(r => r.AcknowledgedAt >= from && r.AcknowledgedAt < from
+            + CapacityMeasured);
         run.Capacity = acknowledged / CapacityMeasured.TotalSeconds;
         run.CapacityTills = CapacityTills;
         run.CapacityMeasuredFor = CapacityMeasured;
         run.Rate = Math.Clamp(run.Capacity / 2, MinRate, MaxRate);
         // A diagnostic knob: the same run at a load of one's choosing (a faster machine's half-capacity, say).
-        if (double.TryParse(Environment.GetEnvironmentVariable("BPCLUB_CHAOS_RATE"), CultureInfo.InvariantCulture, out var forced)) run.Rate = forced;
+        if (double.TryParse(Environment.GetEnvironmentVariable("BPCLUB_CHAOS_RATE"), CultureInfo.InvariantCulture,
+            out var forced)) run.Rate = forced;
         return burst;
     }
 
-    /// <summary>Waits for the run's clock to reach <paramref name="at"/> (the schedule is time-based; conditions are polled).</summary>
+    /// <summary>Waits for the run's clock to reach <paramref name="at"/> (the schedule is time-based; conditions are
+    /// polled).</summary>
     private async Task Until(TimeSpan at)
     {
         var wait = at - _clock.Elapsed;
@@ -289,7 +310,8 @@ public sealed class FaultTest(ITestOutputHelper output)
     /// While PostgreSQL is down: a purchase on each front end in turn, timed; each must come back as a 503
     /// within the bound. Runs for at least <see cref="PostgresDown"/>.
     /// </summary>
-    private static async Task ProbeWhileDown(Uri[] fronts, Dictionary<string, string> stations, List<string> cards, FaultRun run)
+    private static async Task ProbeWhileDown(Uri[] fronts, Dictionary<string, string> stations, List<string> cards,
+        FaultRun run)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var down = Stopwatch.StartNew();
@@ -297,9 +319,11 @@ public sealed class FaultTest(ITestOutputHelper output)
         var i = 0;
         while (down.Elapsed < PostgresDown)
         {
-            var receipt = new Receipt($"probe{i:D3}", station.Key, cards[Random.Shared.Next(cards.Count)]) { Attempts = 1 };
+            var receipt = new Receipt($"probe{i:D3}", station.Key,
+                cards[Random.Shared.Next(cards.Count)]) { Attempts = 1 };
             run.ProbeReceipts.Add(receipt);
-            using var request = Setup.Json(HttpMethod.Post, new Uri(fronts[i % fronts.Length], "api/pos/v1/purchases"), station.Value, new
+            using var request = Setup.Json(HttpMethod.Post, new Uri(fronts[i % fronts.Length], "api/pos/v1/purchases"),
+                station.Value, new
             {
                 receiptId = receipt.Id, cardNumber = receipt.Card, paymentMethod = "cash",
                 lines = new object[] { new { type = "fuel", productCode = "A95", litres = 5m, amount = 275m } },
@@ -310,7 +334,8 @@ public sealed class FaultTest(ITestOutputHelper output)
             {
                 using var response = await http.SendAsync(request);
                 outcome = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-                if (response.IsSuccessStatusCode) receipt.PointsEarned = -1; // acknowledged while the database was down?
+                // acknowledged while the database was down?
+                if (response.IsSuccessStatusCode) receipt.PointsEarned = -1;
             }
             catch (TaskCanceledException)
             {
@@ -324,7 +349,8 @@ public sealed class FaultTest(ITestOutputHelper output)
 
     // ---- the judgement -----------------------------------------------------------------------------
 
-    /// <summary>The bounds: after a SIGKILL, detection plus 5 s; after a new silo or a SIGTERM, no gap; PostgreSQL down, none.</summary>
+    /// <summary>The bounds: after a SIGKILL, detection plus 5 s; after a new silo or a SIGTERM, no gap; PostgreSQL
+    /// down, none.</summary>
     private static GapJudgement Judge(FaultWindow window, SuccessGap gap, SuccessGap baseline) => window.Name switch
     {
         var n when n.StartsWith("SIGKILL", StringComparison.Ordinal) => new GapJudgement(window, gap, KillBound),
@@ -344,7 +370,8 @@ public sealed class FaultTest(ITestOutputHelper output)
         var slowest = receipts.LastOrDefault();
         return new SteadyLatency(receipts.Count, SuccessGaps.Percentile(waits, 50), SuccessGaps.Percentile(waits, 99),
             waits.LastOrDefault(), requests.Count, SuccessGaps.Percentile(requests, 99),
-            slowest is null ? "none" : $"{slowest.Id} (sent at {slowest.FirstSentAt.TotalSeconds:F1} s, {slowest.Attempts} attempts)");
+            slowest is null ? "none"
+                : $"{slowest.Id} (sent at {slowest.FirstSentAt.TotalSeconds:F1} s, {slowest.Attempts} attempts)");
     }
 
     /// <summary>The figures operators watch, on a silo and a front end; returns what is missing.</summary>
@@ -352,7 +379,8 @@ public sealed class FaultTest(ITestOutputHelper output)
     {
         var siloText = await http.GetStringAsync(new Uri(silo.Http, "metrics"));
         var frontText = await http.GetStringAsync(new Uri(front.Management!, "metrics"));
-        string[] onSilo = ["bpclub_purchases_recorded_total", "bpclub_points_issued_total", "bpclub_reminders_fired_total", "orleans_"];
+        string[] onSilo = ["bpclub_purchases_recorded_total", "bpclub_points_issued_total",
+            "bpclub_reminders_fired_total", "orleans_"];
         string[] onFront = ["http_server_request_duration_seconds_bucket", "orleans_"];
         return [.. onSilo.Where(m => !siloText.Contains(m, StringComparison.Ordinal)).Select(m => $"{silo.Name}: {m}"),
             .. onFront.Where(m => !frontText.Contains(m, StringComparison.Ordinal)).Select(m => $"{front.Name}: {m}")];

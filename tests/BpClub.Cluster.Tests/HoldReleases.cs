@@ -36,7 +36,8 @@ public static class HoldReleases
 
     private const string ReminderOnly = $"""
         with {Lots},
-        last_command as (select card_number, max(at) as at from card_ledger where kind <> 'released' group by card_number)
+        last_command as (
+            select card_number, max(at) as at from card_ledger where kind <> 'released' group by card_number)
         select count(*) from lots l join last_command c using (card_number) where l.at > c.at
         """;
 
@@ -47,14 +48,16 @@ public static class HoldReleases
     /// </summary>
     public static async Task<Releases> Wait(NpgsqlDataSource database, TimeSpan lateness, DateTimeOffset killedAt)
     {
-        var lastDue = await Scalar<DateTime>(database, "select max(available_at) from card_ledger where kind = 'purchase'");
+        var lastDue = await Scalar<DateTime>(database,
+            "select max(available_at) from card_ledger where kind = 'purchase'");
         var deadline = new DateTimeOffset(lastDue, TimeSpan.Zero) + lateness - DateTimeOffset.UtcNow;
         long left;
         string? timeout = null;
         try
         {
             left = await Poll.Until(() => Scalar<long>(database, Unreleased), n => n == 0,
-                deadline > TimeSpan.FromSeconds(5) ? deadline : TimeSpan.FromSeconds(5), "every lot's release in the ledger");
+                deadline > TimeSpan.FromSeconds(5) ? deadline : TimeSpan.FromSeconds(5),
+                    "every lot's release in the ledger");
         }
         catch (TimeoutException e)
         {
@@ -69,7 +72,8 @@ public static class HoldReleases
                 with {Lots}
                 select count(*) from lots l where l.points <> (select coalesce(sum(r.points), 0) from card_ledger r
                     where r.card_number = l.card_number and r.kind = 'released' and r.at = l.at)
-                  and exists (select 1 from card_ledger r where r.card_number = l.card_number and r.kind = 'released' and r.at = l.at)
+                  and exists (select 1 from card_ledger r
+                              where r.card_number = l.card_number and r.kind = 'released' and r.at = l.at)
                 """),
             ReleasedTwice: await Scalar<long>(database, """
                 select count(*) from (select 1 from card_ledger where kind = 'released'
@@ -86,12 +90,15 @@ public static class HoldReleases
                   and exists (select 1 from card_ledger r where r.card_number = l.card_number and r.kind = 'released'
                                 and r.at = l.at and {Alone})
                 """),
-            ByReminder: await Scalar<long>(database, $"select count(*) from card_ledger r where r.kind = 'released' and {Alone}"),
+            ByReminder: await Scalar<long>(database,
+                $"select count(*) from card_ledger r where r.kind = 'released' and {Alone}"),
             ByReminderAfterKill: await Scalar<long>(database,
                 $"select count(*) from card_ledger r where r.kind = 'released' and r.at > @at and {Alone}", killedAt),
-            MaxLateness: await Seconds(database, "select max(extract(epoch from recorded_at - at)) from card_ledger r where kind = 'released'"),
+            MaxLateness: await Seconds(database,
+                "select max(extract(epoch from recorded_at - at)) from card_ledger r where kind = 'released'"),
             MaxLatenessByReminder: await Seconds(database,
-                $"select max(extract(epoch from recorded_at - at)) from card_ledger r where kind = 'released' and {Alone}"));
+                "select max(extract(epoch from recorded_at - at)) from card_ledger r "
+                + $"where kind = 'released' and {Alone}"));
     }
 
     private static async Task<TimeSpan> Seconds(NpgsqlDataSource database, string sql) =>

@@ -4,8 +4,10 @@ using Npgsql;
 namespace BpClub.Cluster.Tests;
 
 /// <summary>Every receipt against the purchase rows in card_ledger and the operations in card_operations.</summary>
-public sealed record LedgerCheck(int Acknowledged, int Unacknowledged, int UnacknowledgedCredited, int Lost, int Duplicated,
-    int Unknown, int PointsMismatch, long PurchaseRows, long PurchaseOperations, long CardsWithSequenceGaps, string OtherKinds,
+public sealed record LedgerCheck(int Acknowledged, int Unacknowledged, int UnacknowledgedCredited, int Lost,
+    int Duplicated,
+    int Unknown, int PointsMismatch, long PurchaseRows, long PurchaseOperations, long CardsWithSequenceGaps,
+        string OtherKinds,
     string OperationsWithoutPurchase);
 
 /// <summary>The ground truth after a run: what the ledger in PostgreSQL holds, read with SQL.</summary>
@@ -66,7 +68,7 @@ public static class LedgerJudge
             // For the post-mortem when the counts differ: a few operations and what the ledger holds at their seq.
             OperationsWithoutPurchase: await Scalar<string>(database, """
                 select coalesce(string_agg(o.card_number || ' ' || o.operation_key || ' seq ' || o.seq || ': '
-                                           || coalesce(l.kind || ' ' || coalesce(l.receipt_id, '-'), 'no entry'), '; '), '')
+                    || coalesce(l.kind || ' ' || coalesce(l.receipt_id, '-'), 'no entry'), '; '), '')
                 from (select * from card_operations o where o.operation_key like 'purchase:%' and not exists (
                           select 1 from card_ledger p where p.card_number = o.card_number and p.kind = 'purchase'
                             and o.operation_key = 'purchase:' || p.station_id || ':' || p.receipt_id)
@@ -80,6 +82,7 @@ public static class LedgerJudge
         await using var command = database.CreateCommand(sql);
         if (at is { } a) command.Parameters.AddWithValue("at", a.UtcDateTime);
         var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
+        return value is null or DBNull ? default!
+            : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
     }
 }

@@ -43,9 +43,11 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string ClusterId => _settings["Cluster__ClusterId"];
 
-    public IEnumerable<ServerProcess> Silos => _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal));
+    public IEnumerable<ServerProcess> Silos
+        => _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal));
 
-    public IEnumerable<ServerProcess> Fronts => _processes.Where(p => p.Name.StartsWith("api", StringComparison.Ordinal));
+    public IEnumerable<ServerProcess> Fronts
+        => _processes.Where(p => p.Name.StartsWith("api", StringComparison.Ordinal));
 
     /// <param name="settings">Configuration for silos and front ends alike (environment variable names).</param>
     public static async Task<LocalCluster> Start(IReadOnlyDictionary<string, string> settings)
@@ -53,7 +55,8 @@ public sealed class LocalCluster : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), $"bpclub-chaos-{Guid.NewGuid():N}"[..26]);
         System.IO.Directory.CreateDirectory(directory);
         var pgPort = ServerProcess.FreePort();
-        var started = TestPostgres.RunScript("start", Path.Combine(directory, "pg"), pgPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "bpclub");
+        var started = TestPostgres.RunScript("start", Path.Combine(directory, "pg"),
+            pgPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "bpclub");
         // Pools small enough that six processes stay under the server's 300 connections.
         var connectionString = new NpgsqlConnectionStringBuilder(started) { MaxPoolSize = 45 }.ConnectionString;
         var unique = Guid.NewGuid().ToString("N")[..10];
@@ -83,7 +86,8 @@ public sealed class LocalCluster : IAsyncDisposable
         var env = new Dictionary<string, string>(_settings)
         {
             ["Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster__GatewayPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = ServerProcess.FreePort()
+                .ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var silo = ServerProcess.Start($"silo-{n}", ServerProcess.BuildOutput("BpClub.Silo"),
@@ -116,13 +120,15 @@ public sealed class LocalCluster : IAsyncDisposable
         var last = "no answer yet";
         while (true)
         {
-            if (process.HasExited) throw new InvalidOperationException($"{process.Name} exited ({process.ExitCode}) before it was ready:\n{process.LogTail()}");
+            if (process.HasExited) throw new InvalidOperationException(
+                $"{process.Name} exited ({process.ExitCode}) before it was ready:\n{process.LogTail()}");
             var asked = Stopwatch.StartNew();
             try
             {
                 using var response = await http.GetAsync("health/ready");
                 if (response.IsSuccessStatusCode) return;
-                last = $"{(int)response.StatusCode} after {asked.ElapsedMilliseconds} ms: {await response.Content.ReadAsStringAsync()}";
+                last = $"{(int)response.StatusCode} after {asked.ElapsedMilliseconds} ms: "
+                    + await response.Content.ReadAsStringAsync();
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -130,7 +136,8 @@ public sealed class LocalCluster : IAsyncDisposable
                 last = $"{e.GetType().Name} after {asked.ElapsedMilliseconds} ms";
             }
             if (deadline.Elapsed > timeout)
-                throw new TimeoutException($"{process.Name} was not ready within {timeout} (last: {last}):\n{process.LogTail()}");
+                throw new TimeoutException(
+                    $"{process.Name} was not ready within {timeout} (last: {last}):\n{process.LogTail()}");
             await Task.Delay(250);
         }
     }
@@ -141,7 +148,8 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts PostgreSQL again on the same port and data.</summary>
     public void StartPostgres()
     {
-        TestPostgres.RunScript("start", _dataDirectory, PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "bpclub");
+        TestPostgres.RunScript("start", _dataDirectory,
+            PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "bpclub");
         // The test's own pooled connections died with the server.
         Database.Clear();
     }
@@ -149,11 +157,13 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The silos' rows in the Orleans membership table: (silo port, status name).</summary>
     public async Task<List<(int Port, string Status)>> Membership()
     {
-        await using var command = Database.CreateCommand("select port, status from orleansmembershiptable where deploymentid = @id");
+        await using var command =
+            Database.CreateCommand("select port, status from orleansmembershiptable where deploymentid = @id");
         command.Parameters.AddWithValue("id", ClusterId);
         var rows = new List<(int, string)>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add((reader.GetInt32(0), ((Orleans.Runtime.SiloStatus)reader.GetInt32(1)).ToString()));
+        while (await reader.ReadAsync()) rows.Add((reader.GetInt32(0),
+            ((Orleans.Runtime.SiloStatus)reader.GetInt32(1)).ToString()));
         return rows;
     }
 
@@ -164,7 +174,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private async Task Run(string dll, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var (key, value) in _settings) start.Environment[key] = value;
@@ -172,7 +183,8 @@ public sealed class LocalCluster : IAsyncDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(dll)} {string.Join(' ', arguments)} failed: {await output}\n{await errors}");
+        if (process.ExitCode != 0) throw new InvalidOperationException(
+            $"{Path.GetFileName(dll)} {string.Join(' ', arguments)} failed: {await output}\n{await errors}");
     }
 
     public async ValueTask DisposeAsync()
@@ -186,7 +198,8 @@ public sealed class LocalCluster : IAsyncDisposable
             var keep = Path.Combine(TestPostgres.RepositoryRoot, ".data", "test-results", "chaos-logs");
             if (System.IO.Directory.Exists(keep)) System.IO.Directory.Delete(keep, recursive: true);
             System.IO.Directory.CreateDirectory(keep);
-            foreach (var log in System.IO.Directory.GetFiles(Directory, "*.log")) File.Copy(log, Path.Combine(keep, Path.GetFileName(log)));
+            foreach (var log in System.IO.Directory.GetFiles(Directory, "*.log")) File.Copy(log,
+                Path.Combine(keep, Path.GetFileName(log)));
             System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)

@@ -51,12 +51,15 @@ public sealed partial class ServerProcess : IDisposable
         // tests/BpClub.Cluster.Tests/bin/<Configuration>/<tfm>/
         var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = tfmDir.Parent!.Name;
-        var dll = Path.Combine(TestPostgres.RepositoryRoot, "src", project, "bin", configuration, tfmDir.Name, project + ".dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"{project} is not built ({dll}); run dotnet build BpClub.sln -c {configuration}", dll);
+        var dll = Path.Combine(TestPostgres.RepositoryRoot, "src", project, "bin", configuration, tfmDir.Name,
+            project + ".dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException(
+            $"{project} is not built ({dll}); run dotnet build BpClub.sln -c {configuration}", dll);
         return dll;
     }
 
-    public static ServerProcess Start(string name, string dll, Uri http, IReadOnlyDictionary<string, string> environment,
+    public static ServerProcess Start(string name, string dll, Uri http, IReadOnlyDictionary<string,
+        string> environment,
         string logDirectory, int siloPort = 0, Uri? management = null)
     {
         var log = Path.Combine(logDirectory, name + ".log");
@@ -67,8 +70,10 @@ public sealed partial class ServerProcess : IDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(log);
         // Nothing from the test's own environment may redirect the child (another database, another cluster).
-        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
-                     || k.StartsWith("Cluster__", StringComparison.Ordinal) || k.StartsWith("BPCLUB_", StringComparison.Ordinal)
+        foreach (var inherited in start.Environment.Keys.Where(k
+            => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
+                     || k.StartsWith("Cluster__", StringComparison.Ordinal)
+                         || k.StartsWith("BPCLUB_", StringComparison.Ordinal)
                      || k is "ASPNETCORE_URLS" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT").ToList())
             start.Environment.Remove(inherited);
         foreach (var (key, value) in environment) start.Environment[key] = value;
@@ -90,7 +95,8 @@ public sealed partial class ServerProcess : IDisposable
     public void Terminate()
     {
         _sinceSignal.Restart();
-        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed ({Marshal.GetLastPInvokeError()})");
+        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException(
+            $"kill -TERM {_process.Id} failed ({Marshal.GetLastPInvokeError()})");
     }
 
     public async Task<bool> WaitForExit(TimeSpan timeout)

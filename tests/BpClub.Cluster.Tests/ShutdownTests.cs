@@ -33,7 +33,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
         foreach (var (name, after) in stopped.Hosts)
             Assert.True(after <= ShutdownTimeout + Grace, $"{name} stopped {after.TotalSeconds:F1} s after Ctrl-C");
         Assert.True(stopped.Postgres is not null, "PostgreSQL is still running after Ctrl-C");
-        Assert.True(stopped.Postgres >= stopped.Hosts.Max(h => h.After), "PostgreSQL stopped before a silo or front end had");
+        Assert.True(stopped.Postgres >= stopped.Hosts.Max(h => h.After),
+            "PostgreSQL stopped before a silo or front end had");
     }
 
     [Fact]
@@ -42,7 +43,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
         await using var up = await BpClubUp.Start(output, ShutdownTimeout);
         TestPostgres.RunScript("stop", up.PostgresData);
         // The silo has noticed: it is no longer ready.
-        await Poll.Until(up.SiloReady, ready => !ready, TimeSpan.FromSeconds(60), "the silo to notice PostgreSQL is gone");
+        await Poll.Until(up.SiloReady, ready => !ready, TimeSpan.FromSeconds(60),
+            "the silo to notice PostgreSQL is gone");
 
         var stopped = await up.InterruptAndWatch(ShutdownTimeout + Grace + PostgresStop);
         foreach (var (name, after) in stopped.Hosts)
@@ -61,13 +63,17 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
         await LocalCluster.WaitReady(silo, TimeSpan.FromSeconds(120));
         cluster.StopPostgres();
         using var http = new HttpClient { BaseAddress = silo.Http, Timeout = TimeSpan.FromSeconds(5) };
-        await Poll.Until(async () => await Ready(http), ready => !ready, TimeSpan.FromSeconds(60), "the silo to notice PostgreSQL is gone");
+        await Poll.Until(async () => await Ready(http), ready => !ready, TimeSpan.FromSeconds(60),
+            "the silo to notice PostgreSQL is gone");
 
         silo.Terminate();
         var exited = await silo.WaitForExit(ShutdownTimeout + Grace + TimeSpan.FromSeconds(10));
-        output.WriteLine($"silo exited {silo.StopDuration.TotalSeconds:F1} s after SIGTERM (exit code {(exited ? silo.ExitCode : -1)})");
-        Assert.True(exited, $"the silo still runs {silo.StopDuration.TotalSeconds:F0} s after SIGTERM:\n{silo.LogTail()}");
-        Assert.True(silo.StopDuration <= ShutdownTimeout + Grace, $"the silo took {silo.StopDuration.TotalSeconds:F1} s to exit");
+        output.WriteLine($"silo exited {silo.StopDuration.TotalSeconds:F1} s after SIGTERM "
+            + $"(exit code {(exited ? silo.ExitCode : -1)})");
+        Assert.True(exited,
+            $"the silo still runs {silo.StopDuration.TotalSeconds:F0} s after SIGTERM:\n{silo.LogTail()}");
+        Assert.True(silo.StopDuration <= ShutdownTimeout + Grace,
+            $"the silo took {silo.StopDuration.TotalSeconds:F1} s to exit");
     }
 
     private static async Task<bool> Ready(HttpClient http)
@@ -127,8 +133,10 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
             start.ArgumentList.Add("-c");
             start.ArgumentList.Add("trap '' INT; exec setsid \"$0\" up");
             start.ArgumentList.Add(Path.Combine(TestPostgres.RepositoryRoot, "bpclub"));
-            foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
-                         || k.StartsWith("Cluster__", StringComparison.Ordinal) || k.StartsWith("BPCLUB_", StringComparison.Ordinal)
+            foreach (var inherited in start.Environment.Keys.Where(k
+                => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
+                         || k.StartsWith("Cluster__", StringComparison.Ordinal)
+                             || k.StartsWith("BPCLUB_", StringComparison.Ordinal)
                          || k.StartsWith("Silo__", StringComparison.Ordinal) || k is "ASPNETCORE_URLS").ToList())
                 start.Environment.Remove(inherited);
             start.Environment["BPCLUB_DATA"] = directory;
@@ -141,7 +149,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
             start.Environment["Cluster__ClusterId"] = "up-" + Guid.NewGuid().ToString("N")[..8];
             var up = new BpClubUp(Process.Start(start)!, directory, 9100 + offset + 1);
             var ready = Stopwatch.StartNew();
-            await Poll.Until(() => Task.FromResult(up.Output), text => text.Contains("BpClub is ready", StringComparison.Ordinal)
+            await Poll.Until(() => Task.FromResult(up.Output),
+                text => text.Contains("BpClub is ready", StringComparison.Ordinal)
                 || up._process.HasExited, TimeSpan.FromSeconds(180), "./bpclub up to be ready");
             Assert.False(up._process.HasExited, $"./bpclub up exited:\n{up.Output}");
             output.WriteLine($"./bpclub up ready after {ready.Elapsed.TotalSeconds:F0} s (pid {up._process.Id})");
@@ -150,7 +159,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
 
         public async Task<bool> SiloReady()
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_siloHttpPort}/"), Timeout = TimeSpan.FromSeconds(5) };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_siloHttpPort}/"),
+                Timeout = TimeSpan.FromSeconds(5) };
             return await Ready(http);
         }
 
@@ -158,8 +168,10 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
         public async Task<Stopped> InterruptAndWatch(TimeSpan timeout)
         {
             var group = _process.Id; // setsid kept the pid: it leads its own group
-            var hosts = GroupMembers(group).Where(p => p.Command.Contains("BpClub.", StringComparison.Ordinal)).ToList();
-            Assert.True(hosts.Count >= 2, $"expected a silo and a front end in the group, found: {string.Join(", ", hosts)}");
+            var hosts = GroupMembers(group).Where(p => p.Command.Contains("BpClub.", StringComparison.Ordinal))
+                .ToList();
+            Assert.True(hosts.Count >= 2,
+                $"expected a silo and a front end in the group, found: {string.Join(", ", hosts)}");
             var postmaster = PostmasterPid();
             Assert.Equal(0, SendSignal(-group, SigInt));
 
@@ -168,7 +180,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
             TimeSpan? postgresGone = postmaster is null ? TimeSpan.Zero : null;
             while (clock.Elapsed < timeout)
             {
-                foreach (var host in hosts.Where(h => !gone.ContainsKey(h.Pid) && !Alive(h.Pid))) gone[host.Pid] = clock.Elapsed;
+                foreach (var host in hosts.Where(h => !gone.ContainsKey(h.Pid) && !Alive(h.Pid))) gone[host.Pid] =
+                    clock.Elapsed;
                 if (postgresGone is null && !Alive(postmaster!.Value)) postgresGone = clock.Elapsed;
                 if (gone.Count == hosts.Count && postgresGone is not null && GroupMembers(group).Count == 0) break;
                 await Task.Delay(100);
@@ -185,7 +198,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
             return File.Exists(file) && int.TryParse(File.ReadLines(file).First(), out var pid) ? pid : null;
         }
 
-        private static string Name(string command) => command.Contains("Silo", StringComparison.Ordinal) ? "the silo" : "the front end";
+        private static string Name(string command) => command.Contains("Silo", StringComparison.Ordinal) ? "the silo"
+            : "the front end";
 
         /// <summary>Running processes of a process group (zombies count as gone).</summary>
         private static List<(int Pid, string Command)> GroupMembers(int group)
@@ -216,7 +230,8 @@ public sealed partial class ShutdownTests(ITestOutputHelper output)
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
         }
 
-        /// <summary>An offset for ./bpclub up's silo ports (11111, 30000, 9101 plus it) where all three are free.</summary>
+        /// <summary>An offset for ./bpclub up's silo ports (11111, 30000, 9101 plus it) where all three are
+        /// free.</summary>
         private static int FreeSiloPorts()
         {
             for (var attempt = 0; attempt < 50; attempt++)

@@ -1,6 +1,7 @@
 namespace BpClub.Cluster.Tests;
 
-/// <summary>A stretch of the run that a fault disturbs: from its instant until the cluster should have settled.</summary>
+/// <summary>A stretch of the run that a fault disturbs: from its instant until the cluster should have
+/// settled.</summary>
 public sealed record FaultWindow(string Name, TimeSpan From, TimeSpan Until)
 {
     public bool Overlaps(TimeSpan from, TimeSpan until) => from < Until && until > From;
@@ -15,7 +16,8 @@ public sealed record FaultWindow(string Name, TimeSpan From, TimeSpan Until)
 /// before it (in the steady stretch between two windows) and still unanswered at its start; a receipt
 /// held up since an earlier fault is that fault's.
 /// </summary>
-public sealed record SuccessGap(TimeSpan FirstSuccess, TimeSpan LongestSilence, TimeSpan LongestWait, string SlowestReceipt);
+public sealed record SuccessGap(TimeSpan FirstSuccess, TimeSpan LongestSilence, TimeSpan LongestWait,
+    string SlowestReceipt);
 
 public static class SuccessGaps
 {
@@ -51,7 +53,8 @@ public static class SuccessGaps
     /// The same for a stretch without faults, counting only what began and ended inside it (so that the
     /// first fault after it does not leak in): the normal stretch between acknowledgements, the normal wait.
     /// </summary>
-    public static SuccessGap Steady(TimeSpan from, TimeSpan until, IReadOnlyList<TimeSpan> successes, IEnumerable<Receipt> receipts)
+    public static SuccessGap Steady(TimeSpan from, TimeSpan until, IReadOnlyList<TimeSpan> successes,
+        IEnumerable<Receipt> receipts)
     {
         var inside = successes.Where(s => s >= from && s <= until).ToList();
         var silence = inside.Zip(inside.Skip(1), (a, b) => b - a).DefaultIfEmpty(until - from).Max();
@@ -64,5 +67,6 @@ public static class SuccessGaps
 
     /// <summary>The <paramref name="p"/>-th percentile (0..100) by nearest rank; zero when there is nothing.</summary>
     public static TimeSpan Percentile(IReadOnlyList<TimeSpan> sorted, double p) =>
-        sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+        sorted.Count == 0 ? TimeSpan.Zero
+            : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -26,13 +26,16 @@ public sealed class Receipt(string id, string station, string card)
 /// receiptId after a timeout, a dropped connection, a 503 or a 429 (after the Retry-After), until it is
 /// acknowledged or the run's deadline passes. Receipt ids start with <paramref name="prefix"/>.
 /// </summary>
-public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string, string> stationKeys, IReadOnlyList<string> cards,
+public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string, string> stationKeys,
+    IReadOnlyList<string> cards,
     Stopwatch clock, string prefix = "r")
 {
     /// <summary>How long a till waits for an answer before it sends the receipt again.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) }) { Timeout = RequestTimeout };
+    private readonly HttpClient _http =
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) }) { Timeout =
+            RequestTimeout };
     private readonly ConcurrentQueue<(TimeSpan At, string Outcome, TimeSpan Took)> _answers = new();
     private readonly List<Task> _running = [];
     private long _sent;
@@ -43,13 +46,15 @@ public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string,
     /// <summary>HTTP requests sent (first attempts and retries).</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
-    /// <summary>Every answer: when it came (on the run's clock), "201", "503", "timeout", "connection"..., how long it took.</summary>
+    /// <summary>Every answer: when it came (on the run's clock), "201", "503", "timeout", "connection"..., how long it
+    /// took.</summary>
     public IReadOnlyCollection<(TimeSpan At, string Outcome, TimeSpan Took)> Answers => _answers;
 
     /// <summary>When (on the run's clock) a till stops retrying a receipt that was never acknowledged.</summary>
     public TimeSpan GiveUpAt { get; set; } = TimeSpan.MaxValue;
 
-    /// <summary>Starts a new receipt every 1/<paramref name="perSecond"/> s until <paramref name="stop"/>; retries go on until <see cref="GiveUpAt"/>.</summary>
+    /// <summary>Starts a new receipt every 1/<paramref name="perSecond"/> s until <paramref name="stop"/>; retries go
+    /// on until <see cref="GiveUpAt"/>.</summary>
     public async Task Run(double perSecond, CancellationToken stop)
     {
         var stations = stationKeys.Keys.ToArray();
@@ -95,7 +100,8 @@ public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string,
 
     private Receipt NewReceipt(int n, string[] stations)
     {
-        var receipt = new Receipt($"{prefix}{n:D6}", stations[n % stations.Length], cards[Random.Shared.Next(cards.Count)]);
+        var receipt = new Receipt($"{prefix}{n:D6}", stations[n % stations.Length],
+            cards[Random.Shared.Next(cards.Count)]);
         Receipts.Add(receipt);
         return receipt;
     }
@@ -107,7 +113,8 @@ public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string,
             receiptId = receipt.Id,
             cardNumber = receipt.Card,
             paymentMethod = "cash",
-            lines = new object[] { new { type = "fuel", productCode = "A95", litres = 10m + n % 30, amount = (10m + n % 30) * 55m } },
+            lines = new object[] { new { type = "fuel", productCode = "A95", litres = 10m + n % 30,
+                amount = (10m + n % 30) * 55m } },
         });
         while (clock.Elapsed < GiveUpAt)
         {
@@ -119,7 +126,8 @@ public sealed class Tills(IReadOnlyList<Uri> fronts, IReadOnlyDictionary<string,
             Interlocked.Increment(ref _inFlight);
             var began = clock.Elapsed;
             // Backing off: 0.25, 0.5, 1, 2, 4, 4... s with jitter, and never sooner than Retry-After.
-            var backoff = TimeSpan.FromMilliseconds(Math.Min(4000, 250 << Math.Min(receipt.Attempts - 1, 5)) * (0.5 + Random.Shared.NextDouble() / 2));
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(4000, 250 << Math.Min(receipt.Attempts - 1, 5))
+                * (0.5 + Random.Shared.NextDouble() / 2));
             var retryAfter = backoff;
             string outcome;
             try

@@ -64,7 +64,8 @@ public sealed class CardUnderTest
                 new PartnerPurchase($"p-{++_receipts}", "cafe", occurredAt ?? Now, new Money(amount), 0.1m), Now)))
             .Events.OfType<PointsEarned>().Single();
 
-    public Decision Redeem(long points) => Run(a => a.Redeem($"redeem-{Ledger.Count}", "st-1", new Points(points), Now));
+    public Decision Redeem(long points)
+        => Run(a => a.Redeem($"redeem-{Ledger.Count}", "st-1", new Points(points), Now));
 
     public Decision Refund(PointsEarned purchase, params int[] zeroBasedLines) =>
         Run(a => a.Refund($"refund-{Ledger.Count}", "st-1", purchase,

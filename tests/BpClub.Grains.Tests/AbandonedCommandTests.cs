@@ -74,12 +74,14 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
     {
         var connection = await fixture.Cluster.Database.OpenConnectionAsync();
         var transaction = await connection.BeginTransactionAsync();
-        await using var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction);
+        await using var lockTable =
+            new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction);
         await lockTable.ExecuteNonQueryAsync();
         return new LedgerHold(connection, transaction);
     }
 
-    private sealed class LedgerHold(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction) : IAsyncDisposable
+    private sealed class LedgerHold(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction)
+        : IAsyncDisposable
     {
         public Task RollbackAsync() => transaction.RollbackAsync();
 

@@ -2,7 +2,8 @@ using BpClub.Testing;
 
 namespace BpClub.Grains.Tests;
 
-/// <summary>One cluster (one silo, the real clock, 14-day hold) shared by the classes of its collection; every test uses fresh cards.</summary>
+/// <summary>One cluster (one silo, the real clock, 14-day hold) shared by the classes of its collection; every test
+/// uses fresh cards.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public BpClubTestCluster Cluster { get; private set; } = null!;

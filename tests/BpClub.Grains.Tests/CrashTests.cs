@@ -9,13 +9,14 @@ public sealed class CrashTests
     /// <summary>Declare a killed silo dead within seconds, not the production defaults' half-minute.</summary>
     private static readonly Dictionary<string, string?> FastFailureDetection = new()
     {
-        ["ClusterMembership:ProbeTimeout"] = "00:00:01",
-        ["ClusterMembership:NumMissedProbesLimit"] = "2",
-        ["ClusterMembership:NumVotesForDeathDeclaration"] = "1",
-        ["ClusterMembership:TableRefreshTimeout"] = "00:00:02",
+        [BpClubTestCluster.ClusterSetting("Membership", "ProbeTimeout")] = "00:00:01",
+        [BpClubTestCluster.ClusterSetting("Membership", "MinProbeTimeout")] = "00:00:01",
+        [BpClubTestCluster.ClusterSetting("Membership", "NumMissedProbesLimit")] = "2",
+        [BpClubTestCluster.ClusterSetting("Membership", "NumVotesForDeathDeclaration")] = "1",
+        [BpClubTestCluster.ClusterSetting("Membership", "TableRefreshTimeout")] = "00:00:02",
         // A call caught in the dead silo fails fast, and the till retries, as a POS does on a timeout.
-        ["ClientMessaging:ResponseTimeout"] = "00:00:05",
-        ["SiloMessaging:ResponseTimeout"] = "00:00:05",
+        [BpClubTestCluster.ClientMessagingSection + ":ResponseTimeout"] = "00:00:05",
+        [BpClubTestCluster.SiloMessagingSection + ":ResponseTimeout"] = "00:00:05",
     };
 
     private const int PerTill = 50;
@@ -56,8 +57,10 @@ public sealed class CrashTests
         }
 
         var tills = Enumerable.Range(1, 4).Select(Till).ToArray();
-        await Poll.Until(() => Task.FromResult(acknowledged.Count), n => n >= 20, TimeSpan.FromSeconds(30), "purchases before the crash");
-        var host = await cluster.SiloHosting(card) ?? throw new InvalidOperationException("The card is not active anywhere.");
+        await Poll.Until(() => Task.FromResult(acknowledged.Count), n => n >= 20, TimeSpan.FromSeconds(30),
+            "purchases before the crash");
+        var host = await cluster.SiloHosting(card)
+            ?? throw new InvalidOperationException("The card is not active anywhere.");
         await cluster.Cluster.KillSiloAsync(host);
         var atCrash = acknowledged.Count;
         await Task.WhenAll(tills);

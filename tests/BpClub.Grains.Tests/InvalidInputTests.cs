@@ -16,21 +16,29 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
     public static TheoryData<string, Func<ICardGrain, Task<OutcomeStatus>>> BadCalls() => new()
     {
         { "purchase without lines", c => Status(c.Accrue(Testing.Cards.Receipt("r-x"))) },
-        { "purchase with null lines", c => Status(c.Accrue(new RecordPurchase("r-x", "st-1", null, PaymentMethod.Cash, null!))) },
+        { "purchase with null lines",
+            c => Status(c.Accrue(new RecordPurchase("r-x", "st-1", null, PaymentMethod.Cash, null!))) },
         { "purchase with a null line", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", null!))) },
         { "purchase of negative litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", -10m, amount: 100m))) },
         { "purchase of zero litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 0m, amount: 100m))) },
         { "purchase of absurd litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 1_000_000m))) },
-        { "purchase of absurd amount", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(1e12m)))) },
-        { "purchase of negative amount", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(-5m)))) },
-        { "purchase with 500 lines", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Enumerable.Repeat(Testing.Cards.ShopLine(1m), 500).ToArray()))) },
+        { "purchase of absurd amount",
+            c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(1e12m)))) },
+        { "purchase of negative amount",
+            c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(-5m)))) },
+        { "purchase with 500 lines",
+            c => Status(c.Accrue(
+                Testing.Cards.Receipt("r-x", Enumerable.Repeat(Testing.Cards.ShopLine(1m), 500).ToArray()))) },
         { "purchase without receipt id", c => Status(c.Accrue(Testing.Cards.Fuel("", 10m))) },
         { "purchase in the future", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 10m, occurredAt: Now.AddDays(1)))) },
         { "purchase a year ago", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 10m, occurredAt: Now.AddYears(-1)))) },
         { "null purchase", c => Status(c.Accrue(null!)) },
-        { "partner zero amount", c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 0.1m, Money.Zero, null))) },
-        { "partner negative rate", c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", -0.1m, new Money(10m), null))) },
-        { "partner absurd points", c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 100m, new Money(999_999m), null))) },
+        { "partner zero amount",
+            c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 0.1m, Money.Zero, null))) },
+        { "partner negative rate",
+            c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", -0.1m, new Money(10m), null))) },
+        { "partner absurd points",
+            c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 100m, new Money(999_999m), null))) },
         { "null partner purchase", c => Status(c.AccruePartner(null!)) },
         { "redeem zero", c => Status(c.Redeem(new RedeemPoints("x-x", "st-1", Points.Zero))) },
         { "redeem negative", c => Status(c.Redeem(new RedeemPoints("x-x", "st-1", new Points(-100)))) },
@@ -43,11 +51,15 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         { "refund without receipt", c => Status(c.Refund(new RefundPurchase("f-x", " ", "st-1", []))) },
         { "null refund", c => Status(c.Refund(null!)) },
         { "terminate without reference", c => Status(c.Terminate(new TerminateParticipation(Now, ""))) },
-        { "terminate dated in the future", c => Status(c.Terminate(new TerminateParticipation(Now.AddDays(2), "app 1"))) },
+        { "terminate dated in the future",
+            c => Status(c.Terminate(new TerminateParticipation(Now.AddDays(2), "app 1"))) },
         { "null termination", c => Status(c.Terminate(null!)) },
         { "issue without consent", c => Status(c.Issue(Testing.Cards.Questionnaire() with { Consent = false })) },
         { "issue without a name", c => Status(c.Issue(Testing.Cards.Questionnaire() with { FirstName = " " })) },
-        { "issue born in the future", c => Status(c.Issue(Testing.Cards.Questionnaire() with { BirthDate = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(1) })) },
+        { "issue born in the future",
+            c => Status(c.Issue(
+                Testing.Cards.Questionnaire() with { BirthDate = DateOnly.FromDateTime(Now.UtcDateTime)
+                    .AddDays(1) })) },
         { "null questionnaire", c => Status(c.Issue(null!)) },
         { "history of zero items", c => Status(c.GetHistory(0, null)) },
         { "history of a million items", c => Status(c.GetHistory(1_000_000, null)) },
@@ -58,7 +70,8 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
 
     [Theory]
     [MemberData(nameof(BadCalls))]
-    public async Task Bad_input_is_refused_as_invalid_and_changes_nothing(string what, Func<ICardGrain, Task<OutcomeStatus>> call)
+    public async Task Bad_input_is_refused_as_invalid_and_changes_nothing(string what, Func<ICardGrain,
+        Task<OutcomeStatus>> call)
     {
         var card = await _grains.Issued();
         await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
@@ -68,7 +81,8 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         Assert.True(OutcomeStatus.Invalid == await call(card), what);
 
         var after = await card.GetSummary().Ok();
-        Assert.Equal(before with { Balance = before.Balance with { AsOf = default } }, after with { Balance = after.Balance with { AsOf = default } });
+        Assert.Equal(before with { Balance = before.Balance with { AsOf = default } },
+            after with { Balance = after.Balance with { AsOf = default } });
         Assert.Equal(entries, await fixture.Cluster.Database.LedgerCount(card.GetPrimaryKeyString()));
     }
 
@@ -96,6 +110,7 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         ];
 
         Assert.All(statuses, s => Assert.Equal(OutcomeStatus.Invalid, s));
-        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>("select count(*) from card_ledger where card_number = @card", key.PadRight(16)[..16]));
+        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>(
+            "select count(*) from card_ledger where card_number = @card", key.PadRight(16)[..16]));
     }
 }

@@ -58,7 +58,8 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
 
         fixture.MoveTo(fixture.DayOfNextMonth(28));
         var nextMonth = await card.GetTier().Ok();
-        Assert.Equal(("Gold", 0m, 200m), (nextMonth.Name, nextMonth.QualifyingLitres.Value, nextMonth.LitresToNextLevel!.Value.Value));
+        Assert.Equal(("Gold", 0m, 200m),
+            (nextMonth.Name, nextMonth.QualifyingLitres.Value, nextMonth.LitresToNextLevel!.Value.Value));
 
         fixture.MoveTo(fixture.DayOfNextMonth(1));
         Assert.Equal("Green", (await card.GetTier().Ok()).Name);

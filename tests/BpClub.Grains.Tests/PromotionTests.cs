@@ -7,20 +7,32 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class PromotionTests(ClusterFixture fixture)
 {
-    private async Task AddPromotion(string id, string? productCodes, string? categories, decimal? multiplier, long? bonus)
+    private async Task AddPromotion(string id, string? productCodes, string? categories, decimal? multiplier,
+        long? bonus)
     {
         await using var command = fixture.Cluster.Database.CreateCommand("""
-            insert into promotions (promotion_id, name, starts_at, ends_at, product_codes, categories, multiplier, bonus_points)
-            values (@id, @id, now() - interval '1 day', now() + interval '1 day', string_to_array(@products, ','), string_to_array(@categories, ','), @multiplier, @bonus)
+            insert into promotions
+                (promotion_id, name, starts_at, ends_at, product_codes, categories, multiplier, bonus_points)
+            values (@id, @id, now() - interval '1 day', now() + interval '1 day',
+                string_to_array(@products, ','), string_to_array(@categories, ','), @multiplier, @bonus)
             """);
         command.Parameters.AddWithValue("id", id);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("products", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)productCodes ?? DBNull.Value });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("categories", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)categories ?? DBNull.Value });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("multiplier", NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (object?)multiplier ?? DBNull.Value });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("bonus", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)bonus ?? DBNull.Value });
+        command.Parameters.Add(
+            new Npgsql.NpgsqlParameter("products",
+                NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)productCodes ?? DBNull.Value });
+        command.Parameters.Add(
+            new Npgsql.NpgsqlParameter("categories",
+                NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)categories ?? DBNull.Value });
+        command.Parameters.Add(
+            new Npgsql.NpgsqlParameter("multiplier",
+                NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (object?)multiplier ?? DBNull.Value });
+        command.Parameters.Add(
+            new Npgsql.NpgsqlParameter("bonus",
+                NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)bonus ?? DBNull.Value });
         await command.ExecuteNonQueryAsync();
         foreach (var silo in fixture.Cluster.Cluster.Silos)
-            fixture.Cluster.Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<ActivePromotions>().Invalidate();
+            fixture.Cluster.Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<ActivePromotions>()
+                .Invalidate();
     }
 
     [Fact]
@@ -33,7 +45,9 @@ public sealed class PromotionTests(ClusterFixture fixture)
         await AddPromotion($"{category}-bonus", null, category, null, 15);
         var card = await fixture.Cluster.Grains.Issued();
 
-        var result = await card.Accrue(Testing.Cards.Receipt("r-1", Testing.Cards.FuelLine(10m, product), Testing.Cards.ShopLine(40m, category), Testing.Cards.FuelLine(10m))).Ok();
+        var result = await card.Accrue(
+            Testing.Cards.Receipt("r-1", Testing.Cards.FuelLine(10m, product), Testing.Cards.ShopLine(40m, category),
+                Testing.Cards.FuelLine(10m))).Ok();
 
         // 10 L × 3 + (2 + 15) + 10 L × 1
         Assert.Equal(57, result.PointsEarned.Value);

@@ -74,7 +74,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         // One instant for all fifty, so that a month boundary during the test cannot split their litres.
         var madeAt = DateTimeOffset.UtcNow;
 
-        Task<Outcome<PurchaseResult>> Receipt(int i) => card.Accrue(Testing.Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt));
+        Task<Outcome<PurchaseResult>> Receipt(int i)
+            => card.Accrue(Testing.Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
         var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
@@ -100,7 +101,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => card.Accrue(Testing.Cards.Fuel("same", 10m))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => card.Accrue(Testing.Cards.Fuel("same", 10m))));
 
         Assert.Single(results, r => r.Status == OutcomeStatus.Done);
         Assert.Equal(19, results.Count(r => r.Status == OutcomeStatus.Replayed));
@@ -113,7 +115,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var results = await Task.WhenAll(card.Accrue(Testing.Cards.Fuel("twice", 10m)), card.Accrue(Testing.Cards.Fuel("twice", 20m)),
+        var results = await Task.WhenAll(card.Accrue(Testing.Cards.Fuel("twice", 10m)),
+            card.Accrue(Testing.Cards.Fuel("twice", 20m)),
             card.Accrue(Testing.Cards.Fuel("other", 5m)));
 
         // Whichever payload arrived first is the receipt; the other is a conflict.
@@ -130,7 +133,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         await card.Accrue(Testing.Cards.Fuel("before", 10m));
 
         var results = await Task.WhenAll(
-            new[] { card.Accrue(Testing.Cards.Fuel("new-1", 5m)), card.Accrue(Testing.Cards.Fuel("before", 10m)), card.Accrue(Testing.Cards.Fuel("new-2", 5m)) });
+            new[] { card.Accrue(Testing.Cards.Fuel("new-1", 5m)), card.Accrue(Testing.Cards.Fuel("before", 10m)),
+                card.Accrue(Testing.Cards.Fuel("new-2", 5m)) });
 
         Assert.Equal([OutcomeStatus.Done, OutcomeStatus.Replayed, OutcomeStatus.Done], results.Select(r => r.Status));
         Assert.Equal(20, (await card.GetBalance()).Value!.Total.Value);
@@ -191,7 +195,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
         var now = DateTimeOffset.UtcNow;
-        var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
+        var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero)
+            .AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
 
         var result = await card.Accrue(Testing.Cards.Fuel("r-kyiv", 20m, occurredAt: madeAt));
         var after = DateTimeOffset.UtcNow;

@@ -10,7 +10,8 @@ public sealed class QuoteTests(ClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
-    private static RecordPurchase MixedReceipt(string receiptId) => Testing.Cards.Receipt(receiptId, Testing.Cards.FuelLine(30.5m),
+    private static RecordPurchase MixedReceipt(string receiptId)
+        => Testing.Cards.Receipt(receiptId, Testing.Cards.FuelLine(30.5m),
         Testing.Cards.ShopLine(130m)) with { PaymentMethod = PaymentMethod.BpClubCard };
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed class ReadTests(ClusterFixture fixture)
         // Hold the ledger table so the next purchase's commit has to wait.
         await using var connection = await fixture.Cluster.Database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
+        await using (var lockTable =
+            new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
             await lockTable.ExecuteNonQueryAsync();
         var purchase = card.Accrue(Testing.Cards.Fuel("r-2", 10m));
         await Poll.Until(() => fixture.Cluster.Database.Scalar<long>(
@@ -56,7 +57,8 @@ public sealed class ReadTests(ClusterFixture fixture)
         Assert.Equal([5, 5, 3], pages.Select(p => p.Items.Count));
         Assert.Equal(13, items.Select(i => i.Id).Distinct().Count());
         Assert.Equal("issued", items[^1].Kind);
-        Assert.Equal(Enumerable.Range(1, 12).Reverse().Select(i => (decimal?)i), items.Where(i => i.Kind == "purchase").Select(i => i.Litres?.Value));
+        Assert.Equal(Enumerable.Range(1, 12).Reverse().Select(i => (decimal?)i),
+            items.Where(i => i.Kind == "purchase").Select(i => i.Litres?.Value));
         Assert.All(items.Where(i => i.Kind == "purchase"), i => Assert.NotNull(i.AvailableAt));
     }
 

@@ -18,7 +18,8 @@ public sealed class RefundTests(FakeClockFixture fixture)
         var refund = await card.Refund(new RefundPurchase("f-1", "r-1", "st-1", [])).Ok();
 
         Assert.Equal(40, refund.PointsReversed.Value);
-        Assert.Equal((0L, 0L, 0L), (refund.Balance.Available.Value, refund.Balance.OnHold.Value, refund.Balance.Total.Value));
+        Assert.Equal((0L, 0L, 0L),
+            (refund.Balance.Available.Value, refund.Balance.OnHold.Value, refund.Balance.Total.Value));
         Assert.Null(refund.Balance.NextRelease);
     }
 
@@ -40,7 +41,8 @@ public sealed class RefundTests(FakeClockFixture fixture)
     public async Task Refund_of_some_lines_takes_back_only_their_points()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Receipt("r-1", Testing.Cards.FuelLine(30m), Testing.Cards.ShopLine(100m), Testing.Cards.FuelLine(20m, "DP"))).Ok();
+        await card.Accrue(Testing.Cards.Receipt("r-1", Testing.Cards.FuelLine(30m), Testing.Cards.ShopLine(100m),
+            Testing.Cards.FuelLine(20m, "DP"))).Ok();
 
         var refund = await card.Refund(new RefundPurchase("f-1", "r-1", "st-1", [2, 3])).Ok();
         var rest = await card.Refund(new RefundPurchase("f-2", "r-1", "st-1", [])).Ok();
@@ -61,7 +63,8 @@ public sealed class RefundTests(FakeClockFixture fixture)
         await card.Refund(new RefundPurchase("f-1", "r-2", "st-1", [])).Ok();
 
         var tier = await card.GetTier().Ok();
-        Assert.Equal(("Green", 60m, 40m), (tier.Name, tier.QualifyingLitres.Value, tier.LitresToNextLevel!.Value.Value));
+        Assert.Equal(("Green", 60m, 40m),
+            (tier.Name, tier.QualifyingLitres.Value, tier.LitresToNextLevel!.Value.Value));
     }
 
     [Fact]
@@ -74,7 +77,9 @@ public sealed class RefundTests(FakeClockFixture fixture)
 
         Assert.Equal(OutcomeStatus.NotFound, refund.Status);
         Assert.Equal(40, (await card.GetBalance().Ok()).Total.Value);
-        Assert.Equal(OutcomeStatus.NotFound, (await _grains.GetGrain<ICardGrain>(Testing.Cards.NewNumber()).Refund(new RefundPurchase("f-1", "r-1", "st-1", []))).Status);
+        Assert.Equal(OutcomeStatus.NotFound,
+            (await _grains.GetGrain<ICardGrain>(Testing.Cards.NewNumber())
+                .Refund(new RefundPurchase("f-1", "r-1", "st-1", []))).Status);
     }
 
     [Fact]
@@ -127,7 +132,8 @@ public sealed class RefundTests(FakeClockFixture fixture)
     public async Task Refund_is_recorded_in_the_history_as_a_negative_entry()
     {
         var card = await _grains.Issued();
-        await card.Accrue(new RecordPurchase("r-1", "st-1", null, PaymentMethod.BpClubCard, [Testing.Cards.FuelLine(20m)])).Ok();
+        await card.Accrue(new RecordPurchase("r-1", "st-1", null, PaymentMethod.BpClubCard,
+            [Testing.Cards.FuelLine(20m)])).Ok();
         await card.Refund(new RefundPurchase("f-1", "r-1", "st-1", [])).Ok();
 
         var latest = (await card.GetHistory(1, null).Ok()).Items.Single();

@@ -30,7 +30,8 @@ public sealed class ReminderActivationTests(ClusterFixture fixture)
     }
 }
 
-/// <summary>The release reminder's row, written by the group commit, is the row Orleans' reminder table writes.</summary>
+/// <summary>The release reminder's row, written by the group commit, is the row Orleans' reminder table
+/// writes.</summary>
 public sealed class ReminderRowTests
 {
     // Read off rows that Orleans' ADO.NET reminder table wrote for these cards.

@@ -35,11 +35,14 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
         Assert.Equal(1, await fixture.Cluster.Database.ReminderCount(number));
 
         // Watch the database, not the grain: a call would settle the release itself.
-        await Poll.Until(() => fixture.Cluster.Database.LedgerCount(number, "released"), n => n == 1, Deadline, "the release entry");
-        await Poll.Until(() => fixture.Cluster.Database.ReminderCount(number), n => n == 0, Deadline, "the reminder to unregister");
+        await Poll.Until(() => fixture.Cluster.Database.LedgerCount(number, "released"), n => n == 1, Deadline,
+            "the release entry");
+        await Poll.Until(() => fixture.Cluster.Database.ReminderCount(number), n => n == 0, Deadline,
+            "the reminder to unregister");
 
         var latest = (await card.GetHistory(1, null).Ok()).Items.Single();
-        Assert.Equal(("released", 40L, "Points became available"), (latest.Kind, latest.Points.Value, latest.Description));
+        Assert.Equal(("released", 40L, "Points became available"),
+            (latest.Kind, latest.Points.Value, latest.Description));
         Assert.Equal(40, (await card.GetBalance().Ok()).Available.Value);
     }
 
@@ -52,11 +55,13 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
         await card.Accrue(Testing.Cards.Fuel("r-1", 10m, occurredAt: now)).Ok();
         await card.Accrue(Testing.Cards.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromSeconds(5))).Ok();
 
-        await Poll.Until(() => fixture.Cluster.Database.LedgerCount(number, "released"), n => n == 2, Deadline, "both release entries");
+        await Poll.Until(() => fixture.Cluster.Database.LedgerCount(number, "released"), n => n == 2, Deadline,
+            "both release entries");
 
         var released = (await card.GetHistory(2, null).Ok()).Items;
         Assert.Equal([20L, 10L], released.Select(i => i.Points.Value));
-        await Poll.Until(() => fixture.Cluster.Database.ReminderCount(number), n => n == 0, Deadline, "the reminder to unregister");
+        await Poll.Until(() => fixture.Cluster.Database.ReminderCount(number), n => n == 0, Deadline,
+            "the reminder to unregister");
     }
 }
 
@@ -65,7 +70,8 @@ public sealed class ReminderFailoverTests
     [Fact]
     public async Task Release_reminder_still_fires_after_its_silo_stopped_and_another_started()
     {
-        await using var cluster = await BpClubTestCluster.Start(settings: new Dictionary<string, string?>(ShortHoldFixture.Settings)
+        await using var cluster =
+            await BpClubTestCluster.Start(settings: new Dictionary<string, string?>(ShortHoldFixture.Settings)
         {
             ["Programme:HoldPeriod"] = "00:00:06",
         });
@@ -79,9 +85,12 @@ public sealed class ReminderFailoverTests
         await cluster.Cluster.StopSiloAsync(first);
 
         // On a busy box starting and stopping silos can outlast the hold; only then may it be released already.
-        if (sincePurchase.Elapsed < TimeSpan.FromSeconds(5)) Assert.Equal(0, await cluster.Database.LedgerCount(number, "released"));
-        await Poll.Until(() => cluster.Database.LedgerCount(number, "released"), n => n == 1, TimeSpan.FromSeconds(60), "the release entry");
-        await Poll.Until(() => cluster.Database.ReminderCount(number), n => n == 0, TimeSpan.FromSeconds(30), "the reminder to unregister");
+        if (sincePurchase.Elapsed < TimeSpan.FromSeconds(5)) Assert.Equal(0,
+            await cluster.Database.LedgerCount(number, "released"));
+        await Poll.Until(() => cluster.Database.LedgerCount(number, "released"), n => n == 1, TimeSpan.FromSeconds(60),
+            "the release entry");
+        await Poll.Until(() => cluster.Database.ReminderCount(number), n => n == 0, TimeSpan.FromSeconds(30),
+            "the reminder to unregister");
         Assert.Equal(40, (await card.GetBalance().Ok()).Available.Value);
     }
 }

@@ -95,7 +95,8 @@ public sealed class SnapshotTests(FakeClockFixture fixture)
         var summaryFromSnapshot = WithoutClock(await card.GetSummary().Ok());
 
         await fixture.Cluster.DeactivateAll();
-        Assert.Equal(1, await fixture.Cluster.Database.Execute($"delete from orleansstorage where {LedgerQueries.IsCardState}", number));
+        Assert.Equal(1, await fixture.Cluster.Database.Execute(
+            $"delete from orleansstorage where {LedgerQueries.IsCardState}", number));
         var summaryFromLedger = WithoutClock(await card.GetSummary().Ok());
         // Leaving, the activation that had only the ledger stores the account it rebuilt.
         await fixture.Cluster.DeactivateAll();

@@ -30,12 +30,15 @@ public sealed class TerminationTests(FakeClockFixture fixture)
         var summary = await card.GetSummary().Ok();
         var latest = (await card.GetHistory(1, null).Ok()).Items.Single();
 
-        Assert.Equal(("terminated", 0L, 0L), (summary.Status, summary.Balance.Available.Value, summary.Balance.Total.Value));
+        Assert.Equal(("terminated", 0L, 0L),
+            (summary.Status, summary.Balance.Available.Value, summary.Balance.Total.Value));
         Assert.NotNull(summary.TerminatedAt);
         Assert.Equal(("terminated", -65L), (latest.Kind, latest.Points.Value));
-        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>("select count(*) from card_holders where card_number = @card", number));
+        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>(
+            "select count(*) from card_holders where card_number = @card", number));
         // Not even the hash of the questionnaire is kept.
-        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>("select count(*) from card_operations where card_number = @card and operation_key = 'issue'", number));
+        Assert.Equal(0, await fixture.Cluster.Database.Scalar<long>(
+            "select count(*) from card_operations where card_number = @card and operation_key = 'issue'", number));
         Assert.Equal(0, await fixture.Cluster.Database.LedgerTotal(number));
         Assert.Equal(0, await fixture.Cluster.Database.ReminderCount(number));
     }
@@ -47,11 +50,15 @@ public sealed class TerminationTests(FakeClockFixture fixture)
         var entries = await fixture.Cluster.Database.LedgerCount(card.GetPrimaryKeyString());
 
         Assert.Equal(OutcomeStatus.Rejected, (await card.Accrue(Testing.Cards.Fuel("r-after", 10m))).Status);
-        Assert.Equal(OutcomeStatus.Rejected, (await card.AccruePartner(new RecordPartnerPurchase("t-1", "cafe", 0.1m, new Money(100m), null))).Status);
-        Assert.Equal(OutcomeStatus.Rejected, (await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(1)))).Status);
-        Assert.Equal(OutcomeStatus.Rejected, (await card.Refund(new RefundPurchase("f-1", "r-new", "st-1", []))).Status);
+        Assert.Equal(OutcomeStatus.Rejected,
+            (await card.AccruePartner(new RecordPartnerPurchase("t-1", "cafe", 0.1m, new Money(100m), null))).Status);
+        Assert.Equal(OutcomeStatus.Rejected,
+            (await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(1)))).Status);
+        Assert.Equal(OutcomeStatus.Rejected,
+            (await card.Refund(new RefundPurchase("f-1", "r-new", "st-1", []))).Status);
         Assert.Equal(OutcomeStatus.Rejected, (await card.SwitchSpending(true)).Status);
-        Assert.Equal(OutcomeStatus.Conflict, (await card.Issue(Testing.Cards.Questionnaire() with { FirstName = "Taras" })).Status);
+        Assert.Equal(OutcomeStatus.Conflict,
+            (await card.Issue(Testing.Cards.Questionnaire() with { FirstName = "Taras" })).Status);
         var another = new TerminateParticipation(fixture.Now, "another");
         Assert.Equal(OutcomeStatus.Conflict, (await card.Terminate(another)).Status);
 

@@ -62,12 +62,14 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
         Assert.Equal(0, await database.ReceiptRows(number, "b-1"));
         Assert.False(await database.HasOperation(number, "purchase:st-1:b-1"));
         // Resent, it reaches an activation rebuilt from the ledger and lands after the first's entry.
-        var (b1, _) = await Tills.SendUntilAnswered(() => second.Accrue(Testing.Cards.Fuel("b-1", 20m)), Deadline, "b-1");
+        var (b1, _) = await Tills.SendUntilAnswered(() => second.Accrue(Testing.Cards.Fuel("b-1", 20m)), Deadline,
+            "b-1");
         Assert.Equal((OutcomeStatus.Done, 20L, 30L),
             (b1.Status, b1.Value!.PointsEarned.Value, b1.Value.Balance.Total.Value));
         // Now the first is the stale one, and it loses the same way.
         await Assert.ThrowsAsync<StaleActivationException>(() => first.Accrue(Testing.Cards.Fuel("a-2", 10m)));
-        var (a2, _) = await Tills.SendUntilAnswered(() => first.Accrue(Testing.Cards.Fuel("a-2", 10m)), Deadline, "a-2");
+        var (a2, _) = await Tills.SendUntilAnswered(() => first.Accrue(Testing.Cards.Fuel("a-2", 10m)), Deadline,
+            "a-2");
         Assert.Equal((OutcomeStatus.Done, 40L), (a2.Status, a2.Value!.Balance.Total.Value));
         Assert.Equal(3, await database.LedgerCount(number, "purchase"));
         await AssertLedgerConsistent(number, 40);

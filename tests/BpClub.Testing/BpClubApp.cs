@@ -2,6 +2,7 @@ extern alias api;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BpClub.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,9 +61,11 @@ public sealed partial class BpClubApp : IAsyncDisposable
 
         var api = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:BpClub"] = cluster.ConnectionString,
-            ["Cluster:ClusterId"] = cluster.Cluster.Options.ClusterId,
-            ["Cluster:ServiceId"] = cluster.Cluster.Options.ServiceId,
+            [BpClubPostgres.ConnectionStringKey] = cluster.ConnectionString,
+            [BpClubTestCluster.ClusterSetting(nameof(BpClubClusterOptions.ClusterId))] =
+                cluster.Cluster.Options.ClusterId,
+            [BpClubTestCluster.ClusterSetting(nameof(BpClubClusterOptions.ServiceId))] =
+                cluster.Cluster.Options.ServiceId,
             ["Operators:Keys:0"] = OperatorKey,
             ["RateLimits:AnonymousPerMinute"] = "100000",
             ["RateLimits:AnonymousBurst"] = "100000",
@@ -96,7 +99,8 @@ public sealed partial class BpClubApp : IAsyncDisposable
             baseAddress = factory.Server.BaseAddress;
         }
         var app = new BpClubApp(cluster, factory, outbox, baseAddress, ManagementPortOf(api), kestrel);
-        await Poll.Until(async () => (await app.Client().GetAsync("/health/ready")).StatusCode, s => s == System.Net.HttpStatusCode.OK,
+        await Poll.Until(async () => (await app.Client().GetAsync("/health/ready")).StatusCode,
+            s => s == System.Net.HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "the front end to reach the cluster");
         return app;
     }
@@ -130,14 +134,17 @@ public sealed partial class BpClubApp : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>An anonymous client whose requests come from <paramref name="address"/>, for per-IP limits (in-memory server only).</summary>
+    /// <summary>An anonymous client whose requests come from <paramref name="address"/>, for per-IP limits (in-memory
+    /// server only).</summary>
     public HttpClient ClientFrom(System.Net.IPAddress address) =>
-        new(_factory.Server.CreateHandler(http => http.Connection.RemoteIpAddress = address)) { BaseAddress = BaseAddress };
+        new(_factory.Server.CreateHandler(http => http.Connection.RemoteIpAddress = address)) { BaseAddress =
+            BaseAddress };
 
     /// <summary>Creates a station and returns its key.</summary>
     public async Task<string> NewStationKey(string? stationId = null)
     {
-        var response = await Operator().PutAsJsonAsync($"/api/admin/v1/stations/{stationId ?? "st-" + Guid.NewGuid().ToString("N")[..8]}",
+        var response = await Operator()
+            .PutAsJsonAsync($"/api/admin/v1/stations/{stationId ?? "st-" + Guid.NewGuid().ToString("N")[..8]}",
             new { name = "Test station", address = "Kyiv, Khreshchatyk 1" });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
@@ -156,7 +163,8 @@ public sealed partial class BpClubApp : IAsyncDisposable
     /// <summary>The code in the latest text to <paramref name="phoneE164"/>, waiting for it to arrive.</summary>
     public async Task<string> LatestCode(string phoneE164, int afterCount = 0) =>
         await Poll.Until(() => Task.FromResult(CodesSentTo(phoneE164)), codes => codes.Count > afterCount,
-            TimeSpan.FromSeconds(10), $"an SMS to {phoneE164}") is var codes ? codes[^1] : throw new InvalidOperationException();
+            TimeSpan.FromSeconds(10), $"an SMS to {phoneE164}") is var codes ? codes[^1]
+                : throw new InvalidOperationException();
 
     public IReadOnlyList<string> CodesSentTo(string phoneE164)
     {
@@ -190,7 +198,8 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     /// <summary>A phone number no other test uses: +38067 and seven random digits.</summary>
-    public static string NewPhone() => "+38067" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string NewPhone() => "+38067" + Random.Shared.Next(1_000_000, 9_999_999)
+        .ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using BpClub.Abstractions;
 using BpClub.Domain.Programme;
 using BpClub.Grains;
 using BpClub.Grains.Storage;
+using BpClub.Hosting;
 using BpClub.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +21,11 @@ namespace BpClub.Testing;
 public sealed class BpClubTestCluster : IAsyncDisposable
 {
     private const string ClockSetting = "Testing:ProgrammeClock";
+
+    /// <summary>Test cluster only: Orleans' SiloMessagingOptions and ClientMessagingOptions (shorter
+    /// timeouts).</summary>
+    public const string SiloMessagingSection = "SiloMessaging";
+    public const string ClientMessagingSection = "ClientMessaging";
 
     /// <summary>Silos are built by type from configuration, so a test's clock reaches them by name.</summary>
     private static readonly ConcurrentDictionary<string, TimeProvider> Clocks = new();
@@ -45,8 +50,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
         ((InProcessSiloHandle)Cluster.Silos[0]).ServiceProvider.GetRequiredService<IOptions<ProgrammeRules>>().Value;
 
     /// <param name="settings">Configuration for every silo, e.g. <c>Programme:HoldPeriod</c>, the
-    /// <c>Reminders</c> section, or (test cluster only) <c>ClusterMembership</c>, <c>SiloMessaging</c> and
-    /// <c>ClientMessaging</c> for faster failure detection and shorter call timeouts.</param>
+    /// <c>Reminders</c> section, <c>Cluster:Membership</c> for faster failure detection, or (test cluster
+    /// only) <c>SiloMessaging</c> and <c>ClientMessaging</c> for shorter call timeouts.</param>
     /// <param name="programmeClock">The clock the card grains' rules read (holds, months, 1 June),
     /// e.g. a FakeTimeProvider; Orleans itself keeps the real clock.</param>
     /// <param name="sharing">Another cluster whose database and service id this one takes: a split brain.
@@ -69,7 +74,10 @@ public sealed class BpClubTestCluster : IAsyncDisposable
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         var configuration = new Dictionary<string, string?>
         {
-            [$"ConnectionStrings:{SiloSetup.ConnectionStringName}"] = connectionString,
+            [BpClubPostgres.ConnectionStringKey] = connectionString,
+            // The production wiring (BpClubCluster) reads the ids from the Cluster section: the test cluster's.
+            [ClusterSetting(nameof(BpClubClusterOptions.ClusterId))] = builder.Options.ClusterId,
+            [ClusterSetting(nameof(BpClubClusterOptions.ServiceId))] = builder.Options.ServiceId,
             ["Programme:HoldPeriod"] = "14.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
@@ -88,6 +96,10 @@ public sealed class BpClubTestCluster : IAsyncDisposable
         return new BpClubTestCluster(cluster, connectionString, clockName);
     }
 
+    /// <summary>A key of the Cluster section, e.g. <c>Cluster:Membership:ProbeTimeout</c>.</summary>
+    public static string ClusterSetting(params string[] path) =>
+        string.Join(':', [BpClubClusterOptions.SectionName, .. path]);
+
     /// <summary>The silo where a grain is active now, if it is.</summary>
     public async Task<SiloHandle?> SiloHosting(IAddressable grain)
     {
@@ -98,7 +110,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     }
 
     /// <summary>Deactivates every idle grain now, so the next call rebuilds it from storage.</summary>
-    public Task DeactivateAll() => Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+    public Task DeactivateAll() => Cluster.Client.GetGrain<IManagementGrain>(0)
+        .ForceActivationCollection(TimeSpan.Zero);
 
     public async ValueTask DisposeAsync()
     {
@@ -112,15 +125,11 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = SiloSetup.Invariant;
-                o.ConnectionString = silo.Configuration.GetConnectionString(SiloSetup.ConnectionStringName);
-            });
+            // As the real silo (BpClubCluster), but on the ports the test cluster chose.
+            silo.UseBpClubMembership(silo.Configuration);
             silo.AddBpClubGrains(silo.Configuration);
             silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, LogCapture>();
-            silo.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection("ClusterMembership"));
-            silo.Configure<SiloMessagingOptions>(silo.Configuration.GetSection("SiloMessaging"));
+            silo.Configure<SiloMessagingOptions>(silo.Configuration.GetSection(SiloMessagingSection));
             if (silo.Configuration[ClockSetting] is { } clock)
                 silo.Services.AddKeyedSingleton(ProgrammeClock.Key, Clocks[clock]);
         }
@@ -130,14 +139,9 @@ public sealed class BpClubTestCluster : IAsyncDisposable
     {
         public void Configure(IConfiguration configuration, IClientBuilder client)
         {
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = SiloSetup.Invariant;
-                o.ConnectionString = configuration.GetConnectionString(SiloSetup.ConnectionStringName);
-            });
-            client.Configure<ClientMessagingOptions>(configuration.GetSection("ClientMessaging"));
-            // As the front end does: a grain's PostgreSQL error reaches the test as itself, not as a timeout.
-            client.Services.AddStorageExceptionSerialization();
+            // As the front end: a grain's PostgreSQL error reaches the test as itself, not as a timeout.
+            client.AddBpClubCluster(configuration);
+            client.Configure<ClientMessagingOptions>(configuration.GetSection(ClientMessagingSection));
         }
     }
 }

@@ -9,15 +9,18 @@ namespace BpClub.Testing;
 public static class Cards
 {
     public static string NewNumber() =>
-        CardNumber.WithCheckDigit(string.Concat(Enumerable.Range(0, 15).Select(_ => (char)('0' + Random.Shared.Next(10))))).Value;
+        CardNumber.WithCheckDigit(
+            string.Concat(Enumerable.Range(0, 15).Select(_ => (char)('0' + Random.Shared.Next(10))))).Value;
 
     public static IssueCard Questionnaire(string station = "st-1") =>
-        new("Olena", "Kovalenko", PhoneNumber.Parse("067 123 45 67"), new DateOnly(1990, 5, 17), Consent: true, station);
+        new("Olena", "Kovalenko", PhoneNumber.Parse("067 123 45 67"), new DateOnly(1990, 5, 17), Consent: true,
+            station);
 
     public static RecordPurchase Fuel(string receiptId, decimal litres, decimal amount = 0m, string station = "st-1",
         PaymentMethod payment = PaymentMethod.Cash, DateTimeOffset? occurredAt = null, string product = "A95") =>
         new(receiptId, station, occurredAt, payment,
-            [new PurchaseLineModel(LineType.Fuel, product, null, new Litres(litres), new Money(amount == 0m ? litres * 55m : amount))]);
+            [new PurchaseLineModel(LineType.Fuel, product, null, new Litres(litres),
+                new Money(amount == 0m ? litres * 55m : amount))]);
 
     public static RecordPurchase Receipt(string receiptId, params PurchaseLineModel[] lines) =>
         new(receiptId, "st-1", null, PaymentMethod.Cash, lines);
@@ -39,7 +42,9 @@ public static class Cards
     public static async Task<T> Ok<T>(this Task<Outcome<T>> call)
     {
         var outcome = await call;
-        if (!outcome.Succeeded) throw new InvalidOperationException($"Expected success: {outcome.Status} {outcome.Detail} {string.Join("; ", outcome.Errors?.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}") ?? [])}");
+        if (!outcome.Succeeded) throw new InvalidOperationException(
+            $"Expected success: {outcome.Status} {outcome.Detail} "
+            + string.Join("; ", outcome.Errors?.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}") ?? []));
         return outcome.Value!;
     }
 }

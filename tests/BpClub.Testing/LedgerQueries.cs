@@ -10,7 +10,8 @@ public static class LedgerQueries
         await using var command = database.CreateCommand(sql);
         command.Parameters.AddWithValue("card", card);
         var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return value is null or DBNull ? default!
+            : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static Task<long> LedgerCount(this NpgsqlDataSource database, string card, string? kind = null) =>
@@ -18,15 +19,19 @@ public static class LedgerQueries
             ? "select count(*) from card_ledger where card_number = @card"
             : $"select count(*) from card_ledger where card_number = @card and kind = '{kind}'", card);
 
-    /// <summary>The card's total by the ledger: every signed change except releases, which only move points from hold to available.</summary>
+    /// <summary>The card's total by the ledger: every signed change except releases, which only move points from hold
+    /// to available.</summary>
     public static Task<long> LedgerTotal(this NpgsqlDataSource database, string card) =>
-        database.Scalar<long>("select coalesce(sum(points), 0) from card_ledger where card_number = @card and kind <> 'released'", card);
+        database.Scalar<long>(
+            "select coalesce(sum(points), 0) from card_ledger where card_number = @card and kind <> 'released'", card);
 
     /// <summary>Bytes of the card grain's stored Orleans state (its snapshot), 0 when none was written.</summary>
     public static Task<long> GrainStateBytes(this NpgsqlDataSource database, string card) =>
-        database.Scalar<long>($"select coalesce(max(octet_length(payloadbinary)), 0) from orleansstorage where {IsCardState}", card);
+        database.Scalar<long>(
+            $"select coalesce(max(octet_length(payloadbinary)), 0) from orleansstorage where {IsCardState}", card);
 
-    public const string IsCardState = "graintypestring = 'card' and convert_from(payloadbinary, 'UTF8')::jsonb ->> 'card' = @card";
+    public const string IsCardState =
+        "graintypestring = 'card' and convert_from(payloadbinary, 'UTF8')::jsonb ->> 'card' = @card";
 
     /// <summary>Every row of the Orleans storage table that names the card, in its key or in its payload.</summary>
     public static Task<long> StoredStateRows(this NpgsqlDataSource database, string card) =>
@@ -78,11 +83,14 @@ public static class LedgerQueries
     }
 
     public static Task<long> ReminderCount(this NpgsqlDataSource database, string card) =>
-        database.Scalar<long>("select count(*) from orleansreminderstable where grainid like '%' || @card || '%'", card);
+        database.Scalar<long>("select count(*) from orleansreminderstable where grainid like '%' || @card || '%'",
+            card);
 
     /// <summary>How many times the card's reminder row was written since it was created (-1: none).</summary>
     public static Task<long> ReminderWrites(this NpgsqlDataSource database, string card) =>
-        database.Scalar<long>("select coalesce(max(version), -1) from orleansreminderstable where grainid like '%' || @card || '%'", card);
+        database.Scalar<long>(
+            "select coalesce(max(version), -1) from orleansreminderstable where grainid like '%' || @card || '%'",
+                card);
 
     /// <summary>When the card's release reminder is due as registered (its start time), or null.</summary>
     public static async Task<DateTimeOffset?> ReminderStartsAt(this NpgsqlDataSource database, string card)
@@ -95,7 +103,8 @@ public static class LedgerQueries
             : null;
     }
 
-    /// <summary>Operations recorded more than once ("kind:operation id"); empty when every operation is in the ledger once.</summary>
+    /// <summary>Operations recorded more than once ("kind:operation id"); empty when every operation is in the ledger
+    /// once.</summary>
     public static async Task<List<string>> Duplicates(this NpgsqlDataSource database, string card)
     {
         await using var command = database.CreateCommand("""

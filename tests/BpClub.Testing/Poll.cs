@@ -11,7 +11,8 @@ public static class Poll
         {
             last = await probe();
             if (done(last)) return last;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out after {timeout} waiting for {what}; last value: {last}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(
+                $"Timed out after {timeout} waiting for {what}; last value: {last}");
             await Task.Delay(100);
         }
     }

@@ -35,10 +35,12 @@ public static class TestPostgres
     {
         if (Environment.GetEnvironmentVariable("BPCLUB_TEST_PG") is { Length: > 0 } given) return given;
 
-        _dataDirectory = Path.Combine(Path.GetTempPath(), $"bpclub-test-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        _dataDirectory = Path.Combine(Path.GetTempPath(),
+            $"bpclub-test-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         var connectionString = RunScript("start", _dataDirectory, "0", "postgres");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => RunScript("destroy", _dataDirectory);
-        return new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, MaxPoolSize = 50 }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true,
+            MaxPoolSize = 50 }.ConnectionString;
     }
 
     public static string RunScript(params string[] arguments)
@@ -51,7 +53,8 @@ public static class TestPostgres
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"postgres.sh {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}");
+            throw new InvalidOperationException(
+                $"postgres.sh {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}");
         return stdout.Trim();
     }
 
@@ -59,6 +62,7 @@ public static class TestPostgres
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "BpClub.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Cannot find the repository root (BpClub.sln) above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("Cannot find the repository root (BpClub.sln) above "
+            + AppContext.BaseDirectory);
     }
 }

@@ -27,7 +27,8 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Page.GetByLabel("Новий пароль").FillAsync(Password);
         await Button("Отримати код").ClickAsync();
         // The server's validation error, shown next to its field in Ukrainian.
-        await Expect(ErrorFor("phone")).ToHaveTextAsync("Це не номер мобільного телефону, наприклад +380 67 123 45 67.");
+        await Expect(ErrorFor("phone"))
+            .ToHaveTextAsync("Це не номер мобільного телефону, наприклад +380 67 123 45 67.");
         await Expect(Field("phone")).ToHaveAttributeAsync("aria-invalid", "true");
         await Screenshot("02-register-field-error");
         await AssertAccessible();
@@ -44,7 +45,8 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Page.GetByLabel("Код з SMS").FillAsync(code);
         await Button("Підтвердити").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вітаємо, Olena!" })).ToBeVisibleAsync();
-        await Expect(Page.Locator("#card-number")).ToHaveTextAsync(string.Join(' ', card.Chunk(4).Select(c => new string(c))));
+        await Expect(Page.Locator("#card-number"))
+            .ToHaveTextAsync(string.Join(' ', card.Chunk(4).Select(c => new string(c))));
         await Expect(Page.Locator("#available")).ToHaveTextAsync("0");
         await Expect(Page.Locator("svg.barcode")).ToBeVisibleAsync();
         await Screenshot("04-registered-home");
@@ -124,7 +126,8 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         }
         await Field("password").FillAsync("wrong password 5");
         await Button("Увійти").ClickAsync();
-        await Expect(ErrorFor("password")).ToContainTextAsync("Забагато неправильних паролів. Вхід для цього номера заблоковано до ");
+        await Expect(ErrorFor("password"))
+            .ToContainTextAsync("Забагато неправильних паролів. Вхід для цього номера заблоковано до ");
         await Screenshot("30-locked-out");
 
         // Even the right password waits out the lock.

@@ -23,9 +23,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_BROWSERS_PATH", Path.Combine(Path.GetTempPath(), "bpclub-no-playwright-browsers"));
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_BROWSERS_PATH",
+            Path.Combine(Path.GetTempPath(), "bpclub-no-playwright-browsers"));
         if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (apt-get install -y chromium).");
+            throw new InvalidOperationException(
+                $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install -y chromium).");
         Directory.CreateDirectory(ScreenshotFolder);
 
         App = await BpClubApp.Start(siloSettings: new Dictionary<string, string?>

@@ -37,12 +37,14 @@ public abstract class Journey(BrowserFixture fixture) : IAsyncLifetime
         var origin = fixture.App.BaseAddress.GetLeftPart(UriPartial.Authority);
         Page.Request += (_, request) =>
         {
-            if (!request.Url.StartsWith(origin, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            if (!request.Url.StartsWith(origin, StringComparison.Ordinal)
+                && !request.Url.StartsWith("data:", StringComparison.Ordinal))
                 _problems.Add("request outside the service: " + request.Url);
         };
         Page.Console += (_, message) =>
         {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) _problems.Add("CSP: " + message.Text);
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) _problems.Add(
+                "CSP: " + message.Text);
         };
     }
 
@@ -67,7 +69,8 @@ public abstract class Journey(BrowserFixture fixture) : IAsyncLifetime
         await Page.SetViewportSizeAsync(390, 844);
     }
 
-    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it is now: nothing serious or critical (labels, contrast, roles).</summary>
+    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it is now: nothing serious or critical (labels, contrast,
+    /// roles).</summary>
     protected async Task AssertAccessible()
     {
         var results = await Page.RunAxe(new AxeRunOptions

@@ -2,99 +2,123 @@ using BpClub.Abstractions;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 
-/// <summary>Operators: stations and partners with their keys, promotions, card support, termination, the cluster.</summary>
+/// <summary>Operators: stations and partners with their keys, promotions, card support, termination, the
+/// cluster.</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin/v1").WithTags("Operators")
             .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
-            .Problems(401, 403, 429, 503);
+            .ProducesProblems(401, 403, 429, 503);
 
-        admin.MapPut("/stations/{stationId}", SaveStation).Returns<StationKeyResponse>(201, 400)
+        admin.MapPut("/stations/{stationId}", SaveStation)
             .WithSummary("Create a station (its key is in the answer, once) or update its name and address.");
-        admin.MapPost("/stations/{stationId}/key", RotateStationKey).Returns<StationKeyResponse>(200, 404)
+        admin.MapPost("/stations/{stationId}/key", RotateStationKey).ProducesProblems(404)
             .WithSummary("Replace the station's key; the old one stops working within seconds.");
-        admin.MapPut("/partners/{partnerId}", SavePartner).Returns<PartnerKeyResponse>(201, 400);
-        admin.MapPost("/partners/{partnerId}/key", RotatePartnerKey).Returns<PartnerKeyResponse>(200, 404);
-        admin.MapPut("/promotions/{promotionId}", SavePromotion).Returns<PromotionModel>(201, 400)
+        admin.MapPut("/partners/{partnerId}", SavePartner);
+        admin.MapPost("/partners/{partnerId}/key", RotatePartnerKey).ProducesProblems(404);
+        admin.MapPut("/promotions/{promotionId}", SavePromotion)
             .WithSummary("Create or replace a promotion; tills see it within seconds.");
-        admin.MapGet("/promotions", ListPromotions).Returns<IReadOnlyList<PromotionModel>>(200);
-        admin.MapDelete("/promotions/{promotionId}", EndPromotion).Returns<PromotionModel>(200, 404)
+        admin.MapGet("/promotions", ListPromotions);
+        admin.MapDelete("/promotions/{promotionId}", EndPromotion).ProducesProblems(404)
             .WithSummary("End a promotion now.");
-        admin.MapGet("/cards/{cardNumber}", CardSummary).Returns<CardSummary>(200, 400, 404);
-        admin.MapPost("/cards/{cardNumber}/termination", Terminate).Returns<TerminationResult>(200, 400, 404, 422)
-            .WithSummary("End participation on a written application: points forfeited, access closed, personal data destroyed.");
-        admin.MapGet("/cluster", Cluster).Returns<ClusterResponse>(200);
+        admin.MapGet("/cards/{cardNumber}", CardSummary).ProducesProblems(404);
+        admin.MapPost("/cards/{cardNumber}/termination", Terminate).ProducesProblems(404, 422).WithSummary(
+            "End participation on a written application: points forfeited, access closed, personal data destroyed.");
+        admin.MapGet("/cluster", Cluster);
         return app;
     }
 
-    private static async Task<IResult> SaveStation(string stationId, StationRequest request, IClusterClient cluster)
+    private static async Task<Results<Created<StationKeyResponse>, Ok<StationKeyResponse>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> SaveStation(
+        string stationId, StationRequest request, IClusterClient cluster)
     {
-        if (!ApiKeys.IsValidId(stationId)) return OutcomeResults.Invalid("stationId", "Letters, digits, '-' and '_', at most 32.");
+        if (!ApiKeys.IsValidId(stationId)) return Problems.Invalid("stationId", InvalidId);
         var saved = await cluster.GetGrain<IStationGrain>(stationId).Save(request.Name ?? "", request.Address ?? "");
-        return Saved(saved, s => new StationKeyResponse(s.StationId, s.Name, s.Address, s.ApiKey), s => s.ApiKey is not null);
+        // A key in the answer means the station is new: 201.
+        return OutcomeResults.Created(saved, StationKey, s => s.ApiKey is not null);
     }
 
-    private static async Task<IResult> RotateStationKey(string stationId, IClusterClient cluster)
+    private static async Task<Results<Ok<StationKeyResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> RotateStationKey(string stationId, IClusterClient cluster)
     {
-        if (!ApiKeys.IsValidId(stationId)) return OutcomeResults.Problem(404, "Not found", $"Unknown station {stationId}.");
-        return OutcomeResults.Ok(await cluster.GetGrain<IStationGrain>(stationId).RotateKey(),
-            s => new StationKeyResponse(s.StationId, s.Name, s.Address, s.ApiKey));
+        if (!ApiKeys.IsValidId(stationId))
+            return Problems.Result(StatusCodes.Status404NotFound, $"Unknown station {stationId}.");
+        return OutcomeResults.Ok(await cluster.GetGrain<IStationGrain>(stationId).RotateKey(), StationKey);
     }
 
-    private static async Task<IResult> SavePartner(string partnerId, PartnerRequest request, IClusterClient cluster)
+    private static async Task<Results<Created<PartnerKeyResponse>, Ok<PartnerKeyResponse>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> SavePartner(
+        string partnerId, PartnerRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
-        if (!ApiKeys.IsValidId(partnerId)) errors.Add("partnerId", "Letters, digits, '-' and '_', at most 32.");
+        if (!ApiKeys.IsValidId(partnerId)) errors.Add("partnerId", InvalidId);
         if (request.PointsPerUah is null) errors.Add("pointsPerUah", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
-        var saved = await cluster.GetGrain<IPartnerGrain>(partnerId).Save(request.Name ?? "", request.PointsPerUah!.Value);
-        return Saved(saved, p => new PartnerKeyResponse(p.PartnerId, p.Name, p.PointsPerUah, p.ApiKey), p => p.ApiKey is not null);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        var saved = await cluster.GetGrain<IPartnerGrain>(partnerId)
+            .Save(request.Name ?? "", request.PointsPerUah!.Value);
+        return OutcomeResults.Created(saved, PartnerKey, p => p.ApiKey is not null);
     }
 
-    private static async Task<IResult> RotatePartnerKey(string partnerId, IClusterClient cluster)
+    private static async Task<Results<Ok<PartnerKeyResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> RotatePartnerKey(string partnerId, IClusterClient cluster)
     {
-        if (!ApiKeys.IsValidId(partnerId)) return OutcomeResults.Problem(404, "Not found", $"Unknown partner {partnerId}.");
-        return OutcomeResults.Ok(await cluster.GetGrain<IPartnerGrain>(partnerId).RotateKey(),
-            p => new PartnerKeyResponse(p.PartnerId, p.Name, p.PointsPerUah, p.ApiKey));
+        if (!ApiKeys.IsValidId(partnerId))
+            return Problems.Result(StatusCodes.Status404NotFound, $"Unknown partner {partnerId}.");
+        return OutcomeResults.Ok(await cluster.GetGrain<IPartnerGrain>(partnerId).RotateKey(), PartnerKey);
     }
 
-    private static async Task<IResult> SavePromotion(string promotionId, PromotionRequest request, IClusterClient cluster)
+    private const string InvalidId = "Letters, digits, '-' and '_', at most 32.";
+
+    private static StationKeyResponse StationKey(StationModel s) => new(s.StationId, s.Name, s.Address, s.ApiKey);
+
+    private static PartnerKeyResponse PartnerKey(PartnerModel p) => new(p.PartnerId, p.Name, p.PointsPerUah, p.ApiKey);
+
+    private static async Task<Results<Created<PromotionModel>, Ok<PromotionModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> SavePromotion(
+        string promotionId, PromotionRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         if (request.StartsAt is null) errors.Add("startsAt", "Required.");
         if (request.EndsAt is null) errors.Add("endsAt", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
-        var saved = await cluster.GetGrain<IPromotionCatalogGrain>(0).Save(new PromotionModel(promotionId, request.Name ?? "",
-            request.StartsAt!.Value, request.EndsAt!.Value, request.StationIds, request.ProductCodes, request.Categories,
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        var saved = await cluster.GetGrain<IPromotionCatalogGrain>(0)
+            .Save(new PromotionModel(promotionId, request.Name ?? "",
+            request.StartsAt!.Value, request.EndsAt!.Value, request.StationIds, request.ProductCodes,
+                request.Categories,
             request.Multiplier, request.BonusPoints));
         return OutcomeResults.Created(saved);
     }
 
-    private static async Task<IResult> ListPromotions(IClusterClient cluster) =>
+    private static async Task<Ok<IReadOnlyList<PromotionModel>>> ListPromotions(IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IPromotionCatalogGrain>(0).List());
 
-    private static async Task<IResult> EndPromotion(string promotionId, IClusterClient cluster) =>
+    private static async Task<Results<Ok<PromotionModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> EndPromotion(string promotionId, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<IPromotionCatalogGrain>(0).End(promotionId));
 
-    private static async Task<IResult> CardSummary(string cardNumber, IClusterClient cluster)
+    private static async Task<Results<Ok<CardSummary>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> CardSummary(string cardNumber, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
         return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).GetSummary());
     }
 
-    private static async Task<IResult> Terminate(string cardNumber, TerminationRequest request, IClusterClient cluster)
+    private static async Task<Results<Ok<TerminationResult>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Terminate(
+        string cardNumber, TerminationRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
         if (request.ApplicationReceivedAt is null) errors.Add("applicationReceivedAt", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var terminated = await cluster.GetGrain<ICardGrain>(card!.Value)
             .Terminate(new TerminateParticipation(request.ApplicationReceivedAt!.Value, request.Reference ?? ""));
@@ -103,7 +127,7 @@ public static class AdminApi
         return OutcomeResults.Ok(terminated);
     }
 
-    private static async Task<IResult> Cluster(IClusterClient cluster, TimeProvider time)
+    private static async Task<Ok<ClusterResponse>> Cluster(IClusterClient cluster, TimeProvider time)
     {
         var management = cluster.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
@@ -113,15 +137,11 @@ public static class AdminApi
         var silos = hosts
             .Where(h => h.Status != SiloStatus.Dead || h.IAmAliveTime > time.GetUtcNow().UtcDateTime.AddHours(-1))
             .OrderBy(h => h.Status).ThenBy(h => h.SiloName)
-            .Select(h => new SiloResponse(h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString().ToLowerInvariant(),
+            .Select(h => new SiloResponse(h.SiloAddress.ToParsableString(), h.SiloName, h.HostName,
+                h.Status.ToString().ToLowerInvariant(),
                 new DateTimeOffset(DateTime.SpecifyKind(h.StartTime, DateTimeKind.Utc)),
                 activations.TryGetValue(h.SiloAddress, out var count) ? count : null))
             .ToList();
         return TypedResults.Ok(new ClusterResponse(active.Length, activations.Values.Sum(c => (long)c), silos));
     }
-
-    private static IResult Saved<T, TBody>(Outcome<T> saved, Func<T, TBody> body, Func<T, bool> created) =>
-        !saved.Succeeded ? OutcomeResults.Problem(saved)
-        : created(saved.Value!) ? TypedResults.Json(body(saved.Value!), statusCode: StatusCodes.Status201Created)
-        : TypedResults.Ok(body(saved.Value!));
 }

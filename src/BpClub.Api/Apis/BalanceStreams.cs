@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using BpClub.Abstractions;
+using BpClub.Api.Http;
+using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Apis;
 
@@ -10,7 +12,7 @@ namespace BpClub.Api.Apis;
 /// stream's observer is rooted here for as long as the stream is open: a garbage collection must not
 /// end a member's live balance.
 /// </summary>
-public sealed partial class BalanceStreams(IClusterClient cluster, IConfiguration configuration, TimeProvider time,
+public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiOptions> options, TimeProvider time,
     ILogger<BalanceStreams> logger)
 {
     /// <summary>
@@ -18,13 +20,14 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IConfiguratio
     /// card's activation went away (its silo died or it was collected), so it bounds how long a stream can
     /// miss changes; the card grain forgets a subscriber after four missed renewals.
     /// </summary>
-    private readonly TimeSpan _renewal = configuration.GetValue("Api:BalanceStreamRenewal", TimeSpan.FromSeconds(30));
+    private readonly TimeSpan _renewal = options.Value.BalanceStreamRenewal;
     private readonly ConcurrentDictionary<Watcher, byte> _open = new();
 
     public int Open => _open.Count;
 
     /// <summary>The balance now, then every change the card grain pushes, until <paramref name="aborted"/>.</summary>
-    public async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card, [EnumeratorCancellation] CancellationToken aborted)
+    public async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card,
+        [EnumeratorCancellation] CancellationToken aborted)
     {
         var watcher = new Watcher();
         var reference = cluster.CreateObjectReference<IBalanceObserver>(watcher);
@@ -86,7 +89,8 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IConfiguratio
         catch (OperationCanceledException) { return false; }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Balance stream: subscribing failed ({Failures} in a row); trying again")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Balance stream: subscribing failed ({Failures} in a row); trying again")]
     private partial void LogSubscribeFailed(Exception e, int failures);
 
     private sealed class Watcher : IBalanceObserver

@@ -5,6 +5,7 @@ using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Validation;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 
@@ -14,144 +15,164 @@ public static class CabinetApi
     public static IEndpointRouteBuilder MapCabinetApi(this IEndpointRouteBuilder app)
     {
         var anonymous = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: signing in")
-            .AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous).Problems(429, 503);
-        anonymous.MapPost("/registrations", StartRegistration).Returns<RegistrationStarted>(202, 400, 404, 409, 422)
-            .WithSummary("Register an issued card with a phone and a password; a one-time code goes to the phone by SMS.");
-        anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration).Returns<SessionResponse>(201, 400, 404, 409)
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous).ProducesProblems(503);
+        anonymous.MapPost("/registrations", StartRegistration).ProducesProblems(404, 409, 422)
+            .WithSummary(
+                "Register an issued card with a phone and a password; a one-time code goes to the phone by SMS.");
+        anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration)
+            .ProducesProblems(404, 409)
             .WithSummary("Confirm a registration with the SMS code; signs the member in.");
-        anonymous.MapPost("/sessions", SignIn).Returns<SessionResponse>(200, 400, 401)
-            .WithSummary("Sign in with phone and password. Five wrong passwords lock sign-in for the phone for 15 minutes (429).");
-        anonymous.MapPost("/password-resets", StartPasswordReset).Returns<PasswordResetStarted>(202, 400)
-            .WithSummary("Send a code to reset the password; the answer is the same whether or not the phone is registered.");
-        anonymous.MapPost("/password-resets/{resetId:guid}/confirm", ConfirmPasswordReset).Problems(400, 404)
-            .Produces(StatusCodes.Status204NoContent).WithSummary("Set a new password with the SMS code; ends every session.");
+        anonymous.MapPost("/sessions", SignIn).ProducesProblems(401).WithSummary(
+            "Sign in with phone and password. Five wrong passwords lock sign-in for the phone for 15 minutes (429).");
+        anonymous.MapPost("/password-resets", StartPasswordReset).WithSummary(
+            "Send a code to reset the password; the answer is the same whether or not the phone is registered.");
+        anonymous.MapPost("/password-resets/{resetId:guid}/confirm", ConfirmPasswordReset).ProducesProblems(404)
+            .WithSummary("Set a new password with the SMS code; ends every session.");
 
         var member = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
             .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().Problems(401, 403, 429, 503);
-        member.MapDelete("/sessions/current", SignOut).Produces(StatusCodes.Status204NoContent).WithSummary("Sign out of this session.");
-        member.MapPut("/password", ChangePassword).Problems(400).Produces(StatusCodes.Status204NoContent)
-            .WithSummary("Change the password; every other session ends.");
-        member.MapPut("/spending", SwitchSpending).Returns<SpendingModel>(200, 400, 422)
+            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        member.MapDelete("/sessions/current", SignOut).WithSummary("Sign out of this session.");
+        member.MapPut("/password", ChangePassword).WithSummary("Change the password; every other session ends.");
+        member.MapPut("/spending", SwitchSpending).ProducesProblems(422)
             .WithSummary("Switch paying with points at the till on or off (off protects a lost card).");
-        member.MapGet("/me", Me).Returns<MeResponse>(200, 404);
-        member.MapGet("/balance", Balance).Returns<BalanceModel>(200, 404);
+        member.MapGet("/me", Me).ProducesProblems(404);
+        member.MapGet("/balance", Balance).ProducesProblems(404);
         member.MapGet("/balance/events", BalanceEvents).Produces<BalanceModel>(200, "text/event-stream")
             .WithSummary("Server-sent events: a 'balance' event with the balance now, then on every change.");
-        member.MapGet("/history", History).Returns<HistoryPage>(200, 400, 404).WithSummary("The card's history, newest first.");
-        member.MapGet("/tier", Tier).Returns<TierModel>(200, 404);
-        member.MapGet("/antiforgery", Antiforgery).Returns<AntiforgeryToken>(200)
-            .WithSummary("For the web cabinet: the token to send as X-CSRF-TOKEN with every change made with the session cookie.");
+        member.MapGet("/history", History).ProducesProblems(404).WithSummary("The card's history, newest first.");
+        member.MapGet("/tier", Tier).ProducesProblems(404);
+        member.MapGet("/antiforgery", Antiforgery).WithSummary(
+            "For the web cabinet: the token to send as X-CSRF-TOKEN with every change made with the session cookie.");
         return app;
     }
 
-    private static async Task<IResult> StartRegistration(RegistrationRequest request, IClusterClient cluster)
+    private static async Task<Results<Accepted<RegistrationStarted>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> StartRegistration(
+        RegistrationRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
         var phone = Edge.Phone(request.Phone, errors);
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
 
-        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartRegistration(card!, phone!, request.Password!);
-        return started.Succeeded
-            ? TypedResults.Accepted((string?)null, new RegistrationStarted(started.Value!.Id, started.Value.CodeExpiresAt))
-            : OutcomeResults.Problem(started);
+        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
+            .StartRegistration(card!, phone!, request.Password!);
+        return OutcomeResults.Map(started,
+            code => TypedResults.Accepted((string?)null, new RegistrationStarted(code.Id, code.CodeExpiresAt)));
     }
 
-    private static async Task<IResult> ConfirmRegistration(Guid registrationId, CodeConfirmation request, HttpContext http,
-        IClusterClient cluster, MemberTokens tokens)
+    private static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> ConfirmRegistration(
+        Guid registrationId, CodeConfirmation request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
-        if (string.IsNullOrWhiteSpace(request.Code)) return OutcomeResults.Invalid("code", "Required.");
-        var registered = await cluster.GetGrain<IVerificationGrain>(registrationId).ConfirmRegistration(request.Code.Trim());
-        if (!registered.Succeeded) return OutcomeResults.Problem(registered);
-        return TypedResults.Json(await StartSession(http, tokens, registered.Value!), statusCode: StatusCodes.Status201Created);
+        if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
+        var registered = await cluster.GetGrain<IVerificationGrain>(registrationId)
+            .ConfirmRegistration(request.Code.Trim());
+        return await OutcomeResults.MapAsync(registered,
+            async grant => TypedResults.Created((string?)null, await StartSession(http, tokens, grant)));
     }
 
-    private static async Task<IResult> SignIn(SignInRequest request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
+    private static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> SignIn(
+        SignInRequest request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
         var errors = new ValidationErrors();
         var phone = Edge.Phone(request.Phone, errors);
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
         else if (request.Password.Length > 256) errors.Add("password", "At most 256 characters.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var signedIn = await cluster.GetGrain<IPhoneGrain>(phone!.Value).SignIn(request.Password!);
-        return signedIn.Succeeded ? TypedResults.Ok(await StartSession(http, tokens, signedIn.Value!)) : OutcomeResults.Problem(signedIn);
+        return await OutcomeResults.MapAsync(signedIn,
+            async grant => TypedResults.Ok(await StartSession(http, tokens, grant)));
     }
 
-    private static async Task<IResult> StartPasswordReset(PasswordResetRequest request, IClusterClient cluster)
+    private static async Task<Results<Accepted<PasswordResetStarted>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> StartPasswordReset(
+        PasswordResetRequest request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var phone = Edge.Phone(request.Phone, errors);
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
         var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartPasswordReset(phone!);
-        return started.Succeeded
-            ? TypedResults.Accepted((string?)null, new PasswordResetStarted(started.Value!.Id, started.Value.CodeExpiresAt))
-            : OutcomeResults.Problem(started);
+        return OutcomeResults.Map(started,
+            code => TypedResults.Accepted((string?)null, new PasswordResetStarted(code.Id, code.CodeExpiresAt)));
     }
 
-    private static async Task<IResult> ConfirmPasswordReset(Guid resetId, PasswordResetConfirmation request, IClusterClient cluster)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> ConfirmPasswordReset(
+        Guid resetId, PasswordResetConfirmation request, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(request.Code)) errors.Add("code", "Required.");
         if (string.IsNullOrEmpty(request.NewPassword)) errors.Add("newPassword", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
-        return OutcomeResults.NoContent(await cluster.GetGrain<IVerificationGrain>(resetId).ConfirmPasswordReset(request.Code!.Trim(), request.NewPassword!));
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        return OutcomeResults.NoContent(await cluster.GetGrain<IVerificationGrain>(resetId)
+            .ConfirmPasswordReset(request.Code!.Trim(), request.NewPassword!));
     }
 
-    private static async Task<IResult> SignOut(ClaimsPrincipal member, HttpContext http, IClusterClient cluster)
+    private static async Task<NoContent> SignOut(ClaimsPrincipal member, HttpContext http, IClusterClient cluster)
     {
         await cluster.GetGrain<IMemberGrain>(member.CallerId()).EndSession(member.SessionId());
         http.Response.Cookies.Delete(Callers.SessionCookie, SessionCookie(DateTimeOffset.UnixEpoch));
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ChangePassword(PasswordChange request, ClaimsPrincipal member, IClusterClient cluster)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, TooManyRequests>> ChangePassword(
+        PasswordChange request, ClaimsPrincipal member, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.CurrentPassword)) errors.Add("currentPassword", "Required.");
         if (string.IsNullOrEmpty(request.NewPassword)) errors.Add("newPassword", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
         return OutcomeResults.NoContent(await cluster.GetGrain<IMemberGrain>(member.CallerId())
             .ChangePassword(member.SessionId(), request.CurrentPassword!, request.NewPassword!));
     }
 
-    private static async Task<IResult> SwitchSpending(SpendingRequest request, ClaimsPrincipal member, IClusterClient cluster)
+    private static async Task<Results<Ok<SpendingModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> SwitchSpending(
+        SpendingRequest request, ClaimsPrincipal member, IClusterClient cluster)
     {
-        if (request.Enabled is null) return OutcomeResults.Invalid("enabled", "Required: true or false.");
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(request.Enabled.Value));
+        if (request.Enabled is null) return Problems.Invalid("enabled", "Required: true or false.");
+        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId())
+            .SwitchSpending(request.Enabled.Value));
     }
 
-    private static async Task<IResult> Me(ClaimsPrincipal member, IClusterClient cluster)
-    {
-        var profile = await cluster.GetGrain<IMemberGrain>(member.CallerId()).GetProfile();
-        if (!profile.Succeeded) return OutcomeResults.Problem(profile);
-        // The cabinet's settings page shows whether spending is on, so the profile carries it.
-        var card = await cluster.GetGrain<ICardGrain>(member.CallerId()).GetSummary();
-        var p = profile.Value!;
-        return TypedResults.Ok(new MeResponse(p.CardNumber, p.Phone.Value, p.FirstName, p.LastName, p.Status, card.Value?.SpendingEnabled ?? false));
-    }
+    private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Me(ClaimsPrincipal member, IClusterClient cluster) =>
+        await OutcomeResults.MapAsync(await cluster.GetGrain<IMemberGrain>(member.CallerId()).GetProfile(), async p =>
+        {
+            // The cabinet's settings page shows whether spending is on, so the profile carries it.
+            var card = await cluster.GetGrain<ICardGrain>(member.CallerId()).GetSummary();
+            return TypedResults.Ok(new MeResponse(p.CardNumber, p.Phone.Value, p.FirstName, p.LastName, p.Status,
+                card.Value?.SpendingEnabled ?? false));
+        });
 
-    private static async Task<IResult> Balance(ClaimsPrincipal member, IClusterClient cluster) =>
+    private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Balance(ClaimsPrincipal member, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetBalance());
 
-    private static async Task<IResult> Tier(ClaimsPrincipal member, IClusterClient cluster) =>
+    private static async Task<Results<Ok<TierModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> Tier(ClaimsPrincipal member, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetTier());
 
-    private static async Task<IResult> History(ClaimsPrincipal member, IClusterClient cluster, int? limit, string? cursor) =>
+    private static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult, TooManyRequests>> History(
+        ClaimsPrincipal member, IClusterClient cluster, int? limit, string? cursor) =>
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetHistory(limit ?? 20, cursor));
 
-    private static IResult Antiforgery(HttpContext http, IAntiforgery antiforgery) =>
-        TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!, Callers.AntiforgeryHeader));
+    private static Ok<AntiforgeryToken> Antiforgery(HttpContext http, IAntiforgery antiforgery) =>
+        TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!,
+            Callers.AntiforgeryHeader));
 
-    private static async Task<IResult> BalanceEvents(ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams,
-        CancellationToken aborted)
+    private static async Task<Results<ServerSentEventsResult<BalanceModel>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> BalanceEvents(
+        ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams, CancellationToken aborted)
     {
         var card = cluster.GetGrain<ICardGrain>(member.CallerId());
-        var first = await card.GetBalance();
-        if (!first.Succeeded) return OutcomeResults.Problem(first);
-        return TypedResults.ServerSentEvents(streams.Watch(card, aborted), eventType: "balance");
+        return OutcomeResults.Map(await card.GetBalance(),
+            _ => TypedResults.ServerSentEvents(streams.Watch(card, aborted), eventType: "balance"));
     }
 
     private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
@@ -188,8 +209,9 @@ public sealed class CookieAntiforgeryFilter(IAntiforgery antiforgery) : IEndpoin
             && http.User.FindFirst(Callers.ViaClaim)?.Value == "cookie"
             && !await antiforgery.IsRequestValidAsync(http))
         {
-            return OutcomeResults.Problem(StatusCodes.Status400BadRequest, "Anti-forgery token missing or invalid",
-                $"Send the token from GET /api/cabinet/v1/antiforgery in the {Callers.AntiforgeryHeader} header.");
+            return Problems.Result(StatusCodes.Status400BadRequest,
+                $"Send the token from GET /api/cabinet/v1/antiforgery in the {Callers.AntiforgeryHeader} header.",
+                "Anti-forgery token missing or invalid");
         }
         return await next(context);
     }

@@ -21,7 +21,8 @@ public static class Edge
         return null;
     }
 
-    public static PhoneNumber? Phone(string? text, ValidationErrors errors, string field = "phone", bool required = true)
+    public static PhoneNumber? Phone(string? text, ValidationErrors errors, string field = "phone",
+        bool required = true)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -30,12 +31,6 @@ public static class Edge
         else if (PhoneNumber.TryParse(text, out var phone)) return phone;
         else errors.Add(field, "Not a mobile phone number, e.g. +380 67 123 45 67.");
         return null;
-    }
-
-    public static string Text(string? value, ValidationErrors errors, string field, int maxLength = 64)
-    {
-        errors.RequireId(field, value, maxLength);
-        return value ?? "";
     }
 
     public static RecordPurchase? Purchase(PurchaseRequest request, string stationId, ValidationErrors errors)
@@ -69,7 +64,8 @@ public static class Edge
                     new Litres(Normalized(line.Litres ?? 0m)), new Money(Normalized(line.Amount ?? 0m))));
             }
         }
-        return new RecordPurchase(request.ReceiptId ?? "", stationId, Utc(request.OccurredAt), payment ?? PaymentMethod.Cash, lines);
+        return new RecordPurchase(request.ReceiptId ?? "", stationId, Utc(request.OccurredAt),
+            payment ?? PaymentMethod.Cash, lines);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using BpClub.Abstractions;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 
@@ -14,24 +15,28 @@ public static class PartnersApi
     {
         var partners = app.MapGroup("/api/partners/v1").WithTags("Partners")
             .RequireAuthorization(Callers.Partner).RequireRateLimiting(RateLimits.PerCaller)
-            .Problems(401, 403, 429, 503);
+            .ProducesProblems(401, 403, 503);
 
-        partners.MapPost("/accruals", Accrue).Returns<PartnerAccrualResult>(201, 400, 404, 409, 422)
-            .WithSummary("Credit points for a purchase at the partner; replaying a partnerTransactionId returns the first result.");
+        partners.MapPost("/accruals", Accrue).ProducesProblems(404, 409, 422)
+            .WithSummary("Credit points for a purchase at the partner; "
+                + "replaying a partnerTransactionId returns the first result.");
         return app;
     }
 
-    private static async Task<IResult> Accrue(PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster,
-        CancellationToken aborted)
+    private static async Task<Results<Created<PartnerAccrualResult>, Ok<PartnerAccrualResult>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> Accrue(
+        PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster, CancellationToken aborted)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
         if (request.Amount is null) errors.Add("amount", "Required.");
-        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
 
-        var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0", CultureInfo.InvariantCulture);
+        var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0",
+            CultureInfo.InvariantCulture);
         var accrued = await cluster.GetGrain<ICardGrain>(card!.Value).AccruePartner(new RecordPartnerPurchase(
-            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)), Edge.Utc(request.OccurredAt)),
+            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)),
+                Edge.Utc(request.OccurredAt)),
             aborted);
         return OutcomeResults.Created(accrued);
     }

@@ -3,19 +3,24 @@ namespace BpClub.Api.Apis;
 // Request bodies as callers send them. Every field is nullable so that a missing one is reported
 // by name in a 400 instead of failing to bind; the edge then parses them into domain types.
 
-public sealed record IssueCardRequest(string? FirstName, string? LastName, string? Phone, DateOnly? BirthDate, bool? Consent);
+public sealed record IssueCardRequest(string? FirstName, string? LastName, string? Phone, DateOnly? BirthDate,
+    bool? Consent);
 
-public sealed record PurchaseLineRequest(string? Type, string? ProductCode, string? Category, decimal? Litres, decimal? Amount);
+public sealed record PurchaseLineRequest(string? Type, string? ProductCode, string? Category, decimal? Litres,
+    decimal? Amount);
 
 public sealed record PurchaseRequest(
-    string? ReceiptId, string? CardNumber, DateTimeOffset? OccurredAt, string? PaymentMethod, List<PurchaseLineRequest?>? Lines);
+    string? ReceiptId, string? CardNumber, DateTimeOffset? OccurredAt, string? PaymentMethod,
+        List<PurchaseLineRequest?>? Lines);
 
 public sealed record RedemptionRequest(string? RedemptionId, string? CardNumber, long? Points);
 
-/// <summary><see cref="Lines"/>: 1-based line numbers of the original receipt; absent or empty for the whole receipt.</summary>
+/// <summary><see cref="Lines"/>: 1-based line numbers of the original receipt; absent or empty for the whole
+/// receipt.</summary>
 public sealed record RefundRequest(string? RefundId, string? ReceiptId, string? CardNumber, List<int>? Lines);
 
-public sealed record PartnerAccrualRequest(string? PartnerTransactionId, string? CardNumber, decimal? Amount, DateTimeOffset? OccurredAt);
+public sealed record PartnerAccrualRequest(string? PartnerTransactionId, string? CardNumber, decimal? Amount,
+    DateTimeOffset? OccurredAt);
 
 public sealed record RegistrationRequest(string? CardNumber, string? Phone, string? Password);
 
@@ -50,12 +55,14 @@ public sealed record PasswordResetStarted(Guid ResetId, DateTimeOffset CodeExpir
 
 public sealed record SessionResponse(string AccessToken, DateTimeOffset ExpiresAt);
 
-public sealed record MeResponse(string CardNumber, string Phone, string? FirstName, string? LastName, string Status, bool SpendingEnabled);
+public sealed record MeResponse(string CardNumber, string Phone, string? FirstName, string? LastName, string Status,
+    bool SpendingEnabled);
 
 public sealed record StationKeyResponse(string StationId, string Name, string Address, string? ApiKey);
 
 public sealed record PartnerKeyResponse(string PartnerId, string Name, decimal PointsPerUah, string? ApiKey);
 
-public sealed record SiloResponse(string Address, string Name, string HostName, string Status, DateTimeOffset StartedAt, int? Activations);
+public sealed record SiloResponse(string Address, string Name, string HostName, string Status, DateTimeOffset StartedAt,
+    int? Activations);
 
 public sealed record ClusterResponse(int ActiveSilos, long TotalActivations, IReadOnlyList<SiloResponse> Silos);

@@ -14,7 +14,8 @@ namespace BpClub.Api.Http;
 /// </summary>
 public static class OpenApiSetup
 {
-    public static IServiceCollection AddBpClubOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
+    public static IServiceCollection AddBpClubOpenApi(this IServiceCollection services)
+        => services.AddOpenApi(options =>
     {
         options.AddDocumentTransformer((document, _, _) =>
         {
@@ -22,7 +23,8 @@ public static class OpenApiSetup
             {
                 Title = "BpClub HTTP API",
                 Version = "v1",
-                Description = "The loyalty programme's contract for stations (POS), partners, the member cabinet and operators.",
+                Description =
+                    "The loyalty programme's contract for stations (POS), partners, the member cabinet and operators.",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
@@ -39,7 +41,8 @@ public static class OpenApiSetup
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
                     BearerFormat = "JWT",
-                    Description = "A member's accessToken from sign-in (the web cabinet sends the same token as its session cookie).",
+                    Description = "A member's accessToken from sign-in "
+                        + "(the web cabinet sends the same token as its session cookie).",
                 },
             };
             return Task.CompletedTask;
@@ -47,7 +50,8 @@ public static class OpenApiSetup
 
         options.AddOperationTransformer((operation, context, _) =>
         {
-            var policy = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
+            var policy = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>()
+                .Select(a => a.Policy).LastOrDefault(p => p is not null);
             var scheme = policy switch
             {
                 Callers.Station or Callers.Partner or Callers.Operator => Callers.ApiKeyScheme,
@@ -55,8 +59,11 @@ public static class OpenApiSetup
                 _ => null,
             };
             if (scheme is null) return Task.CompletedTask;
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
-            operation.Description = (operation.Description is null ? "" : operation.Description + " ") + $"Caller: {policy}.";
+            operation.Security =
+                [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] =
+                    [] }];
+            operation.Description = (operation.Description is null ? "" : operation.Description + " ")
+                + $"Caller: {policy}.";
             return Task.CompletedTask;
         });
 

@@ -1,61 +1,74 @@
-using System.Globalization;
 using BpClub.Abstractions;
-using BpClub.Domain.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Http;
 
 /// <summary>
-/// The one mapping from how a command ended to HTTP: 201 when it happened now (200 for
-/// non-creating commands), 200 with the first body for a replay, problem details otherwise.
+/// The one mapping from how a command ended to HTTP: 201 when it happened now (200 for non-creating
+/// commands), 200 with the first body for a replay, a problem otherwise. The results are typed, so an
+/// endpoint's signature tells OpenAPI its bodies; the statuses a problem may carry (404, 409, 422) are
+/// listed on the route.
 /// </summary>
 public static class OutcomeResults
 {
-    public static IResult Created<T, TBody>(Outcome<T> outcome, Func<T, TBody> body) =>
-        outcome.Status switch
+    /// <summary>201 with the body when the command happened now (or when <paramref name="isNew"/> says it
+    /// made something new), 200 with it otherwise (a replay, an update).</summary>
+    public static Results<Created<TBody>, Ok<TBody>, ValidationProblem, ProblemHttpResult, TooManyRequests>
+        Created<T, TBody>(Outcome<T> outcome, Func<T, TBody> body, Func<T, bool>? isNew = null) => outcome.Status switch
         {
-            OutcomeStatus.Done => TypedResults.Json(body(outcome.Value!), statusCode: StatusCodes.Status201Created),
-            OutcomeStatus.Replayed => TypedResults.Ok(body(outcome.Value!)),
+            OutcomeStatus.Done or OutcomeStatus.Replayed
+                when isNew?.Invoke(outcome.Value!) ?? outcome.Status == OutcomeStatus.Done
+                => TypedResults.Created((string?)null, body(outcome.Value!)),
+            OutcomeStatus.Done or OutcomeStatus.Replayed => TypedResults.Ok(body(outcome.Value!)),
+            OutcomeStatus.Invalid => Invalid(outcome),
+            OutcomeStatus.Throttled => TooMany(outcome),
             _ => Problem(outcome),
         };
 
-    public static IResult Created<T>(Outcome<T> outcome) => Created(outcome, v => v);
+    public static Results<Created<T>, Ok<T>, ValidationProblem, ProblemHttpResult, TooManyRequests>
+        Created<T>(Outcome<T> outcome) => Created(outcome, v => v);
 
-    public static IResult Ok<T, TBody>(Outcome<T> outcome, Func<T, TBody> body) =>
-        outcome.Succeeded ? TypedResults.Ok(body(outcome.Value!)) : Problem(outcome);
+    /// <summary>The success result made from the value, or the failure's problem.</summary>
+    public static Results<TSuccess, ValidationProblem, ProblemHttpResult, TooManyRequests>
+        Map<T, TSuccess>(Outcome<T> outcome, Func<T, TSuccess> success) where TSuccess : IResult
+            => outcome.Status switch
+        {
+            OutcomeStatus.Done or OutcomeStatus.Replayed => success(outcome.Value!),
+            OutcomeStatus.Invalid => Invalid(outcome),
+            OutcomeStatus.Throttled => TooMany(outcome),
+            _ => Problem(outcome),
+        };
 
-    public static IResult Ok<T>(Outcome<T> outcome) => Ok(outcome, v => v);
+    /// <summary>As <see cref="Map"/>, for a success that has more to do (start a session, read more).</summary>
+    public static async Task<Results<TSuccess, ValidationProblem, ProblemHttpResult, TooManyRequests>>
+        MapAsync<T, TSuccess>(Outcome<T> outcome, Func<T, Task<TSuccess>> success) where TSuccess : IResult =>
+        outcome.Succeeded ? await success(outcome.Value!) : Map<T,
+            TSuccess>(outcome, _ => throw new InvalidOperationException());
 
-    public static IResult NoContent<T>(Outcome<T> outcome) => outcome.Succeeded ? TypedResults.NoContent() : Problem(outcome);
+    public static Results<Ok<TBody>, ValidationProblem, ProblemHttpResult, TooManyRequests>
+        Ok<T, TBody>(Outcome<T> outcome, Func<T, TBody> body) => Map(outcome, v => TypedResults.Ok(body(v)));
 
-    public static IResult Problem<T>(Outcome<T> outcome) => outcome.Status switch
+    public static Results<Ok<T>, ValidationProblem, ProblemHttpResult, TooManyRequests> Ok<T>(Outcome<T> outcome) =>
+        Map(outcome, TypedResults.Ok);
+
+    public static Results<NoContent, ValidationProblem, ProblemHttpResult, TooManyRequests>
+        NoContent<T>(Outcome<T> outcome) => Map(outcome, _ => TypedResults.NoContent());
+
+    /// <summary>A failure's 400 with its fields.</summary>
+    private static ValidationProblem Invalid<T>(Outcome<T> outcome) =>
+        Problems.Invalid(outcome.Errors ?? [], outcome.Detail);
+
+    /// <summary>A throttled command's 429 with Retry-After.</summary>
+    private static TooManyRequests TooMany<T>(Outcome<T> outcome) =>
+        Problems.TooMany(outcome.Detail, outcome.RetryAfter ?? TimeSpan.FromSeconds(1));
+
+    /// <summary>Any other failure: 404, 409, 422 or 401.</summary>
+    private static ProblemHttpResult Problem<T>(Outcome<T> outcome) => outcome.Status switch
     {
-        OutcomeStatus.Invalid => Invalid(outcome.Errors ?? [], outcome.Detail),
-        OutcomeStatus.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", outcome.Detail),
-        OutcomeStatus.Conflict => Problem(StatusCodes.Status409Conflict, "Conflict", outcome.Detail),
-        OutcomeStatus.Rejected => Problem(StatusCodes.Status422UnprocessableEntity, "Not allowed by the programme rules", outcome.Detail),
-        OutcomeStatus.Unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", outcome.Detail),
-        OutcomeStatus.Throttled => new WithRetryAfter(Problem(StatusCodes.Status429TooManyRequests, "Too many requests", outcome.Detail),
-            outcome.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        OutcomeStatus.NotFound => Problems.Result(StatusCodes.Status404NotFound, outcome.Detail),
+        OutcomeStatus.Conflict => Problems.Result(StatusCodes.Status409Conflict, outcome.Detail),
+        OutcomeStatus.Rejected => Problems.Result(StatusCodes.Status422UnprocessableEntity, outcome.Detail),
+        OutcomeStatus.Unauthorized => Problems.Result(StatusCodes.Status401Unauthorized, outcome.Detail),
         _ => throw new InvalidOperationException($"{outcome.Status} is not a failure."),
     };
-
-    public static IResult Invalid(IDictionary<string, string[]> errors, string? detail = null) =>
-        TypedResults.ValidationProblem(errors, detail ?? "The request is not valid; nothing was changed.", title: "Invalid request");
-
-    public static IResult Invalid(ValidationErrors errors) => Invalid(errors.ToDictionary());
-
-    public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
-
-    public static IResult Problem(int status, string title, string? detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
-
-    /// <summary>A 429 or 503 tells the caller when to come back.</summary>
-    public sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(context);
-        }
-    }
 }

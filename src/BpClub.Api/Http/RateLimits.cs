@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using BpClub.Api.Security;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +52,8 @@ public static class RateLimits
                 if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
                     return RateLimitPartition.GetNoLimiter("reads");
                 var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                var caller = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name + ":" + http.User.CallerId() : "ip:" + ClientAddress(http);
+                var caller = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name + ":"
+                    + http.User.CallerId() : "ip:" + ClientAddress(http);
                 return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.PerCallerBurst,
@@ -67,7 +66,8 @@ public static class RateLimits
             limiter.AddPolicy(Anonymous, http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                return RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(http), _ => new TokenBucketRateLimiterOptions
+                return RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(http),
+                    _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.AnonymousBurst,
                     TokensPerPeriod = Math.Max(1, options.AnonymousPerMinute / 6),
@@ -97,21 +97,8 @@ public static class RateLimits
     /// <summary>The client's address: the connection's, or the one forwarded by a trusted proxy.</summary>
     public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>A 429 problem with Retry-After in whole seconds.</summary>
-    private static async ValueTask Refuse(HttpContext http, TimeSpan retryAfter)
-    {
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = "Slow down and retry after the time in Retry-After.",
-            },
-        });
-    }
+    /// <summary>A 429 problem with Retry-After.</summary>
+    private static async ValueTask Refuse(HttpContext http, TimeSpan retryAfter) =>
+        await Problems.Write(http, StatusCodes.Status429TooManyRequests,
+            "Slow down and retry after the time in Retry-After.", retryAfter: retryAfter);
 }

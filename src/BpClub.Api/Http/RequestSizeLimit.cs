@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
 
 namespace BpClub.Api.Http;
 
@@ -11,22 +10,15 @@ public static class RequestSizeLimit
 {
     public const long DefaultBytes = 64 * 1024;
 
-    public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app, long maxBytes) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app, long maxBytes)
+        => app.Use(async (context, next) =>
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = maxBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>()
+            is { IsReadOnly: false } feature) feature.MaxRequestBodySize = maxBytes;
         if (context.Request.ContentLength > maxBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "Request too large",
-                    Detail = $"The request body may be at most {maxBytes} bytes.",
-                },
-            });
+            await Problems.Write(context, StatusCodes.Status413PayloadTooLarge,
+                $"The request body may be at most {maxBytes} bytes.");
             return;
         }
         await next(context);

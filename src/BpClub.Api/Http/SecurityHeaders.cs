@@ -1,13 +1,15 @@
 namespace BpClub.Api.Http;
 
-/// <summary>Headers every response carries: no sniffing, no framing, no referrer, scripts only from this origin.</summary>
+/// <summary>Headers every response carries: no sniffing, no framing, no referrer, scripts only from this
+/// origin.</summary>
 public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+        => app.Use(async (context, next) =>
     {
         context.Response.OnStarting(() =>
         {

@@ -29,7 +29,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IClusterClient cluster,
     KnownKeyCache cache,
     BadKeyLimiter badKeys,
-    IOptionsMonitor<OperatorOptions> operators) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IOptionsMonitor<OperatorOptions> operators)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -40,13 +41,15 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private async Task<AuthenticateResult> Authenticate()
     {
-        if (!Request.Headers.TryGetValue(Callers.ApiKeyHeader, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        if (!Request.Headers.TryGetValue(Callers.ApiKeyHeader, out var values) || values.Count != 1
+            || string.IsNullOrEmpty(values[0]))
             return AuthenticateResult.NoResult();
         var key = values[0]!;
 
         if (IsOperatorKey(key)) return Success(Callers.Operator, "operator", null);
 
-        if (!ApiKeys.TryParse(key, out var kind, out var id, out var secret)) return AuthenticateResult.Fail("Not a BpClub key.");
+        if (!ApiKeys.TryParse(key, out var kind, out var id, out var secret)) return AuthenticateResult.Fail(
+            "Not a BpClub key.");
         var cacheKey = "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         KeyHolder? holder;
         if (cache.TryGet(cacheKey, out var known) && known is not null)
@@ -87,15 +90,18 @@ public sealed class ApiKeyAuthenticationHandler(
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var match = false;
         foreach (var known in operators.CurrentValue.Keys)
-            match |= known.Length > 0 && CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(known)));
+            match |= known.Length > 0
+                && CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(known)));
         return match;
     }
 
     private AuthenticateResult Success(string role, string id, decimal? pointsPerUah)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Role, role), new(Callers.IdClaim, id), new(ClaimTypes.Name, $"{role}:{id}") };
+        var claims = new List<Claim> { new(ClaimTypes.Role, role), new(Callers.IdClaim, id),
+            new(ClaimTypes.Name, $"{role}:{id}") };
         if (pointsPerUah is { } rate)
-            claims.Add(new Claim(Callers.PointsPerUahClaim, rate.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            claims.Add(new Claim(Callers.PointsPerUahClaim,
+                rate.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }

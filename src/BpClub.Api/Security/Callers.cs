@@ -15,7 +15,8 @@ public static class Callers
     public const string IdClaim = "bpclub:id";
     public const string PointsPerUahClaim = "bpclub:pointsPerUah";
     public const string SessionClaim = "sid";
-    /// <summary>"cookie" when a member came with the web session cookie: unsafe requests then need the anti-forgery token.</summary>
+    /// <summary>"cookie" when a member came with the web session cookie: unsafe requests then need the anti-forgery
+    /// token.</summary>
     public const string ViaClaim = "bpclub:via";
 
     public const string ApiKeyHeader = "X-Api-Key";

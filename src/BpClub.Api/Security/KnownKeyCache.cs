@@ -1,5 +1,7 @@
 using BpClub.Abstractions;
+using BpClub.Api.Http;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Security;
 
@@ -12,15 +14,14 @@ namespace BpClub.Api.Security;
 /// fresh answer. At most <c>Api:KeyCacheEntries</c> of them (10 000): what callers send must not grow a front
 /// end's memory. Wrong keys are not kept at all; <see cref="BadKeyLimiter"/> deals with those.
 /// </summary>
-public sealed class KnownKeyCache(IConfiguration configuration) : IDisposable
+public sealed class KnownKeyCache(IOptions<ApiOptions> options) : IDisposable
 {
-    public const int DefaultEntries = 10_000;
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan TrustFor = TimeSpan.FromMinutes(2);
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions
     {
-        SizeLimit = configuration.GetValue("Api:KeyCacheEntries", DefaultEntries),
+        SizeLimit = options.Value.KeyCacheEntries,
     });
 
     public int Count => _cache.Count;
@@ -28,7 +29,8 @@ public sealed class KnownKeyCache(IConfiguration configuration) : IDisposable
     public bool TryGet(string keyHash, out KnownKey? known) => _cache.TryGetValue(keyHash, out known);
 
     // A full cache refuses the entry (and compacts): the key is then checked by its grain again next time.
-    public void Remember(string keyHash, KeyHolder holder, DateTimeOffset now) => _cache.Set(keyHash, new KnownKey(holder, now),
+    public void Remember(string keyHash, KeyHolder holder, DateTimeOffset now)
+        => _cache.Set(keyHash, new KnownKey(holder, now),
         new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TrustFor });
 
     /// <summary>The grain says the key is unknown or revoked.</summary>
@@ -37,7 +39,8 @@ public sealed class KnownKeyCache(IConfiguration configuration) : IDisposable
     public void Dispose() => _cache.Dispose();
 }
 
-/// <summary>A good key's holder, when its grain last said so, and whether a check in the background is under way.</summary>
+/// <summary>A good key's holder, when its grain last said so, and whether a check in the background is under
+/// way.</summary>
 public sealed class KnownKey(KeyHolder holder, DateTimeOffset checkedAt)
 {
     private int _checking;

@@ -23,11 +23,13 @@ public sealed class MemberAuthenticationHandler(
         string? token = null;
         var via = "bearer";
         var authorization = Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = authorization["Bearer ".Length..].Trim();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token =
+            authorization["Bearer ".Length..].Trim();
         else if (Request.Cookies.TryGetValue(Callers.SessionCookie, out var cookie)) (token, via) = (cookie, "cookie");
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
 
-        if (await tokens.Validate(token) is not { } session) return AuthenticateResult.Fail("Invalid or expired token.");
+        if (await tokens.Validate(token)
+            is not { } session) return AuthenticateResult.Fail("Invalid or expired token.");
         if (!await cluster.GetGrain<IMemberGrain>(session.Card).IsSessionActive(session.Session))
             return AuthenticateResult.Fail("The session has ended.");
 
@@ -54,7 +56,8 @@ public static class ClaimsPrincipalExtensions
 {
     /// <summary>The station, partner or operator id, or the member's card number.</summary>
     public static string CallerId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(Callers.IdClaim) ?? throw new InvalidOperationException("An authenticated caller has an id.");
+        user.FindFirstValue(Callers.IdClaim)
+            ?? throw new InvalidOperationException("An authenticated caller has an id.");
 
     public static string SessionId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Callers.SessionClaim) ?? throw new InvalidOperationException("A member has a session.");

@@ -19,6 +19,9 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
     public const string Audience = "bpclub-cabinet";
     private const string SecretName = "member-token-signing-key";
 
+    /// <summary>The configured key (base64), shared by every front end; unset, the database keeps one.</summary>
+    public const string SigningKeySetting = "Cabinet:TokenSigningKey";
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private SymmetricSecurityKey? _key;
 
@@ -30,7 +33,8 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
         {
             Issuer = Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", session.CardNumber), new Claim(Callers.SessionClaim, session.SessionId)]),
+            Subject = new ClaimsIdentity([new Claim("sub", session.CardNumber),
+                new Claim(Callers.SessionClaim, session.SessionId)]),
             IssuedAt = now,
             NotBefore = now.AddMinutes(-1),
             Expires = session.ExpiresAt.UtcDateTime,
@@ -51,7 +55,8 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
             ClockSkew = TimeSpan.FromSeconds(30),
         });
         if (!result.IsValid) return null;
-        return result.Claims.TryGetValue("sub", out var card) && result.Claims.TryGetValue(Callers.SessionClaim, out var session)
+        return result.Claims.TryGetValue("sub", out var card)
+            && result.Claims.TryGetValue(Callers.SessionClaim, out var session)
             ? (card.ToString()!, session.ToString()!)
             : null;
     }
@@ -59,10 +64,11 @@ public sealed class MemberTokens(IConfiguration configuration, NpgsqlDataSource 
     private async ValueTask<SymmetricSecurityKey> Key()
     {
         if (_key is not null) return _key;
-        var bytes = configuration["Cabinet:TokenSigningKey"] is { Length: > 0 } configured
+        var bytes = configuration[SigningKeySetting] is { Length: > 0 } configured
             ? Convert.FromBase64String(configured)
             : await SharedKey();
-        if (bytes.Length < 32) throw new InvalidOperationException("Cabinet:TokenSigningKey must be at least 32 bytes (base64).");
+        if (bytes.Length < 32) throw new InvalidOperationException(
+            $"{SigningKeySetting} must be at least 32 bytes (base64).");
         return _key = new SymmetricSecurityKey(bytes);
     }
 

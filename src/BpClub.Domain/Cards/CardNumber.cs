@@ -31,7 +31,8 @@ public sealed record CardNumber
     }
 
     public static CardNumber Parse(string text) =>
-        TryParse(text, out var card) ? card : throw new FormatException("A card number is 16 digits with a valid check digit.");
+        TryParse(text, out var card) ? card
+            : throw new FormatException("A card number is 16 digits with a valid check digit.");
 
     /// <summary>Completes 15 digits with their Luhn check digit (card stock is printed this way).</summary>
     public static CardNumber WithCheckDigit(string fifteenDigits)

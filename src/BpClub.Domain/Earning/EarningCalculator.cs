@@ -4,14 +4,16 @@ using BpClub.Domain.Units;
 namespace BpClub.Domain.Earning;
 
 /// <summary>What one receipt line earned, kept unrounded so a later partial refund can reverse it exactly.</summary>
-public sealed record LineEarning(decimal BasePoints, decimal PaymentCardPoints, decimal PromotionPoints, string? PromotionId)
+public sealed record LineEarning(decimal BasePoints, decimal PaymentCardPoints, decimal PromotionPoints,
+    string? PromotionId)
 {
     public decimal Total => BasePoints + PaymentCardPoints + PromotionPoints;
 }
 
 public sealed record EarningPart(string Reason, Points Points);
 
-public sealed record PurchaseEarning(IReadOnlyList<LineEarning> Lines, Points Total, IReadOnlyList<EarningPart> Breakdown);
+public sealed record PurchaseEarning(IReadOnlyList<LineEarning> Lines, Points Total,
+    IReadOnlyList<EarningPart> Breakdown);
 
 /// <summary>The earning rules of docs/rules.md: fuel by level, shop goods, payment-card bonus, promotions.</summary>
 public sealed class EarningCalculator(ProgrammeRules rules)
@@ -52,7 +54,8 @@ public sealed class EarningCalculator(ProgrammeRules rules)
     /// the lines that remain would earn, both rounded once — so refunding every line, in any
     /// number of steps, takes back exactly what was earned.
     /// </summary>
-    public static Points Reversal(IReadOnlyList<LineEarning> lines, IReadOnlySet<int> refundedBefore, IReadOnlySet<int> refundedNow)
+    public static Points Reversal(IReadOnlyList<LineEarning> lines, IReadOnlySet<int> refundedBefore,
+        IReadOnlySet<int> refundedNow)
     {
         decimal Remaining(Func<int, bool> gone) => lines.Where((_, i) => !gone(i)).Sum(l => l.Total);
         var before = Points.RoundDown(Remaining(refundedBefore.Contains));
@@ -78,10 +81,12 @@ public sealed class EarningCalculator(ProgrammeRules rules)
         }
 
         // Largest remainder: whole points per reason that add up to the receipt's rounded total.
-        var floors = parts.Select(p => (p.Reason, Whole: decimal.Floor(p.Points), Fraction: p.Points - decimal.Floor(p.Points))).ToList();
+        var floors = parts.Select(p
+            => (p.Reason, Whole: decimal.Floor(p.Points), Fraction: p.Points - decimal.Floor(p.Points))).ToList();
         var missing = total.Value - (long)floors.Sum(f => f.Whole);
         var result = floors.Select(f => (f.Reason, Points: (long)f.Whole)).ToList();
-        foreach (var index in floors.Select((f, i) => (Remainder: f.Fraction, Index: i)).OrderByDescending(x => x.Remainder).Select(x => x.Index).Take((int)Math.Max(0, missing)))
+        foreach (var index in floors.Select((f, i) => (Remainder: f.Fraction, Index: i))
+            .OrderByDescending(x => x.Remainder).Select(x => x.Index).Take((int)Math.Max(0, missing)))
             result[index] = (result[index].Reason, result[index].Points + 1);
         return result.Where(r => r.Points > 0).Select(r => new EarningPart(r.Reason, new Points(r.Points))).ToList();
     }

@@ -36,7 +36,8 @@ public sealed record Promotion(
         };
     }
 
-    /// <summary>The extra (decimal) points this promotion adds to a line that earned <paramref name="basePoints"/>.</summary>
+    /// <summary>The extra (decimal) points this promotion adds to a line that earned <paramref
+    /// name="basePoints"/>.</summary>
     public decimal ExtraPoints(decimal basePoints) =>
         basePoints * ((Multiplier ?? 1m) - 1m) + (BonusPoints ?? 0);
 }

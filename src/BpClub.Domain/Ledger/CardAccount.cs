@@ -19,7 +19,8 @@ public sealed class CardAccount
     private readonly LevelLadder _ladder;
     // Immutable, so that deciding a command on a copy costs the same with one lot or ten thousand
     // (a busy fleet card holds a lot per purchase for the whole hold period).
-    private ImmutableSortedDictionary<DateTimeOffset, long> _lots = ImmutableSortedDictionary<DateTimeOffset, long>.Empty;
+    private ImmutableSortedDictionary<DateTimeOffset, long> _lots = ImmutableSortedDictionary<DateTimeOffset,
+        long>.Empty;
     /// <summary>The sum of <see cref="_lots"/>, kept so that a balance does not walk every lot.</summary>
     private long _lotsTotal;
     private readonly Dictionary<int, decimal> _monthLitres = new();
@@ -87,7 +88,8 @@ public sealed class CardAccount
     {
         var settlement = Settle(now, events: null);
         var onHold = _lotsTotal - _lots.TakeWhile(l => l.Key <= now).Sum(l => l.Value);
-        NextRelease? next = _lots.Where(l => l.Key > now).Select(l => new NextRelease(new Points(l.Value), l.Key)).FirstOrDefault();
+        NextRelease? next = _lots.Where(l => l.Key > now).Select(l => new NextRelease(new Points(l.Value), l.Key))
+            .FirstOrDefault();
         return new Balance(settlement, new Points(onHold), next, now, ExpiringAfter(now));
     }
 
@@ -151,7 +153,8 @@ public sealed class CardAccount
     {
         if (Status != CardStatus.Active) return null;
         DateTimeOffset? due = _lots.Count > 0 ? _lots.First().Key : null;
-        if (Settled > Points.Zero && _calendar.NextExpiryAfter(SettledThrough) is { } expiry && (due is null || expiry < due))
+        if (Settled > Points.Zero && _calendar.NextExpiryAfter(SettledThrough) is { } expiry
+            && (due is null || expiry < due))
             due = expiry;
         return due;
     }
@@ -171,7 +174,8 @@ public sealed class CardAccount
         {
             var earning = account.Rate(purchase, promotions);
             return Earned(EarningSource.Station, purchase.ReceiptId, purchase.StationId, earning.Total,
-                purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines, earning.Breakdown, now);
+                purchase.FuelLitres, purchase.TotalAmount, purchase.OccurredAt, purchase.Lines, earning.Lines,
+                    earning.Breakdown, now);
         });
 
     public Decision Accrue(PartnerPurchase purchase, DateTimeOffset now) =>
@@ -186,9 +190,11 @@ public sealed class CardAccount
         WhenActive() ?? Decide(now, account =>
         {
             if (!account.SpendingEnabled)
-                return Decision.Reject(RejectionKind.RuleViolated, "Spending points is switched off for this card; the member can switch it on in the cabinet.");
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    "Spending points is switched off for this card; the member can switch it on in the cabinet.");
             if (points > account.Settled)
-                return Decision.Reject(RejectionKind.RuleViolated, $"Not enough available points: {account.Settled.Value} available, {points.Value} requested.");
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    $"Not enough available points: {account.Settled.Value} available, {points.Value} requested.");
             return Record(new PointsRedeemed(now, redemptionId, stationId, points));
         });
 
@@ -201,22 +207,28 @@ public sealed class CardAccount
         WhenActive() ?? Decide(now, account =>
         {
             var before = earlierRefunds.Where(r => r.Refunds(original)).SelectMany(r => r.Lines).ToHashSet();
-            var requested = lines.Count == 0 ? Enumerable.Range(0, original.Lines.Count).Where(i => !before.Contains(i)).ToHashSet() : lines;
+            var requested = lines.Count == 0 ? Enumerable.Range(0, original.Lines.Count).Where(i => !before.Contains(i))
+                .ToHashSet() : lines;
             if (requested.Any(i => i < 0 || i >= original.Lines.Count))
                 return Decision.Reject(RejectionKind.RuleViolated, $"The receipt has {original.Lines.Count} lines.");
             if (requested.Count == 0 || requested.Any(before.Contains))
-                return Decision.Reject(RejectionKind.RuleViolated, "These lines of the receipt have already been refunded.");
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    "These lines of the receipt have already been refunded.");
 
             var reversed = EarningCalculator.Reversal(original.LineEarnings, before, requested);
-            var litres = new Litres(requested.Where(i => original.Lines[i].Type == LineType.Fuel).Sum(i => original.Lines[i].Litres.Value));
-            var stillHeld = original.AvailableAt > now ? new Points(account._lots.TryGetValue(original.AvailableAt, out var held) ? held : 0) : Points.Zero;
+            var litres = new Litres(requested.Where(i => original.Lines[i].Type == LineType.Fuel)
+                .Sum(i => original.Lines[i].Litres.Value));
+            var stillHeld = original.AvailableAt > now
+                ? new Points(account._lots.TryGetValue(original.AvailableAt, out var held) ? held : 0) : Points.Zero;
             var fromHold = Points.Min(reversed, stillHeld);
-            return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold, original.AvailableAt,
+            return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold,
+                original.AvailableAt,
                 reversed - fromHold, litres, original.MonthKey, requested.Order().ToList(), original.SourceId));
         });
 
     public Decision SwitchSpending(bool enabled, DateTimeOffset now) =>
-        WhenActive() ?? (SpendingEnabled == enabled ? Decision.Nothing(this) : Decide(now, _ => Record(new SpendingSwitched(now, enabled))));
+        WhenActive() ?? (SpendingEnabled == enabled ? Decision.Nothing(this)
+            : Decide(now, _ => Record(new SpendingSwitched(now, enabled))));
 
     /// <summary>Ends participation: whatever is left, available or on hold, is forfeited.</summary>
     public Decision Terminate(string reference, DateTimeOffset now) =>
@@ -238,9 +250,11 @@ public sealed class CardAccount
                 break;
             case PointsEarned earned:
                 if (earned.Points > Points.Zero)
-                    SetLot(earned.AvailableAt, (_lots.TryGetValue(earned.AvailableAt, out var same) ? same : 0) + earned.Points.Value);
+                    SetLot(earned.AvailableAt,
+                        (_lots.TryGetValue(earned.AvailableAt, out var same) ? same : 0) + earned.Points.Value);
                 if (earned.Litres > Litres.Zero)
-                    _monthLitres[earned.MonthKey] = _monthLitres.GetValueOrDefault(earned.MonthKey) + earned.Litres.Value;
+                    _monthLitres[earned.MonthKey] = _monthLitres.GetValueOrDefault(earned.MonthKey)
+                        + earned.Litres.Value;
                 break;
             case PointsReleased released:
                 RemoveLot(released.At);

@@ -15,7 +15,8 @@ public sealed record CardAccountState
     public long Settled { get; init; }
     /// <summary>Open lots: release instant → points.</summary>
     public IReadOnlyList<HeldLot> Lots { get; init; } = [];
-    /// <summary>Fuel litres per month key (see ProgrammeCalendar.MonthKey): the months a level or a late receipt still needs.</summary>
+    /// <summary>Fuel litres per month key (see ProgrammeCalendar.MonthKey): the months a level or a late receipt still
+    /// needs.</summary>
     public IReadOnlyDictionary<int, decimal> MonthLitres { get; init; } = new Dictionary<int, decimal>();
     /// <summary>Releases and expiry up to this instant are recorded in the ledger.</summary>
     public DateTimeOffset SettledThrough { get; init; }

@@ -49,7 +49,8 @@ public sealed record LateReceiptAnnulled(
     DateTimeOffset LotAvailableAt,
     DateTimeOffset ExpiryAt) : CardEvent(At);
 
-public sealed record PointsRedeemed(DateTimeOffset At, string OperationId, string StationId, Points Points) : CardEvent(At);
+public sealed record PointsRedeemed(DateTimeOffset At, string OperationId, string StationId, Points Points)
+    : CardEvent(At);
 
 /// <summary>
 /// Points of a returned purchase taken back: from the lot while it is still on hold, otherwise

@@ -17,7 +17,8 @@ public sealed class ProgrammeCalendar(ProgrammeRules rules)
 
     public DateTimeOffset MonthStart(int monthKey) => LocalMidnight(monthKey / 12, monthKey % 12 + 1, 1);
 
-    /// <summary>The first annual expiry instant strictly after <paramref name="after"/>, or null when expiry is off.</summary>
+    /// <summary>The first annual expiry instant strictly after <paramref name="after"/>, or null when expiry is
+    /// off.</summary>
     public DateTimeOffset? NextExpiryAfter(DateTimeOffset after)
     {
         if (!rules.AnnualExpiryEnabled) return null;
@@ -32,7 +33,8 @@ public sealed class ProgrammeCalendar(ProgrammeRules rules)
     /// <summary>The day on the programme's calendar that <paramref name="at"/> falls on.</summary>
     public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _zone).DateTime);
 
-    /// <summary>The instant, in UTC like every instant the ledger records, of a midnight on the programme's calendar.</summary>
+    /// <summary>The instant, in UTC like every instant the ledger records, of a midnight on the programme's
+    /// calendar.</summary>
     private DateTimeOffset LocalMidnight(int year, int month, int day)
     {
         var local = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);

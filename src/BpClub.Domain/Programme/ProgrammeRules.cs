@@ -20,7 +20,8 @@ public sealed class ProgrammeRules
     public List<LevelRule> Levels { get; set; } = [];
 
     /// <summary>Shop goods earn 1 point per this many UAH (20 UAH = 5 %), at every level.</summary>
-    [Range(typeof(decimal), "0.01", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    [Range(typeof(decimal), "0.01", "1000000", ParseLimitsInInvariantCulture = true,
+        ConvertValueInInvariantCulture = true)]
     public decimal ShopUahPerPoint { get; set; } = 20m;
 
     /// <summary>Extra points per litre when paying with the BP CLUB payment card.</summary>
@@ -47,7 +48,8 @@ public sealed class ProgrammeRules
     [Range(typeof(decimal), "1", "100000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal MaxLitresPerLine { get; set; } = 2000m;
 
-    [Range(typeof(decimal), "1", "100000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    [Range(typeof(decimal), "1", "100000000", ParseLimitsInInvariantCulture = true,
+        ConvertValueInInvariantCulture = true)]
     public decimal MaxAmountPerLine { get; set; } = 1_000_000m;
 
     /// <summary>How far back an offline till may date a purchase when it replays its queue.</summary>

@@ -24,7 +24,8 @@ public sealed class ProgrammeRulesValidator : IValidateOptions<ProgrammeRules>
         if (levels.Count == 0) failures.Add("Programme:Levels must list at least one level.");
         else
         {
-            if (levels[0] is { FromLitres: not 0m }) failures.Add("Programme:Levels: the first level must start at 0 litres.");
+            if (levels[0] is { FromLitres: not 0m }) failures.Add(
+                "Programme:Levels: the first level must start at 0 litres.");
             for (var i = 0; i < levels.Count; i++)
             {
                 var level = levels[i];
@@ -34,11 +35,13 @@ public sealed class ProgrammeRulesValidator : IValidateOptions<ProgrammeRules>
                     continue;
                 }
                 if (string.IsNullOrWhiteSpace(level.Name)) failures.Add($"Programme:Levels[{i}] needs a name.");
-                if (level.PointsPerLitre < 0m) failures.Add($"Programme:Levels[{i}] ({level.Name}) has a negative rate.");
+                if (level.PointsPerLitre < 0m) failures.Add(
+                    $"Programme:Levels[{i}] ({level.Name}) has a negative rate.");
                 if (level.Level != i + 1) failures.Add($"Programme:Levels[{i}] ({level.Name}) must be level {i + 1}.");
                 if (i == 0 || levels[i - 1] is not { } below) continue;
                 if (level.FromLitres <= below.FromLitres)
-                    failures.Add($"Programme:Levels[{i}] ({level.Name}) overlaps the level below: thresholds must rise.");
+                    failures.Add(
+                        $"Programme:Levels[{i}] ({level.Name}) overlaps the level below: thresholds must rise.");
                 // A member who buys more fuel must never be moved to a worse rate.
                 if (level.PointsPerLitre < below.PointsPerLitre)
                     failures.Add($"Programme:Levels[{i}] ({level.Name}) earns less per litre than the level below.");

@@ -16,9 +16,11 @@ public sealed class CommandValidator(ProgrammeRules rules)
         errors.RequireId("receiptId", purchase.ReceiptId);
         errors.RequireId("stationId", purchase.StationId);
         CheckOccurredAt(errors, purchase.OccurredAt, now);
-        if (!Enum.IsDefined(purchase.PaymentMethod)) errors.Add("paymentMethod", "Must be cash, bankCard or bpClubCard.");
+        if (!Enum.IsDefined(purchase.PaymentMethod)) errors.Add("paymentMethod",
+            "Must be cash, bankCard or bpClubCard.");
         if (purchase.Lines is null || purchase.Lines.Count == 0) errors.Add("lines", "At least one line is required.");
-        else if (purchase.Lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines", $"At most {rules.MaxLinesPerReceipt} lines per receipt.");
+        else if (purchase.Lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines",
+            $"At most {rules.MaxLinesPerReceipt} lines per receipt.");
         else
         {
             for (var i = 0; i < purchase.Lines.Count; i++)
@@ -65,11 +67,13 @@ public sealed class CommandValidator(ProgrammeRules rules)
         errors.RequireId("redemptionId", redemptionId);
         errors.RequireId("stationId", stationId);
         if (points.Value <= 0) errors.Add("points", "Must be a positive whole number.");
-        else if (points.Value > rules.MaxPointsPerOperation) errors.Add("points", $"At most {rules.MaxPointsPerOperation}.");
+        else if (points.Value > rules.MaxPointsPerOperation) errors.Add("points",
+            $"At most {rules.MaxPointsPerOperation}.");
         return errors;
     }
 
-    public ValidationErrors ValidateRefund(string refundId, string receiptId, string stationId, IReadOnlyCollection<int> lines)
+    public ValidationErrors ValidateRefund(string refundId, string receiptId, string stationId,
+        IReadOnlyCollection<int> lines)
     {
         var errors = new ValidationErrors();
         errors.RequireId("refundId", refundId);
@@ -98,19 +102,23 @@ public sealed class CommandValidator(ProgrammeRules rules)
     }
 
     /// <summary>A written application to end participation, processed by an operator.</summary>
-    public ValidationErrors ValidateTermination(string? reference, DateTimeOffset applicationReceivedAt, DateTimeOffset now)
+    public ValidationErrors ValidateTermination(string? reference, DateTimeOffset applicationReceivedAt,
+        DateTimeOffset now)
     {
         var errors = new ValidationErrors();
         errors.RequireId("reference", reference, 100);
-        if (applicationReceivedAt > now + rules.MaxClockSkew) errors.Add("applicationReceivedAt", "Must not be in the future.");
-        else if (applicationReceivedAt < now.AddYears(-1)) errors.Add("applicationReceivedAt", "Must be within the last year.");
+        if (applicationReceivedAt > now + rules.MaxClockSkew) errors.Add("applicationReceivedAt",
+            "Must not be in the future.");
+        else if (applicationReceivedAt < now.AddYears(-1)) errors.Add("applicationReceivedAt",
+            "Must be within the last year.");
         return errors;
     }
 
     private void CheckOccurredAt(ValidationErrors errors, DateTimeOffset occurredAt, DateTimeOffset now)
     {
         if (occurredAt > now + rules.MaxClockSkew) errors.Add("occurredAt", "Must not be in the future.");
-        else if (occurredAt < now - rules.MaxBackdating) errors.Add("occurredAt", $"Must be within the last {rules.MaxBackdating.TotalDays:0} days.");
+        else if (occurredAt < now - rules.MaxBackdating) errors.Add("occurredAt",
+            $"Must be within the last {rules.MaxBackdating.TotalDays:0} days.");
     }
 
     private void CheckAmount(ValidationErrors errors, string field, Money amount)

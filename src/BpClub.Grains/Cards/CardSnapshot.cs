@@ -9,7 +9,8 @@ namespace BpClub.Grains.Cards;
 /// </summary>
 public sealed class CardSnapshot
 {
-    /// <summary>The card number, so an operator (or a test) can find a card's row in the Orleans storage table.</summary>
+    /// <summary>The card number, so an operator (or a test) can find a card's row in the Orleans storage
+    /// table.</summary>
     public string? Card { get; set; }
 
     public long Sequence { get; set; }

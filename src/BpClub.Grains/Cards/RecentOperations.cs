@@ -20,6 +20,7 @@ internal sealed class RecentOperations(int capacity)
         while (_order.Count > capacity) _byKey.Remove(_order.Dequeue());
     }
 
-    /// <summary>Forgets one operation (the issue's, whose answer names the holder, when the holder is erased).</summary>
+    /// <summary>Forgets one operation (the issue's, whose answer names the holder, when the holder is
+    /// erased).</summary>
     public void Forget(string key) => _byKey.Remove(key);
 }

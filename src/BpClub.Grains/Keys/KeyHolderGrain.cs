@@ -23,25 +23,30 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => _record = await Load();
 
     public Task<KeyHolder?> Authenticate(string secret) =>
-        Task.FromResult(_record is { } r && ApiKeys.Matches(r.KeyHash, secret) ? new KeyHolder(r.Id, r.Name, r.PointsPerUah) : null);
+        Task.FromResult(_record is { } r && ApiKeys.Matches(r.KeyHash, secret)
+            ? new KeyHolder(r.Id, r.Name, r.PointsPerUah) : null);
 
     /// <summary>Creates with a new key, or updates the details and keeps the key (then no key is returned).</summary>
-    protected async Task<Outcome<(KeyHolderRecord Record, string? Key)>> Save(string name, string detail, decimal pointsPerUah, ValidationErrors errors)
+    protected async Task<Outcome<(KeyHolderRecord Record, string? Key)>> Save(string name, string detail,
+        decimal pointsPerUah, ValidationErrors errors)
     {
         if (!ApiKeys.IsValidId(Id)) errors.Add("id", "Letters, digits, '-' and '_', at most 32.");
         errors.RequireId("name", name, 100);
         if (!errors.IsEmpty) return Outcome<(KeyHolderRecord, string?)>.Invalid(errors.ToDictionary());
 
         var secret = _record is null ? ApiKeys.NewSecret() : null;
-        var record = new KeyHolderRecord(Id, name.Trim(), detail.Trim(), pointsPerUah, secret is null ? _record!.KeyHash : ApiKeys.Hash(secret));
+        var record = new KeyHolderRecord(Id, name.Trim(), detail.Trim(), pointsPerUah,
+            secret is null ? _record!.KeyHash : ApiKeys.Hash(secret));
         await Store(record, newKey: secret is not null, time.GetUtcNow());
         _record = record;
-        return Outcome<(KeyHolderRecord, string?)>.Done((record, secret is null ? null : ApiKeys.Compose(Kind, Id, secret)));
+        return Outcome<(KeyHolderRecord,
+            string?)>.Done((record, secret is null ? null : ApiKeys.Compose(Kind, Id, secret)));
     }
 
     protected async Task<Outcome<(KeyHolderRecord Record, string? Key)>> Rotate()
     {
-        if (_record is null) return Outcome<(KeyHolderRecord, string?)>.Fail(OutcomeStatus.NotFound, $"Unknown {Kind.ToString().ToLowerInvariant()} {Id}.");
+        if (_record is null) return Outcome<(KeyHolderRecord, string?)>.Fail(OutcomeStatus.NotFound,
+            $"Unknown {Kind.ToString().ToLowerInvariant()} {Id}.");
         var secret = ApiKeys.NewSecret();
         var record = _record with { KeyHash = ApiKeys.Hash(secret) };
         await Store(record, newKey: true, time.GetUtcNow());
@@ -56,7 +61,8 @@ public sealed class StationGrain(KeyHolderStore store, TimeProvider time) : KeyH
 
     protected override Task<KeyHolderRecord?> Load() => store.LoadStation(Id);
 
-    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now) => store.SaveStation(record, newKey, now);
+    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now)
+        => store.SaveStation(record, newKey, now);
 
     public async Task<Outcome<StationModel>> Save(string name, string address)
     {
@@ -68,7 +74,9 @@ public sealed class StationGrain(KeyHolderStore store, TimeProvider time) : KeyH
     public async Task<Outcome<StationModel>> RotateKey() => Model(await Rotate());
 
     private static Outcome<StationModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) => saved.Succeeded
-        ? Outcome<StationModel>.Done(new StationModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.Detail, saved.Value.Key))
+        ? Outcome<StationModel>.Done(
+            new StationModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.Detail,
+                saved.Value.Key))
         : saved.As<StationModel>();
 }
 
@@ -78,7 +86,8 @@ public sealed class PartnerGrain(KeyHolderStore store, TimeProvider time) : KeyH
 
     protected override Task<KeyHolderRecord?> Load() => store.LoadPartner(Id);
 
-    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now) => store.SavePartner(record, newKey, now);
+    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now)
+        => store.SavePartner(record, newKey, now);
 
     public async Task<Outcome<PartnerModel>> Save(string name, decimal pointsPerUah)
     {
@@ -91,6 +100,8 @@ public sealed class PartnerGrain(KeyHolderStore store, TimeProvider time) : KeyH
     public async Task<Outcome<PartnerModel>> RotateKey() => Model(await Rotate());
 
     private static Outcome<PartnerModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) => saved.Succeeded
-        ? Outcome<PartnerModel>.Done(new PartnerModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.PointsPerUah, saved.Value.Key))
+        ? Outcome<PartnerModel>.Done(
+            new PartnerModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.PointsPerUah,
+                saved.Value.Key))
         : saved.As<PartnerModel>();
 }

@@ -6,20 +6,24 @@ namespace BpClub.Grains.Members;
 /// <summary>One-time SMS codes: six random digits, kept only as a hash and compared in constant time.</summary>
 public static class Codes
 {
-    public static string NewCode() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    public static string NewCode() => RandomNumberGenerator.GetInt32(0, 1_000_000)
+        .ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     public static byte[] Hash(string code) => SHA256.HashData(Encoding.UTF8.GetBytes(code));
 
     public static bool Matches(byte[] hash, string? code) =>
-        code is { Length: 6 } && code.All(char.IsAsciiDigit) && CryptographicOperations.FixedTimeEquals(hash, Hash(code));
+        code is { Length: 6 } && code.All(char.IsAsciiDigit)
+            && CryptographicOperations.FixedTimeEquals(hash, Hash(code));
 
     public static string RegistrationText(string code, TimeSpan lifetime) =>
         $"BP CLUB: код підтвердження {code}. Дійсний {Minutes(lifetime)} хв. Нікому його не повідомляйте.";
 
     public static string ResetText(string code, TimeSpan lifetime) =>
-        $"BP CLUB: код для зміни пароля {code}. Дійсний {Minutes(lifetime)} хв. Якщо ви не просили змінити пароль, нічого не робіть.";
+        $"BP CLUB: код для зміни пароля {code}. Дійсний {Minutes(lifetime)} хв. "
+        + "Якщо ви не просили змінити пароль, нічого не робіть.";
 
     private static int Minutes(TimeSpan lifetime) => Math.Max(1, (int)Math.Round(lifetime.TotalMinutes));
 
-    public static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=')
+        .Replace('+', '-').Replace('/', '_');
 }

@@ -31,10 +31,12 @@ public sealed partial class MemberGrain(
 
     public async Task<Outcome<SessionGrant>> Register(PhoneNumber phone, string passwordHash)
     {
-        if (_member is not null) return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict, "This card is already registered.");
+        if (_member is not null) return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict,
+            "This card is already registered.");
         var card = await GrainFactory.GetGrain<ICardGrain>(Card).GetSummary();
         if (!card.Succeeded) return card.As<SessionGrant>();
-        if (card.Value!.Status != "active") return Outcome<SessionGrant>.Fail(OutcomeStatus.Rejected, "Participation on this card has ended.");
+        if (card.Value!.Status != "active") return Outcome<SessionGrant>.Fail(OutcomeStatus.Rejected,
+            "Participation on this card has ended.");
 
         var now = time.GetUtcNow();
         var (member, grant) = WithNewSession(new MemberRecord(Card, phone.Value, passwordHash, [], now, now), now);
@@ -44,7 +46,8 @@ public sealed partial class MemberGrain(
                 _member = await store.Load(Card);
                 return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict, "This card is already registered.");
             case MemberInsert.PhoneTaken:
-                return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+                return Outcome<SessionGrant>.Fail(OutcomeStatus.Conflict,
+                    "This phone number already holds a registered card.");
         }
         _member = member;
         LogRegistered(Card);
@@ -84,7 +87,8 @@ public sealed partial class MemberGrain(
 
     public async Task<Outcome<bool>> ChangePassword(string sessionId, string currentPassword, string newPassword)
     {
-        if (_member is null || !await IsSessionActive(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
+        if (_member is null || !await IsSessionActive(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized,
+            "The session has ended.");
         if (passwords.Verify(_member.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
             return Outcome<bool>.Invalid("currentPassword", "This is not your current password.");
         if (PasswordPolicy.Check(newPassword, PhoneNumber.Parse(_member.Phone)) is { } problem)
@@ -111,10 +115,12 @@ public sealed partial class MemberGrain(
 
     public async Task<Outcome<MemberProfile>> GetProfile()
     {
-        if (_member is null) return Outcome<MemberProfile>.Fail(OutcomeStatus.NotFound, "This card has no cabinet account.");
+        if (_member is null) return Outcome<MemberProfile>.Fail(OutcomeStatus.NotFound,
+            "This card has no cabinet account.");
         var card = await GrainFactory.GetGrain<ICardGrain>(Card).GetSummary();
         var name = await store.HolderName(Card);
-        return Outcome<MemberProfile>.Done(new MemberProfile(Card, PhoneNumber.Parse(_member.Phone), name?.FirstName, name?.LastName,
+        return Outcome<MemberProfile>.Done(
+            new MemberProfile(Card, PhoneNumber.Parse(_member.Phone), name?.FirstName, name?.LastName,
             card.Value?.Status ?? "unknown"));
     }
 

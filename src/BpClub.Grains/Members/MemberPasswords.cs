@@ -16,7 +16,8 @@ public sealed class MemberPasswords
 
     public string Hash(string password) => _hasher.HashPassword(Member, password);
 
-    public PasswordVerificationResult Verify(string hash, string password) => _hasher.VerifyHashedPassword(Member, hash, password);
+    public PasswordVerificationResult Verify(string hash, string password)
+        => _hasher.VerifyHashedPassword(Member, hash, password);
 
     /// <summary>Spends the time of a real check, so an unknown phone answers no faster than a known one.</summary>
     public void VerifyDecoy(string password) => _hasher.VerifyHashedPassword(Member, _decoy.Value, password);

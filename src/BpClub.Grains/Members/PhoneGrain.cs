@@ -39,7 +39,8 @@ public sealed partial class PhoneGrain(
         if (card is null)
         {
             passwords.VerifyDecoy(password);
-            result = Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized, "The phone number or the password is not correct.");
+            result = Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized,
+                "The phone number or the password is not correct.");
         }
         else
         {
@@ -73,15 +74,18 @@ public sealed partial class PhoneGrain(
         var now = time.GetUtcNow();
         var next = _lastCodeAt + _options.CodeResendInterval;
         if (next > now)
-            return Outcome<bool>.Throttled(next - now, "A code was sent to this phone a moment ago; ask for a new one a little later.");
+            return Outcome<bool>.Throttled(next - now,
+                "A code was sent to this phone a moment ago; ask for a new one a little later.");
         _lastCodeAt = now;
         return null;
     }
 
     private Outcome<SessionGrant> Locked(DateTimeOffset now) => Outcome<SessionGrant>.Throttled(_lockedUntil - now,
-        $"Too many wrong passwords: sign-in for this phone is locked until {_lockedUntil:HH:mm} UTC. You can set a new password with a code by SMS.");
+        $"Too many wrong passwords: sign-in for this phone is locked until {_lockedUntil:HH:mm} UTC. "
+        + "You can set a new password with a code by SMS.");
 
     // The phone number itself is personal data: it stays out of the log.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in locked for a phone after {Threshold} wrong passwords, for {Duration}")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Sign-in locked for a phone after {Threshold} wrong passwords, for {Duration}")]
     private partial void LogLockedOut(int threshold, TimeSpan duration);
 }

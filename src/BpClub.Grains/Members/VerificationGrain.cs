@@ -31,21 +31,26 @@ public sealed class VerificationGrain(
 
     public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password)
     {
-        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
+        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
+            "This confirmation id is taken.");
         if (PasswordPolicy.Check(password, phone) is { } problem) return Outcome<CodeSent>.Invalid("password", problem);
 
         var summary = await GrainFactory.GetGrain<ICardGrain>(card.Value).GetSummary();
         if (summary.Status == OutcomeStatus.NotFound)
-            return Outcome<CodeSent>.Fail(OutcomeStatus.NotFound, "No card with this number has been issued. Cards are issued at the station's till.");
+            return Outcome<CodeSent>.Fail(OutcomeStatus.NotFound,
+                "No card with this number has been issued. Cards are issued at the station's till.");
         if (!summary.Succeeded) return summary.As<CodeSent>();
-        if (summary.Value!.Status != "active") return Outcome<CodeSent>.Fail(OutcomeStatus.Rejected, "Participation on this card has ended.");
+        if (summary.Value!.Status != "active") return Outcome<CodeSent>.Fail(OutcomeStatus.Rejected,
+            "Participation on this card has ended.");
         if (await GrainFactory.GetGrain<IMemberGrain>(card.Value).IsRegistered())
-            return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This card is already registered. Sign in with your phone and password.");
+            return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
+                "This card is already registered. Sign in with your phone and password.");
         if (await store.FindCardByPhone(phone.Value) is not null)
             return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
 
         var code = Codes.NewCode();
-        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(Codes.RegistrationText(code, _options.CodeLifetime));
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value)
+            .SendCode(Codes.RegistrationText(code, _options.CodeLifetime));
         if (!sent.Succeeded) return sent.As<CodeSent>();
 
         (_purpose, _card, _phone, _passwordHash) = (Purpose.Registration, card, phone, passwords.Hash(password));
@@ -54,7 +59,8 @@ public sealed class VerificationGrain(
 
     public async Task<Outcome<SessionGrant>> ConfirmRegistration(string code)
     {
-        if (_purpose != Purpose.Registration) return Outcome<SessionGrant>.Fail(OutcomeStatus.NotFound, "Unknown registration.");
+        if (_purpose != Purpose.Registration) return Outcome<SessionGrant>.Fail(OutcomeStatus.NotFound,
+            "Unknown registration.");
         if (Check(code) is { } refused) return refused.As<SessionGrant>();
 
         var registered = await GrainFactory.GetGrain<IMemberGrain>(_card!.Value).Register(_phone!, _passwordHash!);
@@ -64,7 +70,8 @@ public sealed class VerificationGrain(
 
     public async Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone)
     {
-        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
+        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
+            "This confirmation id is taken.");
         var card = await store.FindCardByPhone(phone.Value);
         var code = Codes.NewCode();
         var phoneGrain = GrainFactory.GetGrain<IPhoneGrain>(phone.Value);
@@ -80,8 +87,10 @@ public sealed class VerificationGrain(
 
     public async Task<Outcome<bool>> ConfirmPasswordReset(string code, string newPassword)
     {
-        if (_purpose != Purpose.PasswordReset) return Outcome<bool>.Fail(OutcomeStatus.NotFound, "Unknown password reset.");
-        if (PasswordPolicy.Check(newPassword, _phone) is { } problem) return Outcome<bool>.Invalid("newPassword", problem);
+        if (_purpose != Purpose.PasswordReset) return Outcome<bool>.Fail(OutcomeStatus.NotFound,
+            "Unknown password reset.");
+        if (PasswordPolicy.Check(newPassword, _phone) is { } problem) return Outcome<bool>.Invalid("newPassword",
+            problem);
         if (Check(code) is { } refused) return refused;
         if (_card is null) return Outcome<bool>.Invalid("code", "The code is not correct.");
 
@@ -99,13 +108,15 @@ public sealed class VerificationGrain(
         return Outcome<CodeSent>.Done(new CodeSent(this.GetPrimaryKey(), _expiresAt));
     }
 
-    /// <summary>Null when the code is right; a right code for an account that no longer exists is the caller's to handle.</summary>
+    /// <summary>Null when the code is right; a right code for an account that no longer exists is the caller's to
+    /// handle.</summary>
     private Outcome<bool>? Check(string code)
     {
         if (_used) return Outcome<bool>.Fail(OutcomeStatus.Conflict, "This code has already been used.");
         if (_wrongCodes >= _options.CodeAttempts)
             return Outcome<bool>.Throttled(TimeSpan.FromSeconds(1), "Too many wrong codes: ask for a new one.");
-        if (time.GetUtcNow() >= _expiresAt) return Outcome<bool>.Invalid("code", "The code has expired: ask for a new one.");
+        if (time.GetUtcNow() >= _expiresAt) return Outcome<bool>.Invalid("code",
+            "The code has expired: ask for a new one.");
         if (Codes.Matches(_codeHash, code) && (_purpose != Purpose.PasswordReset || _card is not null)) return null;
 
         _wrongCodes++;

@@ -9,11 +9,13 @@ namespace BpClub.Grains.Promotions;
 /// Operators' promotions. Every silo reads the table through a cache of a few seconds, so a
 /// promotion reaches every till within that time of being saved.
 /// </summary>
-public sealed class PromotionCatalogGrain(PromotionStore store, ActivePromotions active, TimeProvider time) : Grain, IPromotionCatalogGrain
+public sealed class PromotionCatalogGrain(PromotionStore store, ActivePromotions active, TimeProvider time) : Grain,
+    IPromotionCatalogGrain
 {
     public async Task<Outcome<PromotionModel>> Save(PromotionModel promotion)
     {
-        var errors = PromotionValidator.Validate(new Promotion(promotion.PromotionId, promotion.Name, promotion.StartsAt, promotion.EndsAt,
+        var errors = PromotionValidator.Validate(
+            new Promotion(promotion.PromotionId, promotion.Name, promotion.StartsAt, promotion.EndsAt,
             promotion.StationIds?.ToHashSet(), promotion.ProductCodes?.ToHashSet(), promotion.Categories?.ToHashSet(),
             promotion.Multiplier, promotion.BonusPoints));
         if (!errors.IsEmpty) return Outcome<PromotionModel>.Invalid(errors.ToDictionary());

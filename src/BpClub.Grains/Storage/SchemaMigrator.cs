@@ -17,12 +17,14 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource database, ILogger<Sc
     {
         var assembly = typeof(SchemaMigrator).Assembly;
         return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("migrations/", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(n => n.StartsWith("migrations/", StringComparison.Ordinal)
+                && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n =>
             {
                 var name = n["migrations/".Length..^".sql".Length];
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return (int.Parse(name[..name.IndexOf('_')], System.Globalization.CultureInfo.InvariantCulture), name, reader.ReadToEnd());
+                return (int.Parse(name[..name.IndexOf('_')], System.Globalization.CultureInfo.InvariantCulture), name,
+                    reader.ReadToEnd());
             })
             .OrderBy(m => m.Item1)
             .ToList();
@@ -50,7 +52,8 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource database, ILogger<Sc
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await Execute(connection, transaction, sql, cancellationToken);
-                await Execute(connection, transaction, "insert into schema_migrations (version, name) values (@v, @n)", cancellationToken, ("v", version), ("n", name));
+                await Execute(connection, transaction, "insert into schema_migrations (version, name) values (@v, @n)",
+                    cancellationToken, ("v", version), ("n", name));
                 await transaction.CommitAsync(cancellationToken);
                 LogApplied(name);
                 count++;
@@ -60,7 +63,8 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource database, ILogger<Sc
         }
         finally
         {
-            await Execute(connection, null, "select pg_advisory_unlock(@key)", CancellationToken.None, ("key", LockKey));
+            await Execute(connection, null, "select pg_advisory_unlock(@key)", CancellationToken.None,
+                ("key", LockKey));
         }
     }
 

@@ -7,9 +7,11 @@ namespace BpClub.Silo.Health;
 /// Ready only while this silo is Active in the membership table: not while it is still joining, and no
 /// longer once it has begun shutting down, so a rolling update waits for the new silo to really serve.
 /// </summary>
-public sealed class SiloActiveHealthCheck(IClusterMembershipService membership, ILocalSiloDetails localSilo) : IHealthCheck
+public sealed class SiloActiveHealthCheck(IClusterMembershipService membership, ILocalSiloDetails localSilo)
+    : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         var status = membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress);
         return Task.FromResult(status == SiloStatus.Active

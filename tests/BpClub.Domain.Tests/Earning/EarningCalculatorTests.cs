@@ -11,7 +11,8 @@ public sealed class EarningCalculatorTests
     private static readonly DateTimeOffset At = Kyiv.At(2026, 3, 10);
     private static LevelRule Green => Rules.Levels[0];
 
-    private static Purchase Receipt(PaymentMethod payment, params PurchaseLine[] lines) => new("r-1", "st-1", At, payment, lines);
+    private static Purchase Receipt(PaymentMethod payment, params PurchaseLine[] lines)
+        => new("r-1", "st-1", At, payment, lines);
 
     private static Purchase Receipt(params PurchaseLine[] lines) => Receipt(PaymentMethod.Cash, lines);
 
@@ -30,7 +31,8 @@ public sealed class EarningCalculatorTests
     public void Fractions_of_a_litre_count_and_the_receipt_is_rounded_down_once()
     {
         // 10.6 L + 10.6 L = 21.2 points at Green: 21, where rounding each line would give 20.
-        var earning = Calculator.Rate(Receipt(PurchaseLine.Fuel("A95", 10.6m, 583m), PurchaseLine.Fuel("DP", 10.6m, 583m)), Green, []);
+        var earning = Calculator.Rate(
+            Receipt(PurchaseLine.Fuel("A95", 10.6m, 583m), PurchaseLine.Fuel("DP", 10.6m, 583m)), Green, []);
 
         Assert.Equal(21, earning.Total.Value);
     }
@@ -91,7 +93,8 @@ public sealed class EarningCalculatorTests
     public void Refunding_every_line_in_steps_takes_back_exactly_what_was_earned()
     {
         var earning = Calculator.Rate(Receipt(
-            PurchaseLine.Fuel("A95", 10.6m, 583m), PurchaseLine.Fuel("DP", 10.6m, 583m), PurchaseLine.Shop("coffee", 30m)), Green, []);
+            PurchaseLine.Fuel("A95", 10.6m, 583m), PurchaseLine.Fuel("DP", 10.6m, 583m),
+                PurchaseLine.Shop("coffee", 30m)), Green, []);
 
         var first = EarningCalculator.Reversal(earning.Lines, new HashSet<int>(), new HashSet<int> { 0 });
         var second = EarningCalculator.Reversal(earning.Lines, new HashSet<int> { 0 }, new HashSet<int> { 2 });

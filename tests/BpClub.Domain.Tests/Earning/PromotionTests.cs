@@ -12,9 +12,11 @@ public sealed class PromotionTests
 
     private static Promotion Promo(string id, decimal? multiplier = null, long? bonus = null,
         string[]? stations = null, string[]? products = null, string[]? categories = null) =>
-        new(id, id, Start, End, stations?.ToHashSet(), products?.ToHashSet(), categories?.ToHashSet(), multiplier, bonus);
+        new(id, id, Start, End, stations?.ToHashSet(), products?.ToHashSet(), categories?.ToHashSet(), multiplier,
+            bonus);
 
-    private static PurchaseEarning Rate(DateTimeOffset at, string station, IEnumerable<Promotion> promotions, params PurchaseLine[] lines) =>
+    private static PurchaseEarning Rate(DateTimeOffset at, string station, IEnumerable<Promotion> promotions,
+        params PurchaseLine[] lines) =>
         Calculator.Rate(new Purchase("r-1", station, at, PaymentMethod.Cash, lines), Rules.Levels[0], promotions);
 
     private static PurchaseEarning Rate(IEnumerable<Promotion> promotions, params PurchaseLine[] lines) =>
@@ -51,7 +53,8 @@ public sealed class PromotionTests
     [Fact]
     public void Only_the_best_matching_promotion_applies_to_a_line()
     {
-        var earning = Rate([Promo("x2", multiplier: 2m), Promo("x3", multiplier: 3m), Promo("bonus", bonus: 30)], Fuel40);
+        var earning = Rate([Promo("x2", multiplier: 2m), Promo("x3", multiplier: 3m), Promo("bonus", bonus: 30)],
+            Fuel40);
 
         Assert.Equal(40 * 3, earning.Total.Value);
         Assert.Equal("x3", earning.Lines.Single().PromotionId);

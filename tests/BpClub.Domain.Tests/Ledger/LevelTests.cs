@@ -9,7 +9,8 @@ public sealed class LevelTests
     {
         var card = new CardUnderTest(Kyiv.At(2026, 3, 10));
 
-        Assert.Equal((1, "Green", "Gold", 100m), (card.Tier.Level, card.Tier.Name, card.Tier.NextLevel, card.Tier.LitresToNextLevel!.Value.Value));
+        Assert.Equal((1, "Green", "Gold", 100m),
+            (card.Tier.Level, card.Tier.Name, card.Tier.NextLevel, card.Tier.LitresToNextLevel!.Value.Value));
         Assert.Equal(Kyiv.At(2026, 4, 1, 0), card.Tier.PeriodEndsAt);
     }
 

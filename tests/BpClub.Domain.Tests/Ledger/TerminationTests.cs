@@ -13,7 +13,8 @@ public sealed class TerminationTests
         card.Advance(TimeSpan.FromDays(15));
         card.BuyFuel(25m);
         card.SwitchSpendingOn();
-        terminated = (ParticipationTerminated)CardUnderTest.Must(card.Run(a => a.Terminate("application 17", card.Now))).Events.Single();
+        terminated = (ParticipationTerminated)CardUnderTest.Must(card.Run(a => a.Terminate("application 17", card.Now)))
+            .Events.Single();
         return card;
     }
 
@@ -38,7 +39,8 @@ public sealed class TerminationTests
 
         Decision[] attempts =
         [
-            card.Account.Accrue(new Purchase("r-x", "st-1", now, PaymentMethod.Cash, [PurchaseLine.Fuel("A95", 10m, 550m)]), [], now),
+            card.Account.Accrue(
+                new Purchase("r-x", "st-1", now, PaymentMethod.Cash, [PurchaseLine.Fuel("A95", 10m, 550m)]), [], now),
             card.Account.Accrue(new PartnerPurchase("p-x", "cafe", now, new Money(100m), 0.1m), now),
             card.Account.Redeem("x", "st-1", new Points(1), now),
             card.Account.Refund("x", "st-1", purchase, [], new HashSet<int>(), now),

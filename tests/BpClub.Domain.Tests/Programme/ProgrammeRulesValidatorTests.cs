@@ -31,7 +31,8 @@ public sealed class ProgrammeRulesValidatorTests
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("uk-UA");
             var rules = CardUnderTest.DefaultRules();
             foreach (var property in typeof(ProgrammeRules).GetProperties())
-            foreach (var range in property.GetCustomAttributes(typeof(RangeAttribute), inherit: true).Cast<RangeAttribute>())
+            foreach (var range in property.GetCustomAttributes(typeof(RangeAttribute), inherit: true)
+                .Cast<RangeAttribute>())
                 Assert.True(range.IsValid(property.GetValue(rules)), property.Name);
         }
         finally

@@ -122,7 +122,8 @@ public sealed class CommandValidatorTests
     public void Questionnaire_needs_names_a_station_consent_and_a_plausible_birth_date(
         string? first, string? last, string? station, bool consent, string? born, string? badField)
     {
-        var errors = Validator.ValidateQuestionnaire(first, last, station, consent, born is null ? null : DateOnly.Parse(born), Now);
+        var errors = Validator.ValidateQuestionnaire(first, last, station, consent,
+            born is null ? null : DateOnly.Parse(born), Now);
 
         Assert.Equal(badField is null ? [] : [badField], Fields(errors));
     }

@@ -11,9 +11,11 @@ namespace BpClub.Grains.Cards.Storage;
 public sealed record OperationRecord(string Key, byte[] RequestHash, string ResultJson);
 
 /// <summary>The questionnaire filled in at the till: the only personal data a card has.</summary>
-public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate, DateTimeOffset IssuedAt, string IssuedBy);
+public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate,
+    DateTimeOffset IssuedAt, string IssuedBy);
 
-/// <summary>One command's share of a ledger write: its entries from <see cref="FirstSeq"/> on, its operation row, its personal data.</summary>
+/// <summary>One command's share of a ledger write: its entries from <see cref="FirstSeq"/> on, its operation row, its
+/// personal data.</summary>
 public sealed record LedgerWrite(long FirstSeq, IReadOnlyList<CardEvent> Events, OperationRecord? Operation,
     CardHolderRecord? NewHolder = null, bool EraseHolder = false);
 
@@ -24,8 +26,10 @@ public sealed record LedgerWrite(long FirstSeq, IReadOnlyList<CardEvent> Events,
 /// </summary>
 public sealed record ReminderRow(string GrainId, int GrainHash, string Name, DateTimeOffset StartAt, TimeSpan Period)
 {
-    /// <summary>The row for a grain's reminder: its id as text and its ring hash as a signed int, as the provider stores them.</summary>
-    public static ReminderRow For(Orleans.Runtime.GrainId grain, string name, DateTimeOffset startAt, TimeSpan period) =>
+    /// <summary>The row for a grain's reminder: its id as text and its ring hash as a signed int, as the provider
+    /// stores them.</summary>
+    public static ReminderRow For(Orleans.Runtime.GrainId grain, string name, DateTimeOffset startAt,
+        TimeSpan period) =>
         new(grain.ToString(), unchecked((int)grain.GetUniformHashCode()), name, startAt, period);
 }
 
@@ -41,30 +45,39 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
 
     public async Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long seq)
     {
-        await using var command = database.CreateCommand("select seq, event from card_ledger where card_number = @card::char(16) and seq > @seq order by seq");
+        await using var command =
+            database.CreateCommand(
+                "select seq, event from card_ledger where card_number = @card::char(16) and seq > @seq order by seq");
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("seq", seq);
         var events = new List<(long, CardEvent)>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) events.Add((reader.GetInt64(0), LedgerJson.DeserializeEvent(reader.GetString(1))));
+        while (await reader.ReadAsync()) events.Add((reader.GetInt64(0),
+            LedgerJson.DeserializeEvent(reader.GetString(1))));
         return events;
     }
 
     public async Task<OperationRecord?> FindOperation(string card, string key)
     {
-        await using var command = database.CreateCommand("select request_hash, result::text from card_operations where card_number = @card::char(16) and operation_key = @key");
+        await using var command =
+            database.CreateCommand(
+                "select request_hash, result::text from card_operations "
+                + "where card_number = @card::char(16) and operation_key = @key");
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("key", key);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? new OperationRecord(key, (byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    /// <summary>A receipt of <paramref name="stationId"/> on this card and the refunds already made against it.</summary>
-    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card, string receiptId, string stationId)
+    /// <summary>A receipt of <paramref name="stationId"/> on this card and the refunds already made against
+    /// it.</summary>
+    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card,
+        string receiptId, string stationId)
     {
         await using var command = database.CreateCommand("""
             select event from card_ledger
-            where card_number = @card::char(16) and receipt_id = @receipt and kind in ('purchase', 'refund') order by seq
+            where card_number = @card::char(16) and receipt_id = @receipt and kind in ('purchase', 'refund')
+            order by seq
             """);
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("receipt", receiptId);

@@ -27,7 +27,8 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
     /// <summary>Statements in flight at once: one commits while the next one fills.</summary>
     private const int Committers = 2;
 
-    private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<Pending> _waiting =
+        Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Lock _start = new();
     private bool _started;
 
@@ -97,7 +98,8 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
         }
     }
 
-    /// <summary>The statement for a group: per card left out, the operation keys recorded before, or null when stale.</summary>
+    /// <summary>The statement for a group: per card left out, the operation keys recorded before, or null when
+    /// stale.</summary>
     private async Task<Dictionary<string, List<string>?>> Execute(IReadOnlyList<Pending> group)
     {
         var rows = new GroupRows();
@@ -132,7 +134,8 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
             where coalesce((select max(l.seq) from card_ledger l where l.card_number = f.card_number), 0) <> f.seq
         ),
         op_in as (
-            select * from unnest(@op_card::char(16)[], @op_key::text[], @op_hash::bytea[], @op_result::text[], @op_seq::bigint[])
+            select * from unnest(@op_card::char(16)[], @op_key::text[], @op_hash::bytea[], @op_result::text[],
+                @op_seq::bigint[])
                 as t(card_number, operation_key, request_hash, result, seq)
         ),
         recorded as (
@@ -152,15 +155,17 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
                 receipt_id, available_at, description, event)
             select card_number, seq, kind, at, points, litres, amount, station_id, operation_id,
                 receipt_id, available_at, description, event::jsonb
-            from unnest(@l_card::char(16)[], @l_seq::bigint[], @l_kind::text[], @l_at::timestamptz[], @l_points::bigint[],
-                @l_litres::numeric[], @l_amount::numeric[], @l_station::text[], @l_operation::text[], @l_receipt::text[],
+            from unnest(@l_card::char(16)[], @l_seq::bigint[], @l_kind::text[], @l_at::timestamptz[],
+                @l_points::bigint[], @l_litres::numeric[], @l_amount::numeric[], @l_station::text[],
+                @l_operation::text[], @l_receipt::text[],
                 @l_available::timestamptz[], @l_description::text[], @l_event::text[])
                 as t(card_number, seq, kind, at, points, litres, amount, station_id, operation_id, receipt_id,
                     available_at, description, event)
             where card_number not in (select card_number from left_out)
         ),
         holders as (
-            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
+            insert into card_holders
+                (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
             select card_number, first_name, last_name, phone, birth_date, issued_at, issued_at, issued_by
             from unnest(@h_card::char(16)[], @h_first::text[], @h_last::text[], @h_phone::text[], @h_birth::date[],
                 @h_issued::timestamptz[], @h_by::text[])
@@ -197,7 +202,8 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
 
     private sealed class Pending(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes, ReminderRow? reminder)
     {
-        private readonly TaskCompletionSource<IReadOnlyList<string>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<IReadOnlyList<string>> _answer =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Card { get; } = card;
         public long LastSeq { get; } = lastSeq;
@@ -216,6 +222,7 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
         public void Fail(Exception e) => _answer.TrySetException(e);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A group commit of {Cards} cards failed; committing them one by one")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A group commit of {Cards} cards failed; committing them one by one")]
     private partial void LogGroupFailed(Exception e, int cards);
 }

@@ -42,7 +42,8 @@ public static class LedgerJson
         {
             if (info.Type != typeof(CardEvent)) return;
             info.PolymorphismOptions = new JsonPolymorphismOptions { TypeDiscriminatorPropertyName = "$kind" };
-            foreach (var (type, kind) in EventKinds) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, kind));
+            foreach (var (type, kind) in EventKinds) info.PolymorphismOptions.DerivedTypes.Add(
+                new JsonDerivedType(type, kind));
         });
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {

@@ -12,18 +12,26 @@ public sealed record LedgerRowValues(
     public static LedgerRowValues Of(CardEvent e) => e switch
     {
         CardIssued => new(0, null, null, null, null, null, null, "Card issued"),
-        PointsEarned { Source: EarningSource.Station } p => new(p.Points.Value, p.Litres.Value == 0 ? null : p.Litres.Value, p.Amount.Uah,
+        PointsEarned { Source: EarningSource.Station } p
+            => new(p.Points.Value, p.Litres.Value == 0 ? null : p.Litres.Value, p.Amount.Uah,
             p.SourceId, p.OperationId, p.OperationId, p.AvailableAt, PurchaseDescription(p)),
-        PointsEarned p => new(p.Points.Value, null, p.Amount.Uah, null, p.OperationId, null, p.AvailableAt, $"Purchase at partner {p.SourceId}"),
+        PointsEarned p => new(p.Points.Value, null, p.Amount.Uah, null, p.OperationId, null, p.AvailableAt,
+            $"Purchase at partner {p.SourceId}"),
         PointsReleased r => new(r.Points.Value, null, null, null, null, null, r.At, "Points became available"),
-        PointsExpired x => new(-x.Points.Value, null, null, null, null, null, null, "Unspent points annulled (annual expiry)"),
+        PointsExpired x => new(-x.Points.Value, null, null, null, null, null, null,
+            "Unspent points annulled (annual expiry)"),
         LateReceiptAnnulled a => new(-a.Points.Value, null, null, null, a.OperationId, null, null,
             $"Late receipt {a.OperationId}: points annulled, on time they would have met the annual expiry"),
-        PointsRedeemed r => new(-r.Points.Value, null, null, r.StationId, r.OperationId, null, null, "Paid with points"),
-        PurchaseRefunded r => new(-r.Total.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId, r.OperationId, r.ReceiptId, null,
+        PointsRedeemed r => new(-r.Points.Value, null, null, r.StationId, r.OperationId, null, null,
+            "Paid with points"),
+        PurchaseRefunded r => new(-r.Total.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId,
+            r.OperationId, r.ReceiptId, null,
             $"Refund of receipt {r.ReceiptId}"),
-        SpendingSwitched s => new(0, null, null, null, null, null, null, s.Enabled ? "Spending switched on" : "Spending switched off"),
-        ParticipationTerminated t => new(-t.Forfeited.Value, null, null, null, null, null, null, "Participation terminated; remaining points forfeited"),
+        SpendingSwitched s => new(0, null, null, null, null, null, null,
+            s.Enabled ? "Spending switched on" : "Spending switched off"),
+        ParticipationTerminated t
+            => new(-t.Forfeited.Value, null, null, null, null, null, null,
+                "Participation terminated; remaining points forfeited"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event."),
     };
 
@@ -33,7 +41,8 @@ public sealed record LedgerRowValues(
         if (p.Litres.Value > 0)
             parts.Add(string.Join(", ", p.Lines.Where(l => l.Type == LineType.Fuel)
                 .GroupBy(l => l.ProductCode)
-                .Select(g => $"{g.Key} {g.Sum(l => l.Litres.Value).ToString("0.###", CultureInfo.InvariantCulture)} L")));
+                .Select(g =>
+                    $"{g.Key} {g.Sum(l => l.Litres.Value).ToString("0.###", CultureInfo.InvariantCulture)} L")));
         var shop = p.Lines.Count(l => l.Type == LineType.Shop);
         if (shop > 0) parts.Add(shop == 1 ? "1 shop item" : $"{shop} shop items");
         return parts.Count == 0 ? "Purchase" : string.Join("; ", parts);

@@ -10,18 +10,22 @@ public sealed class KeyHolderStore(NpgsqlDataSource database)
 {
     public async Task<KeyHolderRecord?> LoadStation(string id)
     {
-        await using var command = database.CreateCommand("select name, address, key_hash from stations where station_id = @id");
+        await using var command =
+            database.CreateCommand("select name, address, key_hash from stations where station_id = @id");
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? new KeyHolderRecord(id, reader.GetString(0), reader.GetString(1), 0m, (byte[])reader[2]) : null;
+        return await reader.ReadAsync()
+            ? new KeyHolderRecord(id, reader.GetString(0), reader.GetString(1), 0m, (byte[])reader[2]) : null;
     }
 
     public async Task<KeyHolderRecord?> LoadPartner(string id)
     {
-        await using var command = database.CreateCommand("select name, points_per_uah, key_hash from partners where partner_id = @id");
+        await using var command =
+            database.CreateCommand("select name, points_per_uah, key_hash from partners where partner_id = @id");
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? new KeyHolderRecord(id, reader.GetString(0), "", reader.GetDecimal(1), (byte[])reader[2]) : null;
+        return await reader.ReadAsync()
+            ? new KeyHolderRecord(id, reader.GetString(0), "", reader.GetDecimal(1), (byte[])reader[2]) : null;
     }
 
     /// <summary>Inserts or updates; a new key hash (creation or rotation) also stamps the rotation time.</summary>

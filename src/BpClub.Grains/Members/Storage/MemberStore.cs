@@ -25,7 +25,8 @@ public sealed class MemberStore(NpgsqlDataSource database)
     public async Task<MemberRecord?> Load(string card)
     {
         await using var command = database.CreateCommand("""
-            select phone, password_hash, sessions::text, registered_at, password_set_at from members where card_number = @card::char(16)
+            select phone, password_hash, sessions::text, registered_at, password_set_at
+            from members where card_number = @card::char(16)
             """);
         command.Parameters.AddWithValue("card", card);
         await using var reader = await command.ExecuteReaderAsync();
@@ -68,7 +69,8 @@ public sealed class MemberStore(NpgsqlDataSource database)
     public async Task Update(MemberRecord member)
     {
         await using var command = database.CreateCommand("""
-            update members set password_hash = @hash, sessions = @sessions::jsonb, password_set_at = @set where card_number = @card::char(16)
+            update members set password_hash = @hash, sessions = @sessions::jsonb, password_set_at = @set
+            where card_number = @card::char(16)
             """);
         command.Parameters.AddWithValue("card", member.CardNumber);
         command.Parameters.AddWithValue("hash", member.PasswordHash);
@@ -87,11 +89,14 @@ public sealed class MemberStore(NpgsqlDataSource database)
     /// <summary>The name from the questionnaire filled in at the till, if it is still on record.</summary>
     public async Task<(string FirstName, string LastName)?> HolderName(string card)
     {
-        await using var command = database.CreateCommand("select first_name, last_name from card_holders where card_number = @card::char(16)");
+        await using var command =
+            database.CreateCommand(
+                "select first_name, last_name from card_holders where card_number = @card::char(16)");
         command.Parameters.AddWithValue("card", card);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
-    private static string Json(IReadOnlyList<MemberSession> sessions) => JsonSerializer.Serialize(sessions, LedgerJson.Options);
+    private static string Json(IReadOnlyList<MemberSession> sessions)
+        => JsonSerializer.Serialize(sessions, LedgerJson.Options);
 }

@@ -44,14 +44,16 @@ public sealed class ActivePromotions(NpgsqlDataSource database, TimeProvider tim
     {
         // Promotions that ended more than the backdating window ago can no longer match a receipt.
         await using var command = database.CreateCommand("""
-            select promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier, bonus_points
+            select promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier,
+                bonus_points
             from promotions where ends_at > now() - interval '31 days'
             """);
         var list = new List<Promotion>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            IReadOnlySet<string>? Set(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<string[]>(i).ToHashSet();
+            IReadOnlySet<string>? Set(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<string[]>(i)
+                .ToHashSet();
             list.Add(new Promotion(
                 reader.GetString(0), reader.GetString(1),
                 reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),

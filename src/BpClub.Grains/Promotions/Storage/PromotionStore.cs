@@ -11,10 +11,12 @@ public sealed class PromotionStore(NpgsqlDataSource database)
     public async Task<bool> Save(PromotionModel p)
     {
         await using var command = database.CreateCommand("""
-            insert into promotions (promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier, bonus_points, updated_at)
+            insert into promotions (promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories,
+                multiplier, bonus_points, updated_at)
             values (@id, @name, @starts, @ends, @stations, @products, @categories, @multiplier, @bonus, now())
-            on conflict (promotion_id) do update set name = excluded.name, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
-                station_ids = excluded.station_ids, product_codes = excluded.product_codes, categories = excluded.categories,
+            on conflict (promotion_id) do update set name = excluded.name, starts_at = excluded.starts_at,
+                ends_at = excluded.ends_at, station_ids = excluded.station_ids, product_codes = excluded.product_codes,
+                categories = excluded.categories,
                 multiplier = excluded.multiplier, bonus_points = excluded.bonus_points, updated_at = now()
             returning (xmax = 0)
             """);
@@ -26,7 +28,8 @@ public sealed class PromotionStore(NpgsqlDataSource database)
         ps.Add(TextArray("stations", p.StationIds));
         ps.Add(TextArray("products", p.ProductCodes));
         ps.Add(TextArray("categories", p.Categories));
-        ps.Add(new NpgsqlParameter("multiplier", NpgsqlDbType.Numeric) { Value = (object?)p.Multiplier ?? DBNull.Value });
+        ps.Add(new NpgsqlParameter("multiplier",
+            NpgsqlDbType.Numeric) { Value = (object?)p.Multiplier ?? DBNull.Value });
         ps.Add(new NpgsqlParameter("bonus", NpgsqlDbType.Bigint) { Value = (object?)p.BonusPoints ?? DBNull.Value });
         return (bool)(await command.ExecuteScalarAsync())!;
     }
@@ -34,7 +37,8 @@ public sealed class PromotionStore(NpgsqlDataSource database)
     public async Task<IReadOnlyList<PromotionModel>> List(string? id = null)
     {
         await using var command = database.CreateCommand("""
-            select promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier, bonus_points
+            select promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier,
+                bonus_points
             from promotions where @id::text is null or promotion_id = @id order by starts_at desc, promotion_id
             """);
         command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = (object?)id ?? DBNull.Value });

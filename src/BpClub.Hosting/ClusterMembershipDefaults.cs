@@ -1,6 +1,6 @@
 using Orleans.Configuration;
 
-namespace BpClub.Silo;
+namespace BpClub.Hosting;
 
 /// <summary>
 /// BpClub's membership defaults, applied before the "Cluster:Membership" configuration section (so any

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace BpClub.Silo.Health;
+namespace BpClub.Hosting;
 
 /// <summary>
-/// PostgreSQL answers a trivial query within two seconds. Readiness only: a silo that cannot reach the
-/// database is not restarted (that would not bring the database back), it just reports not ready.
+/// PostgreSQL answers a trivial query within <see cref="Timeout"/>. Readiness only: a process that cannot
+/// reach the database is not restarted (that would not bring the database back), it just reports not ready.
 /// </summary>
 public sealed class PostgresHealthCheck(NpgsqlDataSource database) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    public const string Name = "postgresql";
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
