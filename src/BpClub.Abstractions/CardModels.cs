@@ -134,6 +134,10 @@ public sealed record TerminationResult([property: Id(0)] Points ForfeitedPoints)
 [GenerateSerializer, Immutable]
 public sealed record SpendingModel([property: Id(0)] bool Enabled);
 
+/// <remarks>
+/// <see cref="CardCode"/> is the secret printed on a card issued without a phone: set only in the answer that
+/// issued the card, never stored with it (a replayed issue, and every other read, carry null).
+/// </remarks>
 [GenerateSerializer, Immutable]
 public sealed record CardSummary(
     [property: Id(0)] string CardNumber,
@@ -142,7 +146,8 @@ public sealed record CardSummary(
     [property: Id(3)] BalanceModel Balance,
     [property: Id(4)] TierModel Tier,
     [property: Id(5)] DateTimeOffset? IssuedAt,
-    [property: Id(6)] DateTimeOffset? TerminatedAt);
+    [property: Id(6)] DateTimeOffset? TerminatedAt,
+    [property: Id(7)] string? CardCode = null);
 
 [GenerateSerializer, Immutable]
 public sealed record HistoryItem(

@@ -7,6 +7,7 @@ using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
 using static BpClub.Grains.CardOutcomes;
 using static BpClub.Grains.CardViews;
+using BpClub.Grains.Members;
 using BpClub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -85,17 +86,23 @@ public sealed partial class CardGrain(
 
     // ---- commands --------------------------------------------------------------------------
 
-    public Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default)
+    public async Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default)
     {
-        if (command is null) return Task.FromResult(Missing<CardSummary>());
+        if (command is null) return Missing<CardSummary>();
         var issuedAt = time.GetUtcNow();
         var errors = _validator.ValidateQuestionnaire(command.FirstName, command.LastName, command.StationId, command.Consent, command.BirthDate, issuedAt);
-        if (Refuse<CardSummary>(errors) is { } invalid) return Task.FromResult(invalid);
+        if (Refuse<CardSummary>(errors) is { } invalid) return invalid;
 
+        // Without a phone to check at registration, the card's printed code proves possession: shown once, in
+        // this answer only (the stored result, which a replay answers, does not carry it), kept as a hash.
+        var code = command.Phone is null ? CardCodes.New() : null;
         var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
-            command.BirthDate, issuedAt, command.StationId);
-        return Run(CardLedgerStore.IssueOperationKey, command, (account, now) => account.Issue(now), (decided, now) => Summary(decided.After!, now), holder,
-            cancellation: cancellationToken);
+            command.BirthDate, issuedAt, command.StationId, code is null ? null : CardCodes.Hash(code));
+        var issued = await Run(CardLedgerStore.IssueOperationKey, command, (account, now) => account.Issue(now),
+            (decided, now) => Summary(decided.After!, now), holder, cancellation: cancellationToken);
+        return issued.Status == OutcomeStatus.Done && code is not null
+            ? issued with { Value = issued.Value! with { CardCode = code } }
+            : issued;
     }
 
     public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command, CancellationToken cancellationToken = default)

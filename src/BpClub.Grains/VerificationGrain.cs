@@ -29,7 +29,7 @@ public sealed class VerificationGrain(
     private int _wrongCodes;
     private bool _used;
 
-    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password)
+    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password, string? cardCode)
     {
         if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
         if (PasswordPolicy.Check(password, phone) is { } problem) return Outcome<CodeSent>.Invalid("password", problem);
@@ -43,6 +43,10 @@ public sealed class VerificationGrain(
             return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This card is already registered. Sign in with your phone and password.");
         if (await store.FindCardByPhone(phone.Value) is not null)
             return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+
+        // Possession before any text goes out: a stranger who knows only the number gets no SMS sent anywhere.
+        var proven = await GrainFactory.GetGrain<IMemberGrain>(card.Value).ProveHolder(phone, cardCode);
+        if (!proven.Succeeded) return proven.As<CodeSent>();
 
         var code = Codes.NewCode();
         var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(Codes.RegistrationText(code, _options.CodeLifetime));

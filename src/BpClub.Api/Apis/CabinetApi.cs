@@ -16,7 +16,8 @@ public static class CabinetApi
         var anonymous = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: signing in")
             .AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous).Problems(429, 503);
         anonymous.MapPost("/registrations", StartRegistration).Returns<RegistrationStarted>(202, 400, 404, 409, 422)
-            .WithSummary("Register an issued card with a phone and a password; a one-time code goes to the phone by SMS.");
+            .WithSummary("Register an issued card with a phone and a password; a one-time code goes to the phone by SMS. "
+                + "The phone must be the one recorded at the till; without one, cardCode (printed on the card) is needed.");
         anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration).Returns<SessionResponse>(201, 400, 404, 409)
             .WithSummary("Confirm a registration with the SMS code; signs the member in.");
         anonymous.MapPost("/sessions", SignIn).Returns<SessionResponse>(200, 400, 401)
@@ -33,7 +34,8 @@ public static class CabinetApi
         member.MapPut("/password", ChangePassword).Problems(400).Produces(StatusCodes.Status204NoContent)
             .WithSummary("Change the password; every other session ends.");
         member.MapPut("/spending", SwitchSpending).Returns<SpendingModel>(200, 400, 422)
-            .WithSummary("Switch paying with points at the till on or off (off protects a lost card).");
+            .WithSummary("Switch paying with points at the till on (with the password; an SMS tells the member) or off "
+                + "(at once; off protects a lost card).");
         member.MapGet("/me", Me).Returns<MeResponse>(200, 404);
         member.MapGet("/balance", Balance).Returns<BalanceModel>(200, 404);
         member.MapGet("/balance/events", BalanceEvents).Produces<BalanceModel>(200, "text/event-stream")
@@ -51,9 +53,11 @@ public static class CabinetApi
         var card = Edge.Card(request.CardNumber, errors);
         var phone = Edge.Phone(request.Phone, errors);
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
+        if (request.CardCode is { Length: > 64 }) errors.Add("cardCode", "At most 64 characters.");
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
 
-        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartRegistration(card!, phone!, request.Password!);
+        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
+            .StartRegistration(card!, phone!, request.Password!, request.CardCode);
         return started.Succeeded
             ? TypedResults.Accepted((string?)null, new RegistrationStarted(started.Value!.Id, started.Value.CodeExpiresAt))
             : OutcomeResults.Problem(started);
@@ -120,7 +124,14 @@ public static class CabinetApi
     private static async Task<IResult> SwitchSpending(SpendingRequest request, ClaimsPrincipal member, IClusterClient cluster)
     {
         if (request.Enabled is null) return OutcomeResults.Invalid("enabled", "Required: true or false.");
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(request.Enabled.Value));
+        // Off at once, with no password (a lost card); on only with the password, and the member is told by SMS.
+        if (request.Enabled is false)
+            return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(false));
+        if (string.IsNullOrEmpty(request.Password))
+            return OutcomeResults.Invalid("password", "Required: switching spending on needs your password.");
+        if (request.Password.Length > 256) return OutcomeResults.Invalid("password", "At most 256 characters.");
+        return OutcomeResults.Ok(await cluster.GetGrain<IMemberGrain>(member.CallerId())
+            .SwitchSpendingOn(member.SessionId(), request.Password));
     }
 
     private static async Task<IResult> Me(ClaimsPrincipal member, IClusterClient cluster)

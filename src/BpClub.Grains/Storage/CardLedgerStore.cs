@@ -10,8 +10,12 @@ namespace BpClub.Grains.Storage;
 /// <summary>An idempotent command's record: its key, a hash of its payload and its first result.</summary>
 public sealed record OperationRecord(string Key, byte[] RequestHash, string ResultJson);
 
-/// <summary>The questionnaire filled in at the till: the only personal data a card has.</summary>
-public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate, DateTimeOffset IssuedAt, string IssuedBy);
+/// <summary>
+/// The questionnaire filled in at the till: the only personal data a card has; with the hash of the card's
+/// code when no phone was recorded (registration then needs the code).
+/// </summary>
+public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate,
+    DateTimeOffset IssuedAt, string IssuedBy, byte[]? CardCodeHash = null);
 
 /// <summary>One command's share of a ledger write: its entries from <see cref="FirstSeq"/> on, its operation row, its personal data.</summary>
 public sealed record LedgerWrite(long FirstSeq, IReadOnlyList<CardEvent> Events, OperationRecord? Operation,

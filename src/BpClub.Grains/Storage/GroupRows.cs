@@ -21,6 +21,7 @@ internal sealed class GroupRows
     private readonly List<string?> _hPhone = [];
     private readonly List<DateOnly?> _hBirth = [];
     private readonly List<DateTime> _hIssued = [];
+    private readonly List<byte[]?> _hCode = [];
 
     private readonly List<string> _erase = [];
 
@@ -83,6 +84,7 @@ internal sealed class GroupRows
                 _hBirth.Add(holder.BirthDate);
                 _hIssued.Add(holder.IssuedAt.UtcDateTime);
                 _hBy.Add(holder.IssuedBy);
+                _hCode.Add(holder.CardCodeHash);
             }
             if (write.EraseHolder) Erase(card);
         }
@@ -99,7 +101,7 @@ internal sealed class GroupRows
         {
             if (_hCard[i] != card) continue;
             _hCard.RemoveAt(i); _hFirst.RemoveAt(i); _hLast.RemoveAt(i); _hPhone.RemoveAt(i);
-            _hBirth.RemoveAt(i); _hIssued.RemoveAt(i); _hBy.RemoveAt(i);
+            _hBirth.RemoveAt(i); _hIssued.RemoveAt(i); _hBy.RemoveAt(i); _hCode.RemoveAt(i);
         }
         for (var i = _opCard.Count - 1; i >= 0; i--)
         {
@@ -137,6 +139,7 @@ internal sealed class GroupRows
         Array(p, "h_birth", NpgsqlDbType.Date, _hBirth);
         Array(p, "h_issued", NpgsqlDbType.TimestampTz, _hIssued);
         Array(p, "h_by", NpgsqlDbType.Text, _hBy);
+        Array(p, "h_code", NpgsqlDbType.Bytea, _hCode);
         Array(p, "erase", NpgsqlDbType.Text, _erase);
         Array(p, "r_card", NpgsqlDbType.Text, _rCard);
         Array(p, "r_grain", NpgsqlDbType.Text, _rGrain);

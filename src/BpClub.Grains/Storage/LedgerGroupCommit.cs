@@ -160,11 +160,12 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
             where card_number not in (select card_number from left_out)
         ),
         holders as (
-            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by)
-            select card_number, first_name, last_name, phone, birth_date, issued_at, issued_at, issued_by
+            insert into card_holders (card_number, first_name, last_name, phone, birth_date, consent_at, issued_at, issued_by,
+                card_code_hash)
+            select card_number, first_name, last_name, phone, birth_date, issued_at, issued_at, issued_by, card_code_hash
             from unnest(@h_card::char(16)[], @h_first::text[], @h_last::text[], @h_phone::text[], @h_birth::date[],
-                @h_issued::timestamptz[], @h_by::text[])
-                as t(card_number, first_name, last_name, phone, birth_date, issued_at, issued_by)
+                @h_issued::timestamptz[], @h_by::text[], @h_code::bytea[])
+                as t(card_number, first_name, last_name, phone, birth_date, issued_at, issued_by, card_code_hash)
             where card_number not in (select card_number from left_out)
         ),
         erased as (
