@@ -132,7 +132,10 @@ public sealed partial class CardGrain(
             command.Amount, command.PointsPerUah);
         if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
 
-        return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", command,
+        // The payload a retry must repeat is what the partner sent: its rate is the server's, and an operator may
+        // change it between the first attempt and the retry, which must still answer the first result.
+        var sent = new PartnerRequestSent(command.PartnerTransactionId, command.PartnerId, command.Amount, command.OccurredAt);
+        return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", sent,
             (account, at) => account.Accrue(purchase, at),
             (decided, at) => new PartnerAccrualResult(command.PartnerTransactionId,
                 decided.Events.OfType<PointsEarned>().Single().Points, ToModel(decided.After!.BalanceAt(at))),
@@ -186,6 +189,10 @@ public sealed partial class CardGrain(
             (decided, _) => new TerminationResult(decided.Events.OfType<ParticipationTerminated>().Single().Forfeited),
             eraseHolder: true);
     }
+
+    /// <summary>What a partner's accrual request carries, for its request hash; the rate applied is not part of it.</summary>
+    private sealed record PartnerRequestSent(string TransactionId, string PartnerId, Domain.Units.Money Amount,
+        DateTimeOffset? OccurredAt);
 
     // ---- queries ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
         var station = App.Client(StationKey);
         await station.Purchase(Http.FuelPurchase("t-1", Member.Card, litres: 40m, amount: 2400m));
         await station.Purchase(Http.FuelPurchase("t-2", Member.Card, litres: 25m, amount: 1500m));
-        await Member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true }).Expect(HttpStatusCode.OK);
+        await Member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = Member.Password }).Expect(HttpStatusCode.OK);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -128,6 +128,11 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["sign-in: phone with letters"] = new(By.Anyone, "POST", "/api/cabinet/v1/sessions", """{"phone":"call me","password":"Sunflower-2026"}"""),
         ["sign-in: over-long password"] = new(By.Anyone, "POST", "/api/cabinet/v1/sessions", $$"""{"phone":"{PHONE}","password":"{{new string('x', 300)}}"}"""),
         ["password reset: no phone"] = new(By.Anyone, "POST", "/api/cabinet/v1/password-resets", "{}"),
+        ["registration: over-long card code"] = new(By.Anyone, "POST", "/api/cabinet/v1/registrations", $$"""{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"Sunflower-2026","cardCode":"{{new string('A', 65)}}"}"""),
+        ["registration: card code not a string"] = new(By.Anyone, "POST", "/api/cabinet/v1/registrations", """{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"Sunflower-2026","cardCode":12345678}""", Errors: false),
+        ["spending: switched on without the password"] = new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":true}"""),
+        ["spending: over-long password"] = new(By.Member, "PUT", "/api/cabinet/v1/spending", $$"""{"enabled":true,"password":"{{new string('x', 300)}}"}"""),
+        ["spending: password not a string"] = new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":true,"password":42}""", Errors: false),
         ["spending: enabled as a string"] = new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":"yes"}""", Errors: false),
         ["password change: new password is the phone"] = new(By.Member, "PUT", "/api/cabinet/v1/password", """{"currentPassword":"Sunflower-2026","newPassword":"{MEMBERPHONE}"}"""),
         ["history: limit that is not a number"] = new(By.Member, "GET", "/api/cabinet/v1/history?limit=many", null),

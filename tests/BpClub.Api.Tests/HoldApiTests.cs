@@ -96,7 +96,7 @@ public sealed class HoldApiTests(HoldServiceFixture fixture) : IClassFixture<Hol
 
         await station.PostAsJsonAsync(Redemptions, redemption).ExpectProblem(HttpStatusCode.UnprocessableEntity);
 
-        var switched = await member.Client().PutAsJsonAsync(Spending, new { enabled = true }).Expect(HttpStatusCode.OK);
+        var switched = await member.Client().PutAsJsonAsync(Spending, new { enabled = true, password = member.Password }).Expect(HttpStatusCode.OK);
         Assert.True(switched.GetProperty("enabled").GetBoolean());
 
         var first = await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption);

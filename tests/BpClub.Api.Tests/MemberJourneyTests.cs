@@ -12,7 +12,7 @@ public sealed class MemberJourneyTests(AppFixture fixture)
         var card = await _app.IssueCard(station);
         var phone = BpClubApp.NewPhone();
 
-        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026" });
+        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations", new { cardNumber = card, phone, password = "Sunflower-2026", cardCode = _app.CardCode(card) });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var registration = await started.Content.ReadFromJsonAsync<JsonElement>();
         var code = await _app.LatestCode(phone);

@@ -52,6 +52,14 @@ const texts = {
     'error.expired': 'Час дії коду минув. Почніть спочатку.', 'error.invalid': 'Перевірте це поле.',
     'error.rateLimited': 'Забагато спроб. Спробуйте трохи пізніше.', 'error.unavailable': 'Сервіс тимчасово недоступний. Спробуйте ще раз.',
     'error.generic': 'Щось пішло не так. Спробуйте ще раз.', 'error.sessionEnded': 'Сеанс завершено. Увійдіть знову.',
+    'field.cardCode': 'Код картки', 'field.cardCode.hint': 'Надрукований на картці, 12 символів. Не потрібен, якщо на касі вказали ваш телефон.',
+    'error.phoneNotRecorded': 'Цю картку можна зареєструвати лише з номером телефону, який вказали на касі під час її видачі.',
+    'error.cardCodeMissing': 'Введіть код, надрукований на картці.', 'error.cardCodeWrong': 'Неправильний код картки.',
+    'error.cardCodeLocked': 'Забагато неправильних кодів картки. Реєстрацію цієї картки заблоковано до {time}.',
+    'error.noCardCode': 'Цю картку не можна зареєструвати онлайн. Зверніться на АЗС по нову картку.',
+    'field.spendingPassword': 'Пароль для підтвердження', 'settings.spendingConfirm': 'Увімкнути', 'settings.cancel': 'Скасувати',
+    'settings.spendingConfirmExplain': 'Щоб увімкнути оплату балами, введіть пароль. Ми надішлемо SMS про це на ваш телефон.',
+    'error.password': 'Це не ваш пароль.', 'error.spendingLocked': 'Забагато неправильних паролів. Увімкнути оплату можна буде після {time}.',
   },
   ru: {
     skip: 'Перейти к содержимому', language: 'Язык',
@@ -103,6 +111,14 @@ const texts = {
     'error.expired': 'Срок действия кода истёк. Начните сначала.', 'error.invalid': 'Проверьте это поле.',
     'error.rateLimited': 'Слишком много попыток. Попробуйте немного позже.', 'error.unavailable': 'Сервис временно недоступен. Попробуйте ещё раз.',
     'error.generic': 'Что-то пошло не так. Попробуйте ещё раз.', 'error.sessionEnded': 'Сеанс завершён. Войдите снова.',
+    'field.cardCode': 'Код карты', 'field.cardCode.hint': 'Напечатан на карте, 12 символов. Не нужен, если на кассе указали ваш телефон.',
+    'error.phoneNotRecorded': 'Эту карту можно зарегистрировать только с номером телефона, который указали на кассе при её выдаче.',
+    'error.cardCodeMissing': 'Введите код, напечатанный на карте.', 'error.cardCodeWrong': 'Неверный код карты.',
+    'error.cardCodeLocked': 'Слишком много неверных кодов карты. Регистрация этой карты заблокирована до {time}.',
+    'error.noCardCode': 'Эту карту нельзя зарегистрировать онлайн. Обратитесь на АЗС за новой картой.',
+    'field.spendingPassword': 'Пароль для подтверждения', 'settings.spendingConfirm': 'Включить', 'settings.cancel': 'Отмена',
+    'settings.spendingConfirmExplain': 'Чтобы включить оплату баллами, введите пароль. Мы отправим SMS об этом на ваш телефон.',
+    'error.password': 'Это не ваш пароль.', 'error.spendingLocked': 'Слишком много неверных паролей. Включить оплату можно будет после {time}.',
   },
   en: {
     skip: 'Skip to content', language: 'Language',
@@ -154,6 +170,14 @@ const texts = {
     'error.expired': 'The code has expired. Please start again.', 'error.invalid': 'Please check this field.',
     'error.rateLimited': 'Too many attempts. Please try again a little later.', 'error.unavailable': 'The service is unavailable for a moment. Please try again.',
     'error.generic': 'Something went wrong. Please try again.', 'error.sessionEnded': 'Your session has ended. Please sign in again.',
+    'field.cardCode': 'Card code', 'field.cardCode.hint': 'Printed on the card, 12 characters. Not needed if the station recorded your phone.',
+    'error.phoneNotRecorded': 'This card can only be registered with the phone number given at the till when it was issued.',
+    'error.cardCodeMissing': 'Enter the code printed on the card.', 'error.cardCodeWrong': 'The card code is not correct.',
+    'error.cardCodeLocked': 'Too many wrong card codes. Registration of this card is locked until {time}.',
+    'error.noCardCode': 'This card cannot be registered online. Ask at a station for a new card.',
+    'field.spendingPassword': 'Password to confirm', 'settings.spendingConfirm': 'Switch on', 'settings.cancel': 'Cancel',
+    'settings.spendingConfirmExplain': 'To switch paying with points on, enter your password. We will text your phone that it was switched on.',
+    'error.password': 'This is not your password.', 'error.spendingLocked': 'Too many wrong passwords. You can switch spending on again after {time}.',
   },
 };
 
@@ -213,6 +237,7 @@ const serverMessages = [
   [/only digits/, 'error.onlyDigits'],
   [/your phone number/, 'error.isPhone'],
   [/not your current password/, 'error.currentPassword'],
+  [/not your password/, 'error.password'],
   [/code is not correct/, 'error.code'],
 ];
 
