@@ -46,6 +46,13 @@ public sealed record RedeemPoints(
     [property: Id(1)] string StationId,
     [property: Id(2)] Points Points);
 
+/// <summary>A payment with points undone by the station that took it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReverseRedemption(
+    [property: Id(0)] string ReversalId,
+    [property: Id(1)] string RedemptionId,
+    [property: Id(2)] string StationId);
+
 /// <summary>A returned purchase; <see cref="Lines"/> are 1-based line numbers of the receipt, empty for all of it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RefundPurchase(
@@ -121,6 +128,13 @@ public sealed record RedemptionResult(
     [property: Id(0)] string RedemptionId,
     [property: Id(1)] Points PointsSpent,
     [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
+public sealed record RedemptionReversalResult(
+    [property: Id(0)] string ReversalId,
+    [property: Id(1)] string RedemptionId,
+    [property: Id(2)] Points PointsReturned,
+    [property: Id(3)] BalanceModel Balance);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundResult(

@@ -153,10 +153,10 @@ public sealed partial class CardGrain
             // timer for it must learn the new time now, not at its next read of the table.)
             DateTimeOffset? arm = working.NextDueAt() is { } due && !batch.Any(c => c.FromReminder)
                 && (!_reminderKnown || _reminderDueAt is null || due < _reminderDueAt) ? due : null;
-            IReadOnlyList<string> recordedBefore;
+            AppendResult appended;
             try
             {
-                recordedBefore = await groupCommit.Append(Key, _sequence, decided.Select(d => d.Write).ToList(),
+                appended = await groupCommit.Append(Key, _sequence, decided.Select(d => d.Write).ToList(),
                     arm is { } at ? ReleaseReminderRow(at) : null);
             }
             catch (StaleActivationException e)
@@ -177,15 +177,23 @@ public sealed partial class CardGrain
                 foreach (var command in batch) command.Fail(e);
                 return;
             }
-            if (recordedBefore.Count > 0)
+            if (appended.LeftOut)
             {
                 // Retries of operations an earlier activation committed: they answer from their first
-                // result; nothing of this batch was kept, so the rest is decided and written again.
-                var keys = recordedBefore.ToHashSet();
-                bool Retry(PendingCommand c) => c.OperationKey is { } key && keys.Contains(key);
+                // result; purchases of a receipt the station recorded on another card are refused (409);
+                // nothing of this batch was kept, so the rest is decided and written again.
+                var keys = appended.RecordedBefore.ToHashSet();
+                var taken = appended.ReceiptsTaken.ToHashSet();
+                bool Retry(PendingCommand c) => c.OperationKey is { } key && (keys.Contains(key) || taken.Contains(key));
                 var earlier = new Dictionary<string, OperationRecord?>();
                 foreach (var command in batch.Where(Retry))
                 {
+                    if (!keys.Contains(command.OperationKey!))
+                    {
+                        command.Refuse(new Rejection(RejectionKind.ReceiptElsewhere,
+                            "This station recorded this receipt on another card: a receipt earns on one card only."));
+                        continue;
+                    }
                     try
                     {
                         if (!earlier.TryGetValue(command.OperationKey!, out var first))

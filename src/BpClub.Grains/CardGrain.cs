@@ -153,6 +153,26 @@ public sealed partial class CardGrain(
             cancellation: cancellationToken);
     }
 
+    public async Task<Outcome<RedemptionReversalResult>> ReverseRedemption(ReverseRedemption command,
+        CancellationToken cancellationToken = default)
+    {
+        if (command is null) return Missing<RedemptionReversalResult>();
+        var errors = _validator.ValidateReversal(command.ReversalId, command.RedemptionId, command.StationId);
+        if (Refuse<RedemptionReversalResult>(errors) is { } invalid) return invalid;
+
+        PointsRedeemed? redemption = null;
+        var reversed = false;
+        return await Run($"reversal:{command.StationId}:{command.ReversalId}", command,
+            (account, at) => redemption is null
+                ? Decision.Reject(account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
+                    $"This station has no payment with points {command.RedemptionId} on this card.")
+                : account.ReverseRedemption(command.ReversalId, command.StationId, redemption, reversed, at),
+            (decided, at) => new RedemptionReversalResult(command.ReversalId, command.RedemptionId,
+                decided.Events.OfType<RedemptionReversed>().Single().Points, ToModel(decided.After!.BalanceAt(at))),
+            prepare: async () => (redemption, reversed) = await ledger.FindRedemption(Key, command.RedemptionId, command.StationId),
+            cancellation: cancellationToken);
+    }
+
     public async Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default)
     {
         if (command is null) return Missing<RefundResult>();
@@ -162,15 +182,16 @@ public sealed partial class CardGrain(
 
         PointsEarned? purchase = null;
         IReadOnlyList<PurchaseRefunded> refunds = [];
+        LateReceiptAnnulled? annulled = null;
         var zeroBased = lines.Select(l => l - 1).ToHashSet();
         return await Run($"refund:{command.StationId}:{command.RefundId}", command,
             (account, at) => purchase is null
                 ? Decision.Reject(account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
                     $"This station has no receipt {command.ReceiptId} on this card.")
-                : account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at),
+                : account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at, annulled),
             (decided, at) => new RefundResult(command.RefundId,
                 decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))),
-            prepare: async () => (purchase, refunds) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId),
+            prepare: async () => (purchase, refunds, annulled) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId),
             cancellation: cancellationToken);
     }
 

@@ -82,6 +82,7 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
             c => $$"""{"receiptId":"m","cardNumber":"{{c.B.Card}}","paymentMethod":"cash","lines":[{{MatrixFuel}}]}""",
             Station),
         ["POST pos/redemptions"] = new("POST", "/api/pos/v1/redemptions", c => $$"""{"redemptionId":"m","cardNumber":"{{c.B.Card}}","points":0}""", Station),
+        ["POST pos/redemption-reversals"] = new("POST", "/api/pos/v1/redemption-reversals", c => $$"""{"reversalId":"","redemptionId":"m","cardNumber":"{{c.B.Card}}"}""", Station),
         ["POST pos/refunds"] = new("POST", "/api/pos/v1/refunds", c => $$"""{"refundId":"m","receiptId":"b-1","cardNumber":"{{c.B.Card}}","lines":[0]}""", Station),
         ["GET pos/balance"] = new("GET", "/api/pos/v1/cards/{B}/balance", _ => null, Station),
         ["POST partners/accruals"] = new("POST", "/api/partners/v1/accruals", c => $$"""{"partnerTransactionId":"m","cardNumber":"{{c.B.Card}}","amount":-1}""", Partner),

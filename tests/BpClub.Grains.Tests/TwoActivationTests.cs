@@ -128,4 +128,20 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
         }, o => o is { Succeeded: true }, TimeSpan.FromSeconds(60), "the stale activation to be replaced");
         Assert.True(now!.Value!.Enabled);
     }
+
+    [Fact]
+    public async Task Two_silos_recording_one_receipt_on_two_cards_at_once_let_only_one_earn()
+    {
+        var (x, y) = (await fixture.First.Grains.Issued(), await fixture.Second.Grains.Issued());
+        for (var round = 0; round < 10; round++)
+        {
+            var receipt = $"both-{round}-" + Guid.NewGuid().ToString("N")[..6];
+            // Each side its own transaction: the loser meets the winner's row in station_receipts.
+            var outcomes = await Task.WhenAll(x.Accrue(Cards.Fuel(receipt, 5m)), y.Accrue(Cards.Fuel(receipt, 5m)));
+            Assert.Single(outcomes, o => o.Status == OutcomeStatus.Done);
+            Assert.Single(outcomes, o => o.Status == OutcomeStatus.Conflict);
+        }
+        var total = (await x.GetBalance().Ok()).Total.Value + (await y.GetBalance().Ok()).Total.Value;
+        Assert.Equal(50, total);
+    }
 }

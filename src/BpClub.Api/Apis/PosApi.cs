@@ -23,6 +23,8 @@ public static class PosApi
             .WithSummary("What a purchase would earn, with the breakdown, before payment; records nothing.");
         pos.MapPost("/redemptions", Redeem).Returns<RedemptionResult>(201, 400, 404, 409, 422)
             .WithSummary("Pay with points (1 point = 1 UAH).");
+        pos.MapPost("/redemption-reversals", ReverseRedemption).Returns<RedemptionReversalResult>(201, 400, 404, 409, 422)
+            .WithSummary("Undo a payment with points made at this station, once: the points come back available.");
         pos.MapPost("/refunds", Refund).Returns<RefundResult>(201, 400, 404, 409, 422)
             .WithSummary("Take back the points of a returned purchase, whole or some of its lines (1-based).");
         pos.MapGet("/cards/{cardNumber}/balance", GetBalance).Returns<BalanceModel>(200, 400, 404);
@@ -74,6 +76,17 @@ public static class PosApi
         var redeemed = await cluster.GetGrain<ICardGrain>(card!.Value)
             .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)), aborted);
         return OutcomeResults.Created(redeemed);
+    }
+
+    private static async Task<IResult> ReverseRedemption(RedemptionReversalRequest request, ClaimsPrincipal station,
+        IClusterClient cluster, CancellationToken aborted)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(request.CardNumber, errors);
+        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        var reversed = await cluster.GetGrain<ICardGrain>(card!.Value).ReverseRedemption(
+            new ReverseRedemption(request.ReversalId ?? "", request.RedemptionId ?? "", station.CallerId()), aborted);
+        return OutcomeResults.Created(reversed);
     }
 
     private static async Task<IResult> Refund(RefundRequest request, ClaimsPrincipal station, IClusterClient cluster,

@@ -12,6 +12,8 @@ public sealed record PurchaseRequest(
 
 public sealed record RedemptionRequest(string? RedemptionId, string? CardNumber, long? Points);
 
+public sealed record RedemptionReversalRequest(string? ReversalId, string? RedemptionId, string? CardNumber);
+
 /// <summary><see cref="Lines"/>: 1-based line numbers of the original receipt; absent or empty for the whole receipt.</summary>
 public sealed record RefundRequest(string? RefundId, string? ReceiptId, string? CardNumber, List<int>? Lines);
 

@@ -63,17 +63,24 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         return await reader.ReadAsync() ? new OperationRecord(key, (byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    /// <summary>A receipt of <paramref name="stationId"/> on this card and the refunds already made against it.</summary>
-    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card, string receiptId, string stationId)
+    /// <summary>
+    /// A receipt of <paramref name="stationId"/> on this card, the refunds already made against it, and its annulment
+    /// when it was reported so late that its points were annulled as it was recorded.
+    /// </summary>
+    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds, LateReceiptAnnulled? Annulled)> FindReceipt(
+        string card, string receiptId, string stationId)
     {
         await using var command = database.CreateCommand("""
             select event from card_ledger
-            where card_number = @card::char(16) and receipt_id = @receipt and kind in ('purchase', 'refund') order by seq
+            where card_number = @card::char(16)
+              and ((receipt_id = @receipt and kind in ('purchase', 'refund')) or (operation_id = @receipt and kind = 'annulled'))
+            order by seq
             """);
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("receipt", receiptId);
         PointsEarned? purchase = null;
         var refunds = new List<PurchaseRefunded>();
+        LateReceiptAnnulled? annulled = null;
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -87,9 +94,42 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                 case PurchaseRefunded refund:
                     refunds.Add(refund);
                     break;
+                case LateReceiptAnnulled late when late.SourceId == stationId:
+                    annulled = late;
+                    break;
             }
         }
-        return (purchase, purchase is null ? [] : refunds.Where(r => r.Refunds(purchase)).ToList());
+        return purchase is null ? (null, [], null) : (purchase, refunds.Where(r => r.Refunds(purchase)).ToList(), annulled);
+    }
+
+    /// <summary>A payment with points of <paramref name="stationId"/> on this card, and whether it was reversed already.</summary>
+    public async Task<(PointsRedeemed? Redemption, bool Reversed)> FindRedemption(string card, string redemptionId, string stationId)
+    {
+        await using var command = database.CreateCommand("""
+            select event from card_ledger
+            where card_number = @card::char(16) and station_id = @station
+              and ((kind = 'redemption' and operation_id = @id) or (kind = 'reversal' and receipt_id = @id))
+            order by seq
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("station", stationId);
+        command.Parameters.AddWithValue("id", redemptionId);
+        PointsRedeemed? redemption = null;
+        var reversed = false;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            switch (LedgerJson.DeserializeEvent(reader.GetString(0)))
+            {
+                case PointsRedeemed found when found.StationId == stationId && found.OperationId == redemptionId:
+                    redemption = found;
+                    break;
+                case RedemptionReversed earlier when earlier.StationId == stationId && earlier.RedemptionId == redemptionId:
+                    reversed = true;
+                    break;
+            }
+        }
+        return (redemption, reversed);
     }
 
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>

@@ -1,3 +1,4 @@
+using BpClub.Domain.Ledger;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -24,6 +25,8 @@ internal sealed class GroupRows
     private readonly List<byte[]?> _hCode = [];
 
     private readonly List<string> _erase = [];
+
+    private readonly List<string> _rcCard = [], _rcStation = [], _rcReceipt = [];
 
     private readonly List<string> _fCard = [];
     private readonly List<long> _fSeq = [];
@@ -59,6 +62,13 @@ internal sealed class GroupRows
             var seq = write.FirstSeq;
             foreach (var e in write.Events)
             {
+                if (e is PointsEarned { Source: EarningSource.Station } purchase)
+                {
+                    // A station's receipt earns on one card only (station_receipts).
+                    _rcCard.Add(card);
+                    _rcStation.Add(purchase.SourceId);
+                    _rcReceipt.Add(purchase.OperationId);
+                }
                 var row = LedgerRowValues.Of(e);
                 _lCard.Add(card);
                 _lSeq.Add(seq++);
@@ -141,6 +151,9 @@ internal sealed class GroupRows
         Array(p, "h_by", NpgsqlDbType.Text, _hBy);
         Array(p, "h_code", NpgsqlDbType.Bytea, _hCode);
         Array(p, "erase", NpgsqlDbType.Text, _erase);
+        Array(p, "rc_card", NpgsqlDbType.Text, _rcCard);
+        Array(p, "rc_station", NpgsqlDbType.Text, _rcStation);
+        Array(p, "rc_receipt", NpgsqlDbType.Text, _rcReceipt);
         Array(p, "r_card", NpgsqlDbType.Text, _rCard);
         Array(p, "r_grain", NpgsqlDbType.Text, _rGrain);
         Array(p, "r_hash", NpgsqlDbType.Integer, _rHash);
