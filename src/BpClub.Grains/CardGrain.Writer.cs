@@ -247,14 +247,19 @@ public sealed partial class CardGrain
         AssumeReminder();
     }
 
-    /// <summary>Folds in the ledger's entries after the last one the account holds (on activation, and to catch up).</summary>
-    private async Task ApplyLedgerTail()
+    /// <summary>
+    /// Folds in the ledger's entries after the last one the account holds (on activation, and to catch up);
+    /// answers the ledger's last sequence number.
+    /// </summary>
+    private async Task<long> ApplyLedgerTail()
     {
-        foreach (var (seq, e) in await ledger.ReadAfter(Key, _sequence))
+        var (events, last) = await ledger.ReadTail(Key, _sequence);
+        foreach (var (seq, e) in events)
         {
             _account.Apply(e);
             _sequence = seq;
         }
+        return last;
     }
 
     private PendingCommand Take()

@@ -65,9 +65,23 @@ public sealed partial class CardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!CardNumber.TryParse(this.GetPrimaryKeyString(), out _card)) return;
-        _account = new CardAccount(_rules, snapshot.State.Account);
-        _sequence = snapshot.State.Sequence;
-        await ApplyLedgerTail();
+        var stored = snapshot.State;
+        var readable = !stored.Unreadable && (stored.Account is not null || stored.Sequence == 0)
+            && (stored.Card is null || stored.Card == Key);
+        _account = new CardAccount(_rules, readable ? stored.Account : null);
+        _sequence = readable ? stored.Sequence : 0;
+        var last = await ApplyLedgerTail();
+        if (!readable || last < _sequence)
+        {
+            // The ledger is the truth: a snapshot that cannot be read, or claims entries the ledger does not have (a
+            // restored backup, a hand edit), is dropped and the card rebuilt from its ledger, and the snapshot
+            // replaced at once (otherwise its sequence, ahead of the ledger's, would keep it from ever being written).
+            LogSnapshotDiscarded(Key, readable ? $"its sequence {stored.Sequence} is ahead of the ledger's {last}" : "it cannot be read");
+            _account = new CardAccount(_rules);
+            _sequence = 0;
+            await ApplyLedgerTail();
+            await WriteSnapshot();
+        }
         AssumeReminder();
     }
 
@@ -319,6 +333,9 @@ public sealed partial class CardGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: could not re-arm the release reminder")]
     private partial void LogReminderFailed(Exception e, string card);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot discarded because {Reason}; rebuilt from the ledger")]
+    private partial void LogSnapshotDiscarded(string card, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot write failed")]
     private partial void LogSnapshotFailed(Exception e, string card);

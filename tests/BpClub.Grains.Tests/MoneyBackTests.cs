@@ -115,4 +115,31 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
         Assert.Equal(0, (await card.GetBalance().Ok()).Total.Value);
         Assert.Equal(0, await fixture.Cluster.Database.LedgerTotal(card.GetPrimaryKeyString()));
     }
+
+    /// <summary>rules.md, Annual expiry: a lot whose hold ends at the very instant of the expiry is annulled with the rest.</summary>
+    [Fact]
+    public async Task A_lot_that_becomes_available_exactly_at_00_00_on_1_June_is_annulled_with_the_rest()
+    {
+        var hold = fixture.Cluster.Rules.HoldPeriod;
+        var june = fixture.NextFirstOfJune(hold + TimeSpan.FromDays(1));
+        fixture.MoveTo(june - hold);
+        var card = await _grains.Issued();
+        var bought = await card.Accrue(Cards.Fuel("at-midnight", 40m)).Ok();
+        Assert.Equal(june, bought.Balance.NextRelease!.At);
+        Assert.Equal(40, bought.Balance.Expiring!.Points.Value);
+
+        fixture.MoveTo(june - TimeSpan.FromSeconds(1));
+        var before = await card.GetBalance().Ok();
+        fixture.MoveTo(june);
+        var at = await card.GetBalance().Ok();
+
+        Assert.Equal((0L, 40L), (before.Available.Value, before.OnHold.Value));
+        Assert.Equal((0L, 0L, 0L), (at.Available.Value, at.OnHold.Value, at.Total.Value));
+        // The ledger says the same: released at 00:00, then annulled at 00:00.
+        await card.SwitchSpending(true).Ok();
+        var history = (await card.GetHistory(3, null).Ok()).Items;
+        Assert.Equal(["spending", "expired", "released"], history.Select(i => i.Kind));
+        Assert.Equal((june, -40L), (history[1].At, history[1].Points.Value));
+        Assert.Equal((june, 40L), (history[2].At, history[2].Points.Value));
+    }
 }

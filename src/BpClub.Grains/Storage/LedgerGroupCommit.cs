@@ -130,7 +130,7 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
                 leftOut[card] = null;
                 continue;
             }
-            if (!leftOut.TryGetValue(card, out var found)) leftOut[card] = found = new AppendResult([], []);
+            if (!leftOut.TryGetValue(card, out var found)) leftOut[card] = found = new AppendResult(new List<string>(), new List<string>());
             if (found is null) continue;
             if (reader.GetBoolean(2)) ((List<string>)found.ReceiptsTaken).Add(reader.GetString(1));
             else ((List<string>)found.RecordedBefore).Add(reader.GetString(1));
