@@ -1,12 +1,10 @@
-using System.Text.Json;
 using BpClub.Abstractions;
 using BpClub.Domain.Cards;
-using BpClub.Domain.Earning;
 using BpClub.Domain.Ledger;
 using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
-using static BpClub.Grains.CardOutcomes;
-using static BpClub.Grains.CardViews;
+using BpClub.Grains.Cards;
+using BpClub.Grains.Cards.Commands;
 using BpClub.Grains.Members;
 using BpClub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,264 +13,169 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Hosting;
 using Orleans.Utilities;
+using static BpClub.Grains.CardOutcomes;
+using static BpClub.Grains.CardViews;
 
 namespace BpClub.Grains;
 
 /// <summary>
-/// One card: the only writer of its ledger. A command decides on the in-memory account, commits
-/// the resulting ledger rows (and its operation id) in one PostgreSQL transaction, and only then
-/// adopts the new state and answers — so a crash at any instant loses nothing acknowledged and
-/// leaves nothing half-applied. Commands waiting on the same card are committed together
-/// (CardGrain.Writer.cs); calls interleave, and queries see only committed state.
+/// One card, the only writer of its ledger: an adapter between Orleans and the card's <see cref="CardCommandLog"/>,
+/// which decides, commits and answers its commands. The grain loads the account (snapshot, then the ledger's tail),
+/// answers queries from the committed account, keeps the release reminder (CardGrain.Reminders.cs) and tells
+/// watchers of the live balance.
 /// </summary>
 [Reentrant]
 public sealed partial class CardGrain(
     [PersistentState("card", CardGrain.StorageName)] IPersistentState<CardSnapshot> snapshot,
-    CardLedgerStore ledger,
-    LedgerGroupCommit groupCommit,
+    ICardLedger ledger,
+    CardLedgerStore history,
     ActivePromotions promotions,
     IOptions<ProgrammeRules> options,
     IOptions<ReminderOptions> reminderOptions,
     [FromKeyedServices(ProgrammeClock.Key)] TimeProvider time,
     GrainMetrics metrics,
-    ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable
+    ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable, ICardLogHost
 {
     public const string StorageName = "cards";
-    private const string ReleaseReminder = "release-held-points";
-    /// <summary>Snapshots are written every so many ledger entries, or as many as it holds lots (and on deactivation).</summary>
+    /// <summary>A snapshot is written every so many entries (or as many as it holds lots) and on collection.</summary>
     private const int SnapshotEvery = 100;
-    /// <summary>
-    /// A reminder re-fires after this if a tick could not finish its work, or if its silo died and
-    /// the silo taking over loaded it only after its due time (Orleans skips a missed tick and
-    /// waits for the next period). The shortest period Orleans allows keeps that lag short.
-    /// </summary>
-    private readonly TimeSpan _reminderRetryPeriod = reminderOptions.Value.MinimumReminderPeriod;
 
-    private readonly ProgrammeRules _rules = options.Value;
     private readonly CommandValidator _validator = new(options.Value);
     private CardNumber? _card;
-    private CardAccount _account = null!;
-    private long _sequence;
-    private bool _reminderKnown;
+    /// <summary>Null when the key is not a card number: every call then answers so.</summary>
+    private CardCommandLog? _log;
+    private CardReminder? _reminder;
     /// <summary>Front ends streaming this card's balance to a member; they renew every half minute.</summary>
     private readonly ObserverManager<IBalanceObserver> _watchers = new(TimeSpan.FromMinutes(2), logger);
-    private DateTimeOffset? _reminderDueAt;
-    /// <summary>Re-arms the reminder when arming it failed (see TryEnsureReminder).</summary>
-    private IGrainTimer? _reminderRetry;
 
     private string Key => _card!.Value;
+    private CardAccount Account => _log!.Account;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!CardNumber.TryParse(this.GetPrimaryKeyString(), out _card)) return;
+        _reminder = new CardReminder(this, () => Account, time, reminderOptions.Value.MinimumReminderPeriod, logger);
         var stored = snapshot.State;
         var readable = !stored.Unreadable && (stored.Account is not null || stored.Sequence == 0)
             && (stored.Card is null || stored.Card == Key);
-        _account = new CardAccount(_rules, readable ? stored.Account : null);
-        _sequence = readable ? stored.Sequence : 0;
-        var last = await ApplyLedgerTail();
-        if (!readable || last < _sequence)
+        _log = new CardCommandLog(Key, ledger, this, _validator, time,
+            new CardAccount(options.Value, readable ? stored.Account : null), readable ? stored.Sequence : 0);
+        var last = await _log.CatchUp();
+        if (!readable || last < stored.Sequence)
         {
             // The ledger is the truth: a snapshot that cannot be read, or claims entries the ledger does not have (a
             // restored backup, a hand edit), is dropped and the card rebuilt from its ledger, and the snapshot
-            // replaced at once (otherwise its sequence, ahead of the ledger's, would keep it from ever being written).
-            LogSnapshotDiscarded(Key, readable ? $"its sequence {stored.Sequence} is ahead of the ledger's {last}" : "it cannot be read");
-            _account = new CardAccount(_rules);
-            _sequence = 0;
-            await ApplyLedgerTail();
+            // replaced at once (otherwise its sequence, ahead of the ledger's, would keep it from being rewritten).
+            LogSnapshotDiscarded(Key, readable ? $"its sequence {stored.Sequence} is ahead of the ledger's {last}"
+                : "it cannot be read");
+            await _log.Rebuild(new CardAccount(options.Value));
             await WriteSnapshot();
         }
-        AssumeReminder();
     }
 
     /// <summary>
-    /// Writes the snapshot when the grain is collected or moved, not when its silo shuts down: a stopping
-    /// silo deactivates every card at once, and a write each would spend its graceful-stop budget on an
-    /// optimisation (the ledger is the truth; the next activation replays fewer than 100 entries).
+    /// Writes the snapshot when the grain is collected or moved, not when its silo shuts down: a stopping silo
+    /// deactivates every card at once, and a write each would spend its graceful-stop budget on an optimisation
+    /// (the ledger is the truth; the next activation replays fewer than 100 entries). Nor after a failed commit:
+    /// this activation may not know the ledger's last entries.
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Nor after a failed commit: this activation may not know the ledger's last entries.
-        if (_card is not null && _sequence > snapshot.State.Sequence && _stale is null && !_mustCatchUp
-            && reason.ReasonCode is not (DeactivationReasonCode.ApplicationError or DeactivationReasonCode.ShuttingDown))
+        if (_log is { KnowsLedgerEnd: true } log && log.Sequence > snapshot.State.Sequence
+            && reason.ReasonCode is not (DeactivationReasonCode.ApplicationError
+                or DeactivationReasonCode.ShuttingDown))
             await WriteSnapshot();
     }
 
-    // ---- commands --------------------------------------------------------------------------
+    // ---- commands: each a record in Cards/Commands, run through the log ------------------------------------------
 
+    /// <remarks>
+    /// Without a phone to check at registration, the card's printed code proves possession: shown once, in the answer
+    /// that issues the card (the stored result, which a replay answers, does not carry it), and kept as a hash.
+    /// </remarks>
     public async Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default)
     {
-        if (command is null) return Missing<CardSummary>();
-        var issuedAt = time.GetUtcNow();
-        var errors = _validator.ValidateQuestionnaire(command.FirstName, command.LastName, command.StationId, command.Consent, command.BirthDate, issuedAt);
-        if (Refuse<CardSummary>(errors) is { } invalid) return invalid;
-
-        // Without a phone to check at registration, the card's printed code proves possession: shown once, in
-        // this answer only (the stored result, which a replay answers, does not carry it), kept as a hash.
-        var code = command.Phone is null ? CardCodes.New() : null;
-        var holder = new CardHolderRecord(command.FirstName.Trim(), command.LastName.Trim(), command.Phone?.Value,
-            command.BirthDate, issuedAt, command.StationId, code is null ? null : CardCodes.Hash(code));
-        var issued = await Run(CardLedgerStore.IssueOperationKey, command, (account, now) => account.Issue(now),
-            (decided, now) => Summary(decided.After!, now), holder, cancellation: cancellationToken);
+        var code = command is { Phone: null } ? CardCodes.New() : null;
+        var issued = await Run(command, c => new IssueCommand(Key, c, code is null ? null : CardCodes.Hash(code)),
+            cancellationToken);
         return issued.Status == OutcomeStatus.Done && code is not null
             ? issued with { Value = issued.Value! with { CardCode = code } }
             : issued;
     }
 
-    public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command, CancellationToken cancellationToken = default)
+    public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command,
+        CancellationToken cancellationToken = default)
     {
-        if (command is null) return Missing<PurchaseResult>();
-        var now = time.GetUtcNow();
-        var purchase = ToPurchase(command, now);
-        if (Refuse<PurchaseResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
-
-        var active = await promotions.Current();
-        return await Run($"purchase:{command.StationId}:{command.ReceiptId}", command,
-            (account, at) => account.Accrue(purchase, active, at),
-            (decided, at) =>
-            {
-                var earned = decided.Events.OfType<PointsEarned>().Single();
-                return new PurchaseResult(command.ReceiptId, earned.Points, ToModel(earned.Breakdown),
-                    ToModel(decided.After!.BalanceAt(at)), ToModel(decided.After!.TierAt(at)));
-            }, cancellation: cancellationToken);
+        var active = command is null || _log is null ? [] : await promotions.Current();
+        return await Run(command, c => new PurchaseCommand(c, active), cancellationToken);
     }
 
     public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command,
-        CancellationToken cancellationToken = default)
-    {
-        if (command is null) return Task.FromResult(Missing<PartnerAccrualResult>());
-        var now = time.GetUtcNow();
-        var purchase = new PartnerPurchase(command.PartnerTransactionId, command.PartnerId, command.OccurredAt?.ToUniversalTime() ?? now,
-            command.Amount, command.PointsPerUah);
-        if (Refuse<PartnerAccrualResult>(_validator.Validate(purchase, now)) is { } invalid) return Task.FromResult(invalid);
+        CancellationToken cancellationToken = default) =>
+        Run(command, c => new PartnerPurchaseCommand(c), cancellationToken);
 
-        // The payload a retry must repeat is what the partner sent: its rate is the server's, and an operator may
-        // change it between the first attempt and the retry, which must still answer the first result.
-        var sent = new PartnerRequestSent(command.PartnerTransactionId, command.PartnerId, command.Amount, command.OccurredAt);
-        return Run($"partner:{command.PartnerId}:{command.PartnerTransactionId}", sent,
-            (account, at) => account.Accrue(purchase, at),
-            (decided, at) => new PartnerAccrualResult(command.PartnerTransactionId,
-                decided.Events.OfType<PointsEarned>().Single().Points, ToModel(decided.After!.BalanceAt(at))),
-            cancellation: cancellationToken);
-    }
+    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command,
+        CancellationToken cancellationToken = default) =>
+        Run(command, c => new RedemptionCommand(c), cancellationToken);
 
-    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command, CancellationToken cancellationToken = default)
-    {
-        if (command is null) return Task.FromResult(Missing<RedemptionResult>());
-        if (Refuse<RedemptionResult>(_validator.ValidateRedemption(command.RedemptionId, command.StationId, command.Points)) is { } invalid)
-            return Task.FromResult(invalid);
-        return Run($"redemption:{command.StationId}:{command.RedemptionId}", command,
-            (account, at) => account.Redeem(command.RedemptionId, command.StationId, command.Points, at),
-            (decided, at) => new RedemptionResult(command.RedemptionId, command.Points, ToModel(decided.After!.BalanceAt(at))),
-            cancellation: cancellationToken);
-    }
+    public Task<Outcome<RedemptionReversalResult>> ReverseRedemption(ReverseRedemption command,
+        CancellationToken cancellationToken = default) =>
+        Run(command, c => new RedemptionReversalCommand(c), cancellationToken);
 
-    public async Task<Outcome<RedemptionReversalResult>> ReverseRedemption(ReverseRedemption command,
-        CancellationToken cancellationToken = default)
-    {
-        if (command is null) return Missing<RedemptionReversalResult>();
-        var errors = _validator.ValidateReversal(command.ReversalId, command.RedemptionId, command.StationId);
-        if (Refuse<RedemptionReversalResult>(errors) is { } invalid) return invalid;
-
-        PointsRedeemed? redemption = null;
-        var reversed = false;
-        return await Run($"reversal:{command.StationId}:{command.ReversalId}", command,
-            (account, at) => redemption is null
-                ? Decision.Reject(account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
-                    $"This station has no payment with points {command.RedemptionId} on this card.")
-                : account.ReverseRedemption(command.ReversalId, command.StationId, redemption, reversed, at),
-            (decided, at) => new RedemptionReversalResult(command.ReversalId, command.RedemptionId,
-                decided.Events.OfType<RedemptionReversed>().Single().Points, ToModel(decided.After!.BalanceAt(at))),
-            prepare: async () => (redemption, reversed) = await ledger.FindRedemption(Key, command.RedemptionId, command.StationId),
-            cancellation: cancellationToken);
-    }
-
-    public async Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default)
-    {
-        if (command is null) return Missing<RefundResult>();
-        var lines = command.Lines ?? [];
-        if (Refuse<RefundResult>(_validator.ValidateRefund(command.RefundId, command.ReceiptId, command.StationId, lines)) is { } invalid)
-            return invalid;
-
-        PointsEarned? purchase = null;
-        IReadOnlyList<PurchaseRefunded> refunds = [];
-        LateReceiptAnnulled? annulled = null;
-        var zeroBased = lines.Select(l => l - 1).ToHashSet();
-        return await Run($"refund:{command.StationId}:{command.RefundId}", command,
-            (account, at) => purchase is null
-                ? Decision.Reject(account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
-                    $"This station has no receipt {command.ReceiptId} on this card.")
-                : account.Refund(command.RefundId, command.StationId, purchase, refunds, zeroBased, at, annulled),
-            (decided, at) => new RefundResult(command.RefundId,
-                decided.Events.OfType<PurchaseRefunded>().Single().Total, ToModel(decided.After!.BalanceAt(at))),
-            prepare: async () => (purchase, refunds, annulled) = await ledger.FindReceipt(Key, command.ReceiptId, command.StationId),
-            cancellation: cancellationToken);
-    }
+    public Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default) =>
+        Run(command, c => new RefundCommand(c), cancellationToken);
 
     public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>
-        Run(operationKey: null, request: null, (account, at) => account.SwitchSpending(enabled, at),
-            (decided, _) => new SpendingModel(decided.After!.SpendingEnabled));
+        _log is null ? Task.FromResult(NotACard<SpendingModel>()) : _log.Run(new SpendingCommand(enabled));
 
-    public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command)
+    public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command) =>
+        Run(command, c => new TerminationCommand(c), default);
+
+    private Task<Outcome<T>> Run<TRequest, T>(TRequest? request, Func<TRequest, ICardCommand<T>> command,
+        CancellationToken cancellation) where TRequest : class
     {
-        if (command is null) return Task.FromResult(Missing<TerminationResult>());
-        var errors = _validator.ValidateTermination(command.Reference, command.ApplicationReceivedAt, time.GetUtcNow());
-        if (Refuse<TerminationResult>(errors) is { } invalid) return Task.FromResult(invalid);
-
-        return Run("terminate", command,
-            (account, at) => account.Terminate(command.Reference, at),
-            (decided, _) => new TerminationResult(decided.Events.OfType<ParticipationTerminated>().Single().Forfeited),
-            eraseHolder: true);
+        if (_log is null) return Task.FromResult(NotACard<T>());
+        if (request is null) return Task.FromResult(Outcome<T>.Invalid(new() { ["body"] = ["Required."] }));
+        return _log.Run(command(request), cancellation);
     }
 
-    /// <summary>What a partner's accrual request carries, for its request hash; the rate applied is not part of it.</summary>
-    private sealed record PartnerRequestSent(string TransactionId, string PartnerId, Domain.Units.Money Amount,
-        DateTimeOffset? OccurredAt);
-
-    // ---- queries ---------------------------------------------------------------------------
+    // ---- queries: the committed account ----------------------------------------------------------------------------
 
     public async Task<Outcome<PurchaseQuoteResult>> Quote(RecordPurchase command)
     {
-        if (command is null) return Missing<PurchaseQuoteResult>();
+        if (_log is null) return NotACard<PurchaseQuoteResult>();
+        if (command is null) return Outcome<PurchaseQuoteResult>.Invalid("body", "Required.");
         var now = time.GetUtcNow();
-        var purchase = ToPurchase(command, now);
-        if (Refuse<PurchaseQuoteResult>(_validator.Validate(purchase, now)) is { } invalid) return invalid;
-
-        var active = await promotions.Current();
-        // Rated on the committed state, as a purchase arriving now would be; nothing is queued for the writer.
-        var quote = _account.Quote(purchase, active);
+        var purchase = PurchaseCommand.ToDomain(command, now);
+        if (_validator.Validate(purchase, now) is { IsEmpty: false } errors)
+            return Outcome<PurchaseQuoteResult>.Invalid(errors.ToDictionary());
+        // Rated on the committed state, as a purchase arriving now would be; nothing is queued.
+        var quote = Account.Quote(purchase, await promotions.Current());
         return quote.Earning is { } earning
             ? Outcome<PurchaseQuoteResult>.Done(new PurchaseQuoteResult(earning.Total, ToModel(earning.Breakdown)))
-            : CardOutcomes.Refuse<PurchaseQuoteResult>(quote.Rejection!);
+            : Refuse<PurchaseQuoteResult>(quote.Rejection!);
     }
 
     public Task<Outcome<BalanceModel>> GetBalance() =>
-        Task.FromResult(Query(() => ToModel(_account.BalanceAt(time.GetUtcNow()))));
+        Task.FromResult(Query(a => ToModel(a.BalanceAt(time.GetUtcNow()))));
 
-    public Task<Outcome<TierModel>> GetTier() =>
-        Task.FromResult(Query(() => ToModel(_account.TierAt(time.GetUtcNow()))));
+    public Task<Outcome<TierModel>> GetTier() => Task.FromResult(Query(a => ToModel(a.TierAt(time.GetUtcNow()))));
 
-    public Task<Outcome<CardSummary>> GetSummary() =>
-        Task.FromResult(Query(() => Summary(_account, time.GetUtcNow())));
+    public Task<Outcome<CardSummary>> GetSummary() => Task.FromResult(Query(a => Summary(Key, a, time.GetUtcNow())));
 
     public async Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor)
     {
-        var errors = new ValidationErrors();
-        if (limit is < 1 or > 100) errors.Add("limit", "Must be between 1 and 100.");
-        long? before = null;
-        if (cursor is not null)
-        {
-            if (long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)) before = seq;
-            else errors.Add("cursor", "Not a cursor from a previous page.");
-        }
-        if (Refuse<HistoryPage>(errors) is { } invalid) return invalid;
-        if (_account.Status == CardStatus.NotIssued) return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
-        return Outcome<HistoryPage>.Done(await ledger.ReadHistory(Key, limit, before));
+        if (_log is null) return NotACard<HistoryPage>();
+        if (HistoryPaging.Validate(limit, cursor, out var before) is { IsEmpty: false } errors)
+            return Outcome<HistoryPage>.Invalid(errors.ToDictionary());
+        if (Account.Status == CardStatus.NotIssued)
+            return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
+        return Outcome<HistoryPage>.Done(await history.ReadHistory(Key, limit, before));
     }
 
     public Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer)
     {
-        var balance = Query(() => ToModel(_account.BalanceAt(time.GetUtcNow())));
+        var balance = Query(a => ToModel(a.BalanceAt(time.GetUtcNow())));
         if (balance.Succeeded) _watchers.Subscribe(observer, observer);
         return Task.FromResult(balance);
     }
@@ -283,13 +186,46 @@ public sealed partial class CardGrain(
         return Task.CompletedTask;
     }
 
-    // ---- the write path ----------------------------------------------------------------------
+    private Outcome<T> Query<T>(Func<CardAccount, T> read) =>
+        _log is null ? NotACard<T>()
+        : Account.Status == CardStatus.NotIssued ? Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card.")
+        : Outcome<T>.Done(read(Account));
+
+    // ---- after a commit -------------------------------------------------------------------------------------------
+
+    async Task ICardLogHost.Committed(IReadOnlyList<CardEvent> events, ReminderRow? reminder)
+    {
+        _reminder!.Committed(reminder);
+        foreach (var e in events)
+        {
+            if (e is PointsEarned earned) metrics.PurchaseRecorded(earned.Points);
+            else if (e is PointsRedeemed redeemed) metrics.RedemptionRecorded(redeemed.Points);
+        }
+        if (_watchers.Count > 0)
+        {
+            var balance = ToModel(Account.BalanceAt(time.GetUtcNow()));
+            await _watchers.Notify(watcher => watcher.BalanceChanged(balance));
+        }
+        // A snapshot costs its size (the lots on hold); writing it no more often than that many
+        // entries keeps its cost per entry constant however many lots a busy card holds.
+        if (_log!.Sequence - snapshot.State.Sequence >= Math.Max(SnapshotEvery, Account.HeldLots))
+            await WriteSnapshot();
+        await _reminder.TryEnsure();
+    }
+
+    void ICardLogHost.Stale(Exception e)
+    {
+        LogWriteFailed(e, Key);
+        DeactivateOnIdle();
+    }
+
+    void ICardLogHost.WriteFailed(Exception e) => LogWriteFailed(e, Key);
 
     private async Task WriteSnapshot()
     {
         try
         {
-            snapshot.State = new CardSnapshot { Card = Key, Sequence = _sequence, Account = _account.ToState() };
+            snapshot.State = new CardSnapshot { Card = Key, Sequence = _log!.Sequence, Account = Account.ToState() };
             await snapshot.WriteStateAsync();
         }
         catch (Exception e)
@@ -299,42 +235,15 @@ public sealed partial class CardGrain(
         }
     }
 
-    // ---- helpers -------------------------------------------------------------------------------
-
-    private Outcome<T> Query<T>(Func<T> read)
-    {
-        if (_card is null) return NotACard<T>();
-        return _account.Status == CardStatus.NotIssued
-            ? Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card.")
-            : Outcome<T>.Done(read());
-    }
-
-    private Outcome<T>? Refuse<T>(ValidationErrors errors) =>
-        _card is null ? NotACard<T>() : errors.IsEmpty ? null : Outcome<T>.Invalid(errors.ToDictionary());
-
-    /// <summary>Instants are kept in UTC; a till may date its receipt with a Kyiv offset.</summary>
-    private static Purchase ToPurchase(RecordPurchase command, DateTimeOffset now) =>
-        new(command.ReceiptId, command.StationId, command.OccurredAt?.ToUniversalTime() ?? now, command.PaymentMethod,
-            command.Lines?.Select(l => l is null
-                    ? null!
-                    : new PurchaseLine(l.Type, l.ProductCode, l.Category, l.Litres, l.Amount))
-                .ToList() ?? []);
-
-    private Outcome<T> Missing<T>() =>
-        _card is null ? NotACard<T>() : Outcome<T>.Invalid(new() { ["body"] = ["Required."] });
-
-    private CardSummary Summary(CardAccount account, DateTimeOffset now) => CardViews.Summary(Key, account, now);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: recorded {Count} release/expiry entries")]
     private partial void LogReleased(string card, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: ledger write failed; the grain will rebuild from the ledger")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Card {Card}: ledger write failed; the grain will rebuild from the ledger")]
     private partial void LogWriteFailed(Exception e, string card);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: could not re-arm the release reminder")]
-    private partial void LogReminderFailed(Exception e, string card);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot discarded because {Reason}; rebuilt from the ledger")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Card {Card}: snapshot discarded because {Reason}; rebuilt from the ledger")]
     private partial void LogSnapshotDiscarded(string card, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot write failed")]

@@ -2,6 +2,7 @@ using System.Net;
 using BpClub.Abstractions;
 using BpClub.Domain.Programme;
 using BpClub.Grains;
+using BpClub.Grains.Cards;
 using BpClub.Grains.Members;
 using BpClub.Grains.Sms;
 using BpClub.Grains.Storage;
@@ -118,6 +119,7 @@ public static class SiloSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CardLedgerStore>();
         services.AddSingleton<LedgerGroupCommit>();
+        services.AddSingleton<ICardLedger, PostgresCardLedger>();
         services.AddSingleton<ActivePromotions>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<MemberStore>();

@@ -43,9 +43,9 @@ public sealed class CardUnderTest
     public Decision Run(Func<CardAccount, Decision> command)
     {
         var decision = command(Account);
-        if (decision.IsRejected) return decision;
-        Ledger.AddRange(decision.Events);
-        Account = decision.After!;
+        if (decision is not Decision.Accepted accepted) return decision;
+        Ledger.AddRange(accepted.Events);
+        Account = accepted.After;
         return decision;
     }
 
@@ -77,9 +77,9 @@ public sealed class CardUnderTest
 
     public void AdvanceTo(DateTimeOffset at) => Clock.SetUtcNow(at);
 
-    public static Decision Must(Decision decision)
+    public static Decision.Accepted Must(Decision decision)
     {
         Assert.False(decision.IsRejected, decision.Rejection?.Detail);
-        return decision;
+        return (Decision.Accepted)decision;
     }
 }

@@ -11,12 +11,13 @@ namespace BpClub.Grains.Tests;
 [Collection(FakeClockCluster.Name)]
 public sealed class MoneyBackTests(FakeClockFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private async Task<ICardGrain> CardWithAvailable(string receipt, decimal litres, bool spending = true)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel(receipt, litres)).Ok();
+        await card.Accrue(_till.Fuel(receipt, litres)).Ok();
         fixture.MovePastHold();
         if (spending) await card.SwitchSpending(true).Ok();
         return card;
@@ -26,21 +27,21 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
     public async Task A_payment_with_points_is_reversed_once_by_its_station_and_the_points_come_back()
     {
         var card = await CardWithAvailable("old", 50m);
-        await card.Redeem(new RedeemPoints("pay-1", "st-1", new Points(30))).Ok();
+        await card.Redeem(new RedeemPoints("pay-1", _till.Station, new Points(30))).Ok();
 
-        var reversed = await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-1", "st-1"));
+        var reversed = await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-1", _till.Station));
         Assert.Equal((OutcomeStatus.Done, 30L, 50L),
             (reversed.Status, reversed.Value!.PointsReturned.Value, reversed.Value.Balance.Available.Value));
         // A retry answers the first result; the id with another redemption is a conflict.
-        Assert.Equal(OutcomeStatus.Replayed, (await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-1", "st-1"))).Status);
-        Assert.Equal(OutcomeStatus.Conflict, (await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-9", "st-1"))).Status);
+        Assert.Equal(OutcomeStatus.Replayed, (await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-1", _till.Station))).Status);
+        Assert.Equal(OutcomeStatus.Conflict, (await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-9", _till.Station))).Status);
         // Once: a second reversal under another id is refused, also after the activation is gone.
-        Assert.Equal(OutcomeStatus.Rejected, (await card.ReverseRedemption(new ReverseRedemption("rev-2", "pay-1", "st-1"))).Status);
+        Assert.Equal(OutcomeStatus.Rejected, (await card.ReverseRedemption(new ReverseRedemption("rev-2", "pay-1", _till.Station))).Status);
         await fixture.Cluster.DeactivateAll();
-        Assert.Equal(OutcomeStatus.Rejected, (await card.ReverseRedemption(new ReverseRedemption("rev-3", "pay-1", "st-1"))).Status);
+        Assert.Equal(OutcomeStatus.Rejected, (await card.ReverseRedemption(new ReverseRedemption("rev-3", "pay-1", _till.Station))).Status);
         // Only the station that took the payment, and only a payment there is.
-        Assert.Equal(OutcomeStatus.NotFound, (await card.ReverseRedemption(new ReverseRedemption("rev-4", "pay-1", "st-2"))).Status);
-        Assert.Equal(OutcomeStatus.NotFound, (await card.ReverseRedemption(new ReverseRedemption("rev-5", "old", "st-1"))).Status);
+        Assert.Equal(OutcomeStatus.NotFound, (await card.ReverseRedemption(new ReverseRedemption("rev-4", "pay-1", _till.OtherStation))).Status);
+        Assert.Equal(OutcomeStatus.NotFound, (await card.ReverseRedemption(new ReverseRedemption("rev-5", "old", _till.Station))).Status);
 
         Assert.Equal(50, (await card.GetBalance().Ok()).Available.Value);
         var latest = (await card.GetHistory(1, null).Ok()).Items.Single();
@@ -51,10 +52,10 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
     public async Task A_payment_made_before_an_annual_expiry_cannot_be_reversed_after_it()
     {
         var card = await CardWithAvailable("old", 50m);
-        await card.Redeem(new RedeemPoints("pay-1", "st-1", new Points(50))).Ok();
+        await card.Redeem(new RedeemPoints("pay-1", _till.Station, new Points(50))).Ok();
         fixture.MoveTo(fixture.NextFirstOfJune(TimeSpan.Zero) + TimeSpan.FromHours(1));
 
-        var late = await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-1", "st-1"));
+        var late = await card.ReverseRedemption(new ReverseRedemption("rev-1", "pay-1", _till.Station));
 
         Assert.Equal(OutcomeStatus.Rejected, late.Status);
         Assert.Equal(0, (await card.GetBalance().Ok()).Available.Value);
@@ -67,7 +68,7 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
         fixture.MoveTo(fixture.NextFirstOfJune(TimeSpan.Zero) + TimeSpan.FromDays(1));
         Assert.Equal(0, (await card.GetBalance().Ok()).Available.Value);
 
-        var refund = await card.Refund(new RefundPurchase("f-1", "r-exp", "st-1", [])).Ok();
+        var refund = await card.Refund(new RefundPurchase("f-1", "r-exp", _till.Station, [])).Ok();
 
         Assert.Equal(40, refund.PointsReversed.Value);
         Assert.Equal((0L, 0L), (refund.Balance.Available.Value, refund.Balance.Total.Value));
@@ -84,10 +85,10 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
     public async Task Points_spent_before_the_expiry_are_still_taken_back_by_a_refund_after_it()
     {
         var card = await CardWithAvailable("r-spent", 40m);
-        await card.Redeem(new RedeemPoints("pay-all", "st-1", new Points(40))).Ok();
+        await card.Redeem(new RedeemPoints("pay-all", _till.Station, new Points(40))).Ok();
         fixture.MoveTo(fixture.NextFirstOfJune(TimeSpan.Zero) + TimeSpan.FromDays(1));
 
-        var refund = await card.Refund(new RefundPurchase("f-1", "r-spent", "st-1", [])).Ok();
+        var refund = await card.Refund(new RefundPurchase("f-1", "r-spent", _till.Station, [])).Ok();
 
         // The expiry annulled nothing of them (they were spent), so the refund takes them from the balance.
         Assert.Equal(-40, refund.Balance.Available.Value);
@@ -103,10 +104,10 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
         fixture.MoveTo(june - TimeSpan.FromDays(4));
         var card = await _grains.Issued();
         // Made on 10 May, reported on 28 May: on time it would have been available from 24 May until 1 June.
-        var late = await card.Accrue(Cards.Fuel("r-late", 40m, occurredAt: fixture.Now - TimeSpan.FromDays(18))).Ok();
+        var late = await card.Accrue(_till.Fuel("r-late", 40m, occurredAt: fixture.Now - TimeSpan.FromDays(18))).Ok();
         Assert.Equal((40L, 0L), (late.PointsEarned.Value, late.Balance.Total.Value));
 
-        var first = await card.Refund(new RefundPurchase("f-1", "r-late", "st-1", [])).Ok();
+        var first = await card.Refund(new RefundPurchase("f-1", "r-late", _till.Station, [])).Ok();
 
         Assert.Equal((40L, 0L, 0L), (first.PointsReversed.Value, first.Balance.Total.Value, first.Balance.Available.Value));
         var latest = (await card.GetHistory(1, null).Ok()).Items.Single();
@@ -124,7 +125,7 @@ public sealed class MoneyBackTests(FakeClockFixture fixture)
         var june = fixture.NextFirstOfJune(hold + TimeSpan.FromDays(1));
         fixture.MoveTo(june - hold);
         var card = await _grains.Issued();
-        var bought = await card.Accrue(Cards.Fuel("at-midnight", 40m)).Ok();
+        var bought = await card.Accrue(_till.Fuel("at-midnight", 40m)).Ok();
         Assert.Equal(june, bought.Balance.NextRelease!.At);
         Assert.Equal(40, bought.Balance.Expiring!.Points.Value);
 

@@ -7,6 +7,7 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class PromotionTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private async Task AddPromotion(string id, string? productCodes, string? categories, decimal? multiplier, long? bonus)
     {
         await using var command = fixture.Cluster.Database.CreateCommand("""
@@ -33,7 +34,7 @@ public sealed class PromotionTests(ClusterFixture fixture)
         await AddPromotion($"{category}-bonus", null, category, null, 15);
         var card = await fixture.Cluster.Grains.Issued();
 
-        var result = await card.Accrue(Cards.Receipt("r-1", Cards.FuelLine(10m, product), Cards.ShopLine(40m, category), Cards.FuelLine(10m))).Ok();
+        var result = await card.Accrue(_till.Receipt("r-1", Testing.Cards.FuelLine(10m, product), Testing.Cards.ShopLine(40m, category), Testing.Cards.FuelLine(10m))).Ok();
 
         // 10 L × 3 + (2 + 15) + 10 L × 1
         Assert.Equal(57, result.PointsEarned.Value);

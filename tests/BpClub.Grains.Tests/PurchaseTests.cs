@@ -7,6 +7,7 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class PurchaseTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     [Fact]
@@ -14,7 +15,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var result = await card.Accrue(Cards.Fuel("r-1", 40m));
+        var result = await card.Accrue(_till.Fuel("r-1", 40m));
 
         Assert.Equal(OutcomeStatus.Done, result.Status);
         Assert.Equal(40, result.Value!.PointsEarned.Value);
@@ -30,9 +31,9 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task Replayed_receipt_returns_first_result_and_credits_nothing_more()
     {
         var card = await _grains.Issued();
-        var first = await card.Accrue(Cards.Fuel("r-7", 30m));
+        var first = await card.Accrue(_till.Fuel("r-7", 30m));
 
-        var again = await card.Accrue(Cards.Fuel("r-7", 30m));
+        var again = await card.Accrue(_till.Fuel("r-7", 30m));
 
         Assert.Equal(OutcomeStatus.Replayed, again.Status);
         Assert.Equal(first.Value!.PointsEarned, again.Value!.PointsEarned);
@@ -44,9 +45,9 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task Same_receipt_id_with_another_payload_is_a_conflict()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel("r-8", 30m));
+        await card.Accrue(_till.Fuel("r-8", 30m));
 
-        var other = await card.Accrue(Cards.Fuel("r-8", 31m));
+        var other = await card.Accrue(_till.Fuel("r-8", 31m));
 
         Assert.Equal(OutcomeStatus.Conflict, other.Status);
         Assert.Equal(30, (await card.GetBalance()).Value!.Total.Value);
@@ -55,12 +56,12 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     [Fact]
     public async Task Replay_survives_reactivation_because_the_database_remembers()
     {
-        var number = Cards.NewNumber();
+        var number = Testing.Cards.NewNumber();
         var card = await _grains.Issued(number);
-        await card.Accrue(Cards.Fuel("r-9", 12.5m));
+        await card.Accrue(_till.Fuel("r-9", 12.5m));
         await fixture.Cluster.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-        var again = await _grains.GetGrain<ICardGrain>(number).Accrue(Cards.Fuel("r-9", 12.5m));
+        var again = await _grains.GetGrain<ICardGrain>(number).Accrue(_till.Fuel("r-9", 12.5m));
 
         Assert.Equal(OutcomeStatus.Replayed, again.Status);
         Assert.Equal(12, (await card.GetBalance()).Value!.Total.Value);
@@ -74,7 +75,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         // One instant for all fifty, so that a month boundary during the test cannot split their litres.
         var madeAt = DateTimeOffset.UtcNow;
 
-        Task<Outcome<PurchaseResult>> Receipt(int i) => card.Accrue(Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt));
+        Task<Outcome<PurchaseResult>> Receipt(int i) => card.Accrue(_till.Fuel($"c-{i}", 10m, occurredAt: madeAt));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
         var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
@@ -100,7 +101,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => card.Accrue(Cards.Fuel("same", 10m))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => card.Accrue(_till.Fuel("same", 10m))));
 
         Assert.Single(results, r => r.Status == OutcomeStatus.Done);
         Assert.Equal(19, results.Count(r => r.Status == OutcomeStatus.Replayed));
@@ -113,8 +114,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var results = await Task.WhenAll(card.Accrue(Cards.Fuel("twice", 10m)), card.Accrue(Cards.Fuel("twice", 20m)),
-            card.Accrue(Cards.Fuel("other", 5m)));
+        var results = await Task.WhenAll(card.Accrue(_till.Fuel("twice", 10m)), card.Accrue(_till.Fuel("twice", 20m)),
+            card.Accrue(_till.Fuel("other", 5m)));
 
         // Whichever payload arrived first is the receipt; the other is a conflict.
         var winner = Assert.Single(results[..2], r => r.Status == OutcomeStatus.Done);
@@ -127,10 +128,10 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task A_retry_of_a_committed_receipt_among_new_ones_replays_and_the_new_ones_are_credited()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel("before", 10m));
+        await card.Accrue(_till.Fuel("before", 10m));
 
         var results = await Task.WhenAll(
-            new[] { card.Accrue(Cards.Fuel("new-1", 5m)), card.Accrue(Cards.Fuel("before", 10m)), card.Accrue(Cards.Fuel("new-2", 5m)) });
+            new[] { card.Accrue(_till.Fuel("new-1", 5m)), card.Accrue(_till.Fuel("before", 10m)), card.Accrue(_till.Fuel("new-2", 5m)) });
 
         Assert.Equal([OutcomeStatus.Done, OutcomeStatus.Replayed, OutcomeStatus.Done], results.Select(r => r.Status));
         Assert.Equal(20, (await card.GetBalance()).Value!.Total.Value);
@@ -143,8 +144,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var result = await card.Accrue(new RecordPurchase("r-mix", "st-1", null, PaymentMethod.BpClubCard,
-            [Cards.FuelLine(20m), Cards.ShopLine(100m)]));
+        var result = await card.Accrue(new RecordPurchase("r-mix", _till.Station, null, PaymentMethod.BpClubCard,
+            [Testing.Cards.FuelLine(20m), Testing.Cards.ShopLine(100m)]));
 
         // 20 L × 1 (Green) + 20 L × 1 (payment card) + 100 UAH / 20 = 45
         Assert.Equal(45, result.Value!.PointsEarned.Value);
@@ -156,10 +157,10 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     [Fact]
     public async Task Purchase_on_a_card_never_issued_is_not_found_and_leaves_no_trace()
     {
-        var number = Cards.NewNumber();
+        var number = Testing.Cards.NewNumber();
         var card = _grains.GetGrain<ICardGrain>(number);
 
-        var result = await card.Accrue(Cards.Fuel("r-1", 10m));
+        var result = await card.Accrue(_till.Fuel("r-1", 10m));
 
         Assert.Equal(OutcomeStatus.NotFound, result.Status);
         // Whatever the grain would write on its way out (its snapshot) is written now.
@@ -176,11 +177,11 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     [Fact]
     public async Task Issuing_twice_with_another_questionnaire_is_a_conflict()
     {
-        var number = Cards.NewNumber();
+        var number = Testing.Cards.NewNumber();
         var card = await _grains.Issued(number);
 
-        var same = await card.Issue(Cards.Questionnaire());
-        var other = await card.Issue(Cards.Questionnaire() with { FirstName = "Taras" });
+        var same = await card.Issue(Testing.Cards.Questionnaire());
+        var other = await card.Issue(Testing.Cards.Questionnaire() with { FirstName = "Taras" });
 
         Assert.Equal(OutcomeStatus.Replayed, same.Status);
         Assert.Equal(OutcomeStatus.Conflict, other.Status);
@@ -193,7 +194,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         var now = DateTimeOffset.UtcNow;
         var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
 
-        var result = await card.Accrue(Cards.Fuel("r-kyiv", 20m, occurredAt: madeAt));
+        var result = await card.Accrue(_till.Fuel("r-kyiv", 20m, occurredAt: madeAt));
         var after = DateTimeOffset.UtcNow;
 
         Assert.Equal(OutcomeStatus.Done, result.Status);
@@ -211,7 +212,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         var before = DateTimeOffset.UtcNow;
         var madeAt = before.AddDays(-20).ToOffset(TimeSpan.FromHours(3));
 
-        var result = await card.Accrue(Cards.Fuel("r-old", 20m, occurredAt: madeAt)).Ok();
+        var result = await card.Accrue(_till.Fuel("r-old", 20m, occurredAt: madeAt)).Ok();
         var after = DateTimeOffset.UtcNow;
 
         Assert.Equal((0L, 20L), (result.Balance.Available.Value, result.Balance.OnHold.Value));

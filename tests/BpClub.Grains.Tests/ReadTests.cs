@@ -6,20 +6,21 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class ReadTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     [Fact]
     public async Task Balance_is_answered_while_a_purchase_waits_for_the_database()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
 
         // Hold the ledger table so the next purchase's commit has to wait.
         await using var connection = await fixture.Cluster.Database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var lockTable = new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
             await lockTable.ExecuteNonQueryAsync();
-        var purchase = card.Accrue(Cards.Fuel("r-2", 10m));
+        var purchase = card.Accrue(_till.Fuel("r-2", 10m));
         await Poll.Until(() => fixture.Cluster.Database.Scalar<long>(
                 "select count(*) from pg_locks where relation = 'card_ledger'::regclass and not granted", ""),
             waiting => waiting > 0, TimeSpan.FromSeconds(10), "the purchase to wait for the ledger lock");
@@ -41,7 +42,7 @@ public sealed class ReadTests(ClusterFixture fixture)
     public async Task History_pages_run_newest_first_without_gaps_or_overlaps()
     {
         var card = await _grains.Issued();
-        for (var i = 1; i <= 12; i++) await card.Accrue(Cards.Fuel($"r-{i}", i)).Ok();
+        for (var i = 1; i <= 12; i++) await card.Accrue(_till.Fuel($"r-{i}", i)).Ok();
 
         var pages = new List<HistoryPage>();
         string? cursor = null;
@@ -63,7 +64,7 @@ public sealed class ReadTests(ClusterFixture fixture)
     [Fact]
     public async Task Unknown_card_has_no_balance_tier_summary_or_history()
     {
-        var card = _grains.GetGrain<ICardGrain>(Cards.NewNumber());
+        var card = _grains.GetGrain<ICardGrain>(Testing.Cards.NewNumber());
 
         Assert.Equal(OutcomeStatus.NotFound, (await card.GetBalance()).Status);
         Assert.Equal(OutcomeStatus.NotFound, (await card.GetTier()).Status);

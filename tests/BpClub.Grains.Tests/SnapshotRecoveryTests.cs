@@ -10,13 +10,14 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class SnapshotRecoveryTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private async Task<(ICardGrain Card, string Number)> CardWithSnapshot()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Cards.Fuel("s-1", 40m)).Ok();
-        await card.Accrue(Cards.Fuel("s-2", 2m)).Ok();
+        await card.Accrue(_till.Fuel("s-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("s-2", 2m)).Ok();
         await fixture.Cluster.DeactivateAll();
         var number = card.GetPrimaryKeyString();
         await Poll.Until(() => fixture.Cluster.Database.StoredStateRows(number), rows => rows == 1, TimeSpan.FromSeconds(30),
@@ -44,7 +45,7 @@ public sealed class SnapshotRecoveryTests(ClusterFixture fixture)
         Assert.Equal((0L, 42L), (balance.Available.Value, balance.Total.Value));
         Assert.True(Warnings(number) >= 1, "no warning was logged");
         // It goes on from the ledger's true last entry, and the snapshot is the ledger's again.
-        var next = await card.Accrue(Cards.Fuel("s-3", 1m)).Ok();
+        var next = await card.Accrue(_till.Fuel("s-3", 1m)).Ok();
         Assert.Equal(43, next.Balance.Total.Value);
         await fixture.Cluster.DeactivateAll();
         await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number);
@@ -63,7 +64,7 @@ public sealed class SnapshotRecoveryTests(ClusterFixture fixture)
 
         Assert.Equal(42, balance.Total.Value);
         Assert.True(Warnings(number) >= 1, "no warning was logged");
-        var next = await card.Accrue(Cards.Fuel("s-3", 1m)).Ok();
+        var next = await card.Accrue(_till.Fuel("s-3", 1m)).Ok();
         Assert.Equal(43, next.Balance.Total.Value);
     }
 }

@@ -8,7 +8,7 @@ namespace BpClub.Domain.Ledger;
 /// <summary>
 /// A card's points, holds and level. Commands return a <see cref="Decision"/>: the events to
 /// record and the state after them, leaving this instance untouched until the caller has made
-/// the events durable and adopts <see cref="Decision.After"/>.
+/// the events durable and adopts <see cref="Decision.Accepted.After"/>.
 /// Every command first records what fell due since the last event (releases, annual expiry),
 /// so the ledger tells the story in time order.
 /// </summary>
@@ -418,7 +418,7 @@ public sealed class CardAccount
         var events = new List<CardEvent>();
         after.Settle(now, events);
         var outcome = command(after);
-        if (outcome.Rejection is { } rejection) return Decision.Reject(rejection.Kind, rejection.Detail);
+        if (outcome.Rejection is { } rejection) return new Decision.Rejected(rejection);
         foreach (var e in outcome.Events)
         {
             after.Apply(e);
@@ -426,7 +426,7 @@ public sealed class CardAccount
         }
         // With a zero hold period a purchase is available the moment it is recorded.
         after.Settle(now, events);
-        return new Decision(events, after, null);
+        return new Decision.Accepted(events, after);
     }
 
     /// <summary>

@@ -99,7 +99,7 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
             {
                 try
                 {
-                    pending.Answer(await Execute([pending]));
+                    pending.Answer(await ExecuteAlone(pending));
                 }
                 catch (Exception alone) { pending.Fail(alone); }
             }
@@ -111,6 +111,22 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
     }
 
     private const string ReceiptKey = "station_receipts_pkey";
+
+    /// <summary>
+    /// One card's statement. A receipt that another transaction claimed while this one ran breaks it; tried again,
+    /// the card then finds the receipt taken (a few times, for claims racing each other on several silos).
+    /// </summary>
+    private async Task<Dictionary<string, AppendResult?>> ExecuteAlone(Pending pending)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Execute([pending]);
+            }
+            catch (PostgresException e) when (e.ConstraintName == ReceiptKey && attempt < 4) { }
+        }
+    }
 
     /// <summary>The statement for a group: per card left out, what was found (null when stale).</summary>
     private async Task<Dictionary<string, AppendResult?>> Execute(IReadOnlyList<Pending> group)

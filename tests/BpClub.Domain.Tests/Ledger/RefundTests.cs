@@ -29,7 +29,7 @@ public sealed class RefundTests
         card.Advance(TimeSpan.FromDays(15));
         card.BuyFuel(10m);
 
-        var refund = (PurchaseRefunded)card.Refund(purchase).Events.OfType<PurchaseRefunded>().Single();
+        var refund = (PurchaseRefunded)CardUnderTest.Must(card.Refund(purchase)).Events.OfType<PurchaseRefunded>().Single();
 
         Assert.Equal((0L, 35L), (refund.FromHold.Value, refund.FromAvailable.Value));
         Assert.Equal((0L, 10L), (card.Balance.Available.Value, card.Balance.OnHold.Value));

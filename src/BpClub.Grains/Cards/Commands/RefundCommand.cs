@@ -1,0 +1,45 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Ledger;
+using BpClub.Domain.Validation;
+using static BpClub.Grains.CardViews;
+
+namespace BpClub.Grains.Cards.Commands;
+
+/// <summary>
+/// A returned purchase, whole or some of its lines: it reads the station's receipt and its earlier refunds from the
+/// ledger before it decides.
+/// </summary>
+public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundResult>
+{
+    /// <summary>The receipt as read by <see cref="Prepare"/>; null when this station has none on the card.</summary>
+    public PointsEarned? Receipt { get; init; }
+    public IReadOnlyList<PurchaseRefunded> EarlierRefunds { get; init; } = [];
+    /// <summary>The receipt's annulment when it was reported so late that its points were annulled as recorded.</summary>
+    public LateReceiptAnnulled? Annulled { get; init; }
+
+    public string? OperationKey => $"refund:{Refund.StationId}:{Refund.RefundId}";
+    public object? Request => Refund;
+    public bool ReadsLedger => true;
+
+    public ValidationErrors Validate(CommandValidator validator, DateTimeOffset now) =>
+        validator.ValidateRefund(Refund.RefundId, Refund.ReceiptId, Refund.StationId, Refund.Lines ?? []);
+
+    public async Task<ICardCommand<RefundResult>> Prepare(ICardLedger ledger, string card)
+    {
+        var (receipt, refunds, annulled) = await ledger.FindReceipt(card, Refund.ReceiptId, Refund.StationId);
+        return this with { Receipt = receipt, EarlierRefunds = refunds, Annulled = annulled };
+    }
+
+    public CardDecision<RefundResult> Decide(CardAccount account, DateTimeOffset now)
+    {
+        if (Receipt is null)
+            return new CardDecision<RefundResult>.Rejected(new Rejection(
+                account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
+                $"This station has no receipt {Refund.ReceiptId} on this card."));
+        var lines = (Refund.Lines ?? []).Select(l => l - 1).ToHashSet();
+        return CardDecision<RefundResult>.From(
+            account.Refund(Refund.RefundId, Refund.StationId, Receipt, EarlierRefunds, lines, now, Annulled),
+            d => new RefundResult(Refund.RefundId, d.Events.OfType<PurchaseRefunded>().Single().Total,
+                ToModel(d.After.BalanceAt(now))));
+    }
+}
