@@ -46,6 +46,13 @@ public sealed record RedeemPoints(
     [property: Id(1)] string StationId,
     [property: Id(2)] Points Points);
 
+/// <summary>A payment with points undone by the station that took it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReverseRedemption(
+    [property: Id(0)] string ReversalId,
+    [property: Id(1)] string RedemptionId,
+    [property: Id(2)] string StationId);
+
 /// <summary>A returned purchase; <see cref="Lines"/> are 1-based line numbers of the receipt, empty for all of
 /// it.</summary>
 [GenerateSerializer, Immutable]
@@ -124,6 +131,13 @@ public sealed record RedemptionResult(
     [property: Id(2)] BalanceModel Balance);
 
 [GenerateSerializer, Immutable]
+public sealed record RedemptionReversalResult(
+    [property: Id(0)] string ReversalId,
+    [property: Id(1)] string RedemptionId,
+    [property: Id(2)] Points PointsReturned,
+    [property: Id(3)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
 public sealed record RefundResult(
     [property: Id(0)] string RefundId,
     [property: Id(1)] Points PointsReversed,
@@ -135,6 +149,10 @@ public sealed record TerminationResult([property: Id(0)] Points ForfeitedPoints)
 [GenerateSerializer, Immutable]
 public sealed record SpendingModel([property: Id(0)] bool Enabled);
 
+/// <remarks>
+/// <see cref="CardCode"/> is the secret printed on a card issued without a phone: set only in the answer that
+/// issued the card, never stored with it (a replayed issue, and every other read, carry null).
+/// </remarks>
 [GenerateSerializer, Immutable]
 public sealed record CardSummary(
     [property: Id(0)] string CardNumber,
@@ -143,7 +161,8 @@ public sealed record CardSummary(
     [property: Id(3)] BalanceModel Balance,
     [property: Id(4)] TierModel Tier,
     [property: Id(5)] DateTimeOffset? IssuedAt,
-    [property: Id(6)] DateTimeOffset? TerminatedAt);
+    [property: Id(6)] DateTimeOffset? TerminatedAt,
+    [property: Id(7)] string? CardCode = null);
 
 [GenerateSerializer, Immutable]
 public sealed record HistoryItem(

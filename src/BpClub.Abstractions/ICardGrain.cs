@@ -23,6 +23,10 @@ public interface ICardGrain : IGrainWithStringKey
 
     Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command, CancellationToken cancellationToken = default);
 
+    /// <summary>Undoes a payment with points of the same station, once; its points come back available.</summary>
+    Task<Outcome<RedemptionReversalResult>> ReverseRedemption(ReverseRedemption command,
+        CancellationToken cancellationToken = default);
+
     Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default);
 
     Task<Outcome<SpendingModel>> SwitchSpending(bool enabled);

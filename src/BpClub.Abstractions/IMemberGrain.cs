@@ -12,6 +12,17 @@ public interface IMemberGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<bool> IsRegistered();
 
+    /// <summary>
+    /// Whether someone registering this card with <paramref name="phone"/> holds it: the phone recorded at the till
+    /// must be theirs; without one the card's printed code must be right (wrong ones are counted, then lock the card's
+    /// registration). 422 otherwise, revealing nothing of the recorded phone; 429 while locked.
+    /// </summary>
+    Task<Outcome<bool>> ProveHolder(PhoneNumber phone, string? cardCode);
+
+    /// <summary>Switching spending on needs the password again; the member is told by SMS that it was switched
+    /// on.</summary>
+    Task<Outcome<SpendingModel>> SwitchSpendingOn(string sessionId, string password);
+
     /// <summary>Completes a confirmed registration and opens the first session.</summary>
     Task<Outcome<SessionGrant>> Register(PhoneNumber phone, string passwordHash);
 
@@ -57,7 +68,8 @@ public interface IPhoneGrain : IGrainWithStringKey
 /// </summary>
 public interface IVerificationGrain : IGrainWithGuidKey
 {
-    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password);
+    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password,
+        string? cardCode = null);
 
     Task<Outcome<SessionGrant>> ConfirmRegistration(string code);
 

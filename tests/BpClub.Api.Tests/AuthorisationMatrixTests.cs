@@ -94,6 +94,9 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["POST pos/redemptions"] =
             new("POST", "/api/pos/v1/redemptions",
                 c => $$"""{"redemptionId":"m","cardNumber":"{{c.B.Card}}","points":0}""", Station),
+        ["POST pos/redemption-reversals"] =
+            new("POST", "/api/pos/v1/redemption-reversals",
+                c => $$"""{"reversalId":"","redemptionId":"m","cardNumber":"{{c.B.Card}}"}""", Station),
         ["POST pos/refunds"] =
             new("POST", "/api/pos/v1/refunds",
                 c => $$"""{"refundId":"m","receiptId":"b-1","cardNumber":"{{c.B.Card}}","lines":[0]}""", Station),

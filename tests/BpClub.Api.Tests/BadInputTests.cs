@@ -16,8 +16,9 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
         var station = App.Client(StationKey);
         await station.Purchase(Http.FuelPurchase("t-1", Member.Card, litres: 40m, amount: 2400m));
         await station.Purchase(Http.FuelPurchase("t-2", Member.Card, litres: 25m, amount: 1500m));
-        await Member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true })
-            .Expect(HttpStatusCode.OK);
+        await Member.Client()
+            .PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = Member.Password })
+                .Expect(HttpStatusCode.OK);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -131,6 +132,18 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
             new(By.Station, "POST", "/api/pos/v1/redemptions", """{"redemptionId":"bad-r","cardNumber":"{CARD}"}"""),
         ["redemption: no redemptionId"] =
             new(By.Station, "POST", "/api/pos/v1/redemptions", """{"cardNumber":"{CARD}","points":5}"""),
+        ["reversal: no reversalId"] =
+            new(By.Station, "POST", "/api/pos/v1/redemption-reversals",
+                """{"redemptionId":"r-x","cardNumber":"{CARD}"}"""),
+        ["reversal: no redemptionId"] =
+            new(By.Station, "POST", "/api/pos/v1/redemption-reversals",
+                """{"reversalId":"bad-v","cardNumber":"{CARD}"}"""),
+        ["reversal: card failing Luhn"] =
+            new(By.Station, "POST", "/api/pos/v1/redemption-reversals",
+                """{"reversalId":"bad-v","redemptionId":"r-x","cardNumber":"4000001234567890"}"""),
+        ["reversal: over-long reversalId"] =
+            new(By.Station, "POST", "/api/pos/v1/redemption-reversals",
+                $$"""{"reversalId":"{{new string('v', 65)}}","redemptionId":"r-x","cardNumber":"{CARD}"}"""),
         ["refund: line number zero"] =
             new(By.Station, "POST", "/api/pos/v1/refunds",
                 """{"refundId":"bad-f","receiptId":"t-2","cardNumber":"{CARD}","lines":[0]}"""),
@@ -194,6 +207,21 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
             new(By.Anyone, "POST", "/api/cabinet/v1/sessions",
                 $$"""{"phone":"{PHONE}","password":"{{new string('x', 300)}}"}"""),
         ["password reset: no phone"] = new(By.Anyone, "POST", "/api/cabinet/v1/password-resets", "{}"),
+        ["registration: over-long card code"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                $$"""{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"Sunflower-"""
+                + $$"""2026","cardCode":"{{new string('A', 65)}}"}"""),
+        ["registration: card code not a string"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"{NEWISSUED}","phone":"{PHONE}","password":"Sunflower-2026","cardCode":12345678}""",
+                    Errors: false),
+        ["spending: switched on without the password"] =
+            new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":true}"""),
+        ["spending: over-long password"] =
+            new(By.Member, "PUT", "/api/cabinet/v1/spending",
+                $$"""{"enabled":true,"password":"{{new string('x', 300)}}"}"""),
+        ["spending: password not a string"] =
+            new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":true,"password":42}""", Errors: false),
         ["spending: enabled as a string"] =
             new(By.Member, "PUT", "/api/cabinet/v1/spending", """{"enabled":"yes"}""", Errors: false),
         ["password change: new password is the phone"] =

@@ -104,7 +104,7 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var me = await web.GetAsync("/api/cabinet/v1/me").Expect(HttpStatusCode.OK);
         Assert.Equal(member.Card, me.GetProperty("cardNumber").GetString());
         // A change made with the cookie alone (as another site could make the browser do) is refused.
-        await web.PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true })
+        await web.PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = member.Password })
             .ExpectProblem(HttpStatusCode.BadRequest);
 
         // With the anti-forgery token (and its cookie), as the web cabinet sends it, it is made.
@@ -113,7 +113,8 @@ public sealed class CabinetApiTests(AppFixture fixture)
         var antiforgeryCookie = antiforgery.Headers.GetValues("Set-Cookie")
             .Single(c => c.StartsWith("bpclub_antiforgery=", StringComparison.Ordinal));
         var change = new HttpRequestMessage(HttpMethod.Put,
-            "/api/cabinet/v1/spending") { Content = JsonContent.Create(new { enabled = true }) };
+            "/api/cabinet/v1/spending") { Content =
+                JsonContent.Create(new { enabled = true, password = member.Password }) };
         change.Headers.Add("Cookie", $"{cookie.Split(';')[0]}; {antiforgeryCookie.Split(';')[0]}");
         change.Headers.Add("X-CSRF-TOKEN", token);
         var changed = await _app.Client().SendAsync(change);
@@ -227,8 +228,8 @@ public sealed class CabinetApiTests(AppFixture fixture)
                 .ExpectProblem(HttpStatusCode.Conflict);
         var another = await _app.IssueCard(stationKey);
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = another, phone = member.Phone, password = "Sunflower-2026" })
-                .ExpectProblem(HttpStatusCode.Conflict);
+            new { cardNumber = another, phone = member.Phone, password = "Sunflower-2026",
+                cardCode = _app.CardCode(another) }).ExpectProblem(HttpStatusCode.Conflict);
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
             new { cardNumber = Cards.NewNumber(), phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
                 .ExpectProblem(HttpStatusCode.NotFound);

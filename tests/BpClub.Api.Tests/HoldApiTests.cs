@@ -96,7 +96,8 @@ public sealed class HoldApiTests(HoldServiceFixture fixture) : IClassFixture<Hol
 
         await station.PostAsJsonAsync(Redemptions, redemption).ExpectProblem(HttpStatusCode.UnprocessableEntity);
 
-        var switched = await member.Client().PutAsJsonAsync(Spending, new { enabled = true }).Expect(HttpStatusCode.OK);
+        var switched = await member.Client()
+            .PutAsJsonAsync(Spending, new { enabled = true, password = member.Password }).Expect(HttpStatusCode.OK);
         Assert.True(switched.GetProperty("enabled").GetBoolean());
 
         var first = await station.PostAsJsonAsync("/api/pos/v1/redemptions", redemption);
@@ -121,6 +122,49 @@ public sealed class HoldApiTests(HoldServiceFixture fixture) : IClassFixture<Hol
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
         var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
         Assert.Equal(30, balance.GetProperty("available").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_payment_with_points_is_reversed_once_by_its_own_station_and_the_points_come_back()
+    {
+        const string Reversals = "/api/pos/v1/redemption-reversals";
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var member = await _app.NewMember(stationKey);
+        await station.Purchase(Http.FuelPurchase("rv-old", member.Card, litres: 50m, amount: 3000m));
+        fixture.MovePastHold();
+        await member.Client().PutAsJsonAsync(Spending, new { enabled = true, password = member.Password })
+            .Expect(HttpStatusCode.OK);
+        await station.PostAsJsonAsync(Redemptions,
+            new { redemptionId = "rv-pay", cardNumber = member.Card, points = 35 })
+            .Expect(HttpStatusCode.Created);
+        var reversal = new { reversalId = "rv-1", redemptionId = "rv-pay", cardNumber = member.Card };
+
+        // Another station cannot undo this station's payment: 404 like an unknown one, and nothing changes.
+        await _app.Client(await _app.NewStationKey()).PostAsJsonAsync(Reversals, reversal)
+            .ExpectProblem(HttpStatusCode.NotFound);
+        var first = await station.PostAsJsonAsync(Reversals, reversal);
+        var body = await first.Expect(HttpStatusCode.Created);
+        Assert.Equal(("rv-1", "rv-pay", 35L, 50L),
+            (body.GetProperty("reversalId").GetString(), body.GetProperty("redemptionId").GetString(),
+            body.GetProperty("pointsReturned").GetInt64(), Points(body.GetProperty("balance"), "available")));
+        var replay = await station.PostAsJsonAsync(Reversals, reversal).Expect(HttpStatusCode.OK);
+        Assert.Equal(35, replay.GetProperty("pointsReturned").GetInt64());
+        await station.PostAsJsonAsync(Reversals, reversal with { redemptionId = "rd-other" })
+            .ExpectProblem(HttpStatusCode.Conflict);
+        // Once: under a new id it is refused.
+        await station.PostAsJsonAsync(Reversals, reversal with { reversalId = "rv-2" })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        await station.PostAsJsonAsync(Reversals,
+            new { reversalId = "rv-3", redemptionId = "nothing", cardNumber = member.Card })
+            .ExpectProblem(HttpStatusCode.NotFound);
+
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{member.Card}/balance");
+        Assert.Equal(50, balance.GetProperty("available").GetInt64());
+        var history = await member.Client().GetFromJsonAsync<JsonElement>("/api/cabinet/v1/history?limit=1");
+        var latest = history.GetProperty("items")[0];
+        Assert.Equal(("reversal", 35L),
+            (latest.GetProperty("kind").GetString(), latest.GetProperty("points").GetInt64()));
     }
 
     private static long Points(JsonElement balance, string field) => balance.GetProperty(field).GetInt64();

@@ -68,7 +68,7 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
         var phone = BpClubApp.NewPhone();
         var started = await _app.Client()
             .PostAsJsonAsync("/api/cabinet/v1/registrations",
-                new { cardNumber = card, phone, password = "Sunflower-2026" })
+                new { cardNumber = card, phone, password = "Sunflower-2026", cardCode = _app.CardCode(card) })
             .Expect(HttpStatusCode.Accepted);
         var id = started.GetProperty("registrationId").GetString();
         var code = await _app.LatestCode(phone);

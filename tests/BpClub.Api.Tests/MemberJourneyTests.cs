@@ -14,7 +14,7 @@ public sealed class MemberJourneyTests(AppFixture fixture)
 
         var started = await _app.Client()
             .PostAsJsonAsync("/api/cabinet/v1/registrations",
-                new { cardNumber = card, phone, password = "Sunflower-2026" });
+                new { cardNumber = card, phone, password = "Sunflower-2026", cardCode = _app.CardCode(card) });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var registration = await started.Content.ReadFromJsonAsync<JsonElement>();
         var code = await _app.LatestCode(phone);

@@ -12,6 +12,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/pos/v1/purchases" },
         { "post", "/api/pos/v1/purchases/quote" },
         { "post", "/api/pos/v1/redemptions" },
+        { "post", "/api/pos/v1/redemption-reversals" },
         { "post", "/api/pos/v1/refunds" },
         { "get", "/api/pos/v1/cards/{cardNumber}/balance" },
         { "post", "/api/partners/v1/accruals" },
@@ -83,7 +84,8 @@ public sealed class OpenApiTests(AppFixture fixture)
     public async Task The_shapes_describe_the_fields_added_for_members()
     {
         var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
-        foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"" })
+        foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"", "\"cardCode\"",
+            "\"pointsReturned\"" })
             Assert.Contains(field, schemas);
     }
 
@@ -142,5 +144,19 @@ public sealed class OpenApiTests(AppFixture fixture)
         var purchase = (await Document()).GetProperty("paths").GetProperty("/api/pos/v1/purchases").GetProperty("post");
         Assert.True(purchase.TryGetProperty("requestBody", out var body), purchase.ToString());
         Assert.True(body.GetProperty("content").TryGetProperty("application/json", out _));
+    }
+
+    [Fact]
+    public async Task The_possession_fields_are_in_the_request_bodies()
+    {
+        var paths = (await Document()).GetProperty("paths");
+        var document = (await Document()).ToString();
+        Assert.True(paths.TryGetProperty("/api/pos/v1/redemption-reversals", out _));
+        foreach (var schema in new[] { "RegistrationRequest", "SpendingRequest", "RedemptionReversalRequest" })
+            Assert.Contains($"\"{schema}\"", document);
+        var schemas = (await Document()).GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("RegistrationRequest").GetProperty("properties")
+            .TryGetProperty("cardCode", out _));
+        Assert.True(schemas.GetProperty("SpendingRequest").GetProperty("properties").TryGetProperty("password", out _));
     }
 }

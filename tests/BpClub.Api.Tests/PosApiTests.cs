@@ -225,4 +225,27 @@ public sealed class PosApiTests(AppFixture fixture)
         await station.GetAsync($"/api/pos/v1/cards/{card}/balance").ExpectProblem(HttpStatusCode.NotFound);
         await _app.Operator().GetAsync($"/api/admin/v1/cards/{card}").ExpectProblem(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task One_receipt_earns_on_one_card_only_the_same_receipt_on_another_card_is_409()
+    {
+        var stationKey = await _app.NewStationKey();
+        var station = _app.Client(stationKey);
+        var (first, second) = (await _app.IssueCard(stationKey), await _app.IssueCard(stationKey));
+        var created = await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("one-receipt", first))
+            .Expect(HttpStatusCode.Created);
+
+        // A till retrying after a timeout, with another card this time (or a cashier's trick): refused.
+        await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("one-receipt", second))
+            .ExpectProblem(HttpStatusCode.Conflict);
+        var again = await station.PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("one-receipt", first))
+            .Expect(HttpStatusCode.OK);
+        Assert.Equal(created.GetProperty("pointsEarned").GetInt64(), again.GetProperty("pointsEarned").GetInt64());
+        var balance = await station.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{second}/balance");
+        Assert.Equal(0, balance.GetProperty("total").GetInt64());
+        // Another station's receipt of that number is another receipt.
+        await _app.Client(await _app.NewStationKey())
+            .PostAsJsonAsync("/api/pos/v1/purchases", Http.FuelPurchase("one-receipt", second))
+            .Expect(HttpStatusCode.Created);
+    }
 }

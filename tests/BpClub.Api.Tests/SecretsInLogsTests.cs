@@ -16,6 +16,7 @@ public sealed class SecretsInLogsTests(AppFixture fixture)
         secrets.AddRange([stationKey, stationKey.Split('.')[^1], partnerKey, partnerKey.Split('.')[^1]]);
 
         var card = await _app.IssueCard(stationKey);
+        secrets.AddRange([_app.CardCode(card)!, _app.CardCode(card)!.Replace("-", "", StringComparison.Ordinal)]);
         var phone = BpClubApp.NewPhone();
         const string password = "Secret-Hollyhock-4711";
         const string newPassword = "Secret-Marigold-0815";

@@ -25,8 +25,9 @@ public sealed class TerminationTests(AppFixture fixture)
         var token = await _app.Register(card, phone, "Sunflower-2026");
         await station.Purchase(Http.FuelPurchase("term-1", card, litres: 30m, amount: 1800m));
         await station.Purchase(Http.FuelPurchase("term-2", card, litres: 12m, amount: 700m));
-        await _app.Client(bearer: token).PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true })
-            .Expect(HttpStatusCode.OK);
+        await _app.Client(bearer: token)
+            .PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = "Sunflower-2026" })
+                .Expect(HttpStatusCode.OK);
 
         // The dump can find them while the member is in: the search works.
         var before = await Dump();

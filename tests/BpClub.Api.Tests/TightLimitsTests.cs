@@ -43,7 +43,7 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         var card = await _app.IssueCard(await _app.NewStationKey());
         var phone = BpClubApp.NewPhone();
         var started = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = card, phone, password = "Sunflower-2026" })
+            new { cardNumber = card, phone, password = "Sunflower-2026", cardCode = _app.CardCode(card) })
             .Expect(HttpStatusCode.Accepted);
         var expiresAt = started.GetProperty("codeExpiresAt").GetDateTimeOffset();
         Assert.True(expiresAt <= DateTimeOffset.UtcNow.AddSeconds(11), $"{expiresAt}");
@@ -92,13 +92,15 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     {
         var stationKey = await _app.NewStationKey();
         var phone = BpClubApp.NewPhone();
+        var first = await _app.IssueCard(stationKey);
         await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" })
+            new { cardNumber = first, phone, password = "Sunflower-2026", cardCode = _app.CardCode(first) })
                 .Expect(HttpStatusCode.Accepted);
         await _app.LatestCode(phone);
 
+        var second = await _app.IssueCard(stationKey);
         var again = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = await _app.IssueCard(stationKey), phone, password = "Sunflower-2026" });
+            new { cardNumber = second, phone, password = "Sunflower-2026", cardCode = _app.CardCode(second) });
         await again.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.True(again.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero
             && wait <= TimeSpan.FromMinutes(1), $"{again.Headers.RetryAfter}");

@@ -11,6 +11,7 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class AbandonedCommandTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     [Fact]
@@ -19,14 +20,14 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
         var database = fixture.Cluster.Database;
         var card = await _grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
 
         // Hold the ledger so that r-2's commit waits; r-3 then queues behind it in the card's writer.
         await using var transaction = await HoldLedger();
-        var committing = card.Accrue(Testing.Cards.Fuel("r-2", 10m));
+        var committing = card.Accrue(_till.Fuel("r-2", 10m));
         await UntilACommitWaits("r-2's commit to wait for the ledger lock");
         using var tillGivesUp = new CancellationTokenSource();
-        var abandoned = card.Accrue(Testing.Cards.Fuel("r-3", 5m), tillGivesUp.Token);
+        var abandoned = card.Accrue(_till.Fuel("r-3", 5m), tillGivesUp.Token);
         // A read answered after r-3 was sent: r-3 has reached the card (calls from one client arrive in order).
         await card.GetBalance().Ok();
         tillGivesUp.Cancel();
@@ -37,12 +38,12 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
 
         Assert.Equal(OutcomeStatus.Done, (await committing).Status);
         // r-3 would have been committed right after r-2; the writer's next turn is a new purchase.
-        await card.Accrue(Testing.Cards.Fuel("r-4", 1m)).Ok();
-        Assert.False(await database.HasOperation(number, "purchase:st-1:r-3"));
+        await card.Accrue(_till.Fuel("r-4", 1m)).Ok();
+        Assert.False(await database.HasOperation(number, $"purchase:{_till.Station}:r-3"));
         Assert.Equal(0, await database.ReceiptRows(number, "r-3"));
         Assert.Equal(51, (await card.GetBalance().Ok()).Total.Value);
 
-        var resent = await card.Accrue(Testing.Cards.Fuel("r-3", 5m));
+        var resent = await card.Accrue(_till.Fuel("r-3", 5m));
         Assert.Equal(OutcomeStatus.Done, resent.Status);
         Assert.Equal(56, await database.LedgerTotal(number));
     }
@@ -55,9 +56,9 @@ public sealed class AbandonedCommandTests(ClusterFixture fixture)
         var number = card.GetPrimaryKeyString();
 
         await using var transaction = await HoldLedger();
-        var first = card.Accrue(Testing.Cards.Fuel("r-1", 20m));
+        var first = card.Accrue(_till.Fuel("r-1", 20m));
         await UntilACommitWaits("the first attempt's commit to wait for the ledger lock");
-        var resend = card.Accrue(Testing.Cards.Fuel("r-1", 20m));
+        var resend = card.Accrue(_till.Fuel("r-1", 20m));
         await card.GetBalance().Ok();
         await transaction.RollbackAsync();
 

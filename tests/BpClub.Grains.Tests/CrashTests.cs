@@ -6,6 +6,7 @@ namespace BpClub.Grains.Tests;
 
 public sealed class CrashTests
 {
+    private readonly TestStation _till = new();
     /// <summary>Declare a killed silo dead within seconds, not the production defaults' half-minute.</summary>
     private static readonly Dictionary<string, string?> FastFailureDetection = new()
     {
@@ -42,7 +43,7 @@ public sealed class CrashTests
                     if (DateTime.UtcNow > deadline) throw new TimeoutException($"{receipt} was never acknowledged");
                     try
                     {
-                        var outcome = await card.Accrue(Testing.Cards.Fuel(receipt, 1.5m, station: $"st-{till}"));
+                        var outcome = await card.Accrue(_till.Fuel(receipt, 1.5m, station: $"st-{till}"));
                         Assert.True(outcome.Succeeded, $"{receipt}: {outcome.Status} {outcome.Detail}");
                         acknowledged[receipt] = outcome.Value!;
                         break;

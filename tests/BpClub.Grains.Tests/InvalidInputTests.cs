@@ -12,26 +12,25 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    /// <summary>Static, for the theory data: none of the bad calls records a receipt.</summary>
+    private static readonly TestStation _till = new();
 
     public static TheoryData<string, Func<ICardGrain, Task<OutcomeStatus>>> BadCalls() => new()
     {
-        { "purchase without lines", c => Status(c.Accrue(Testing.Cards.Receipt("r-x"))) },
+        { "purchase without lines", c => Status(c.Accrue(_till.Receipt("r-x"))) },
         { "purchase with null lines",
-            c => Status(c.Accrue(new RecordPurchase("r-x", "st-1", null, PaymentMethod.Cash, null!))) },
-        { "purchase with a null line", c => Status(c.Accrue(Testing.Cards.Receipt("r-x", null!))) },
-        { "purchase of negative litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", -10m, amount: 100m))) },
-        { "purchase of zero litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 0m, amount: 100m))) },
-        { "purchase of absurd litres", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 1_000_000m))) },
-        { "purchase of absurd amount",
-            c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(1e12m)))) },
-        { "purchase of negative amount",
-            c => Status(c.Accrue(Testing.Cards.Receipt("r-x", Testing.Cards.ShopLine(-5m)))) },
+            c => Status(c.Accrue(new RecordPurchase("r-x", _till.Station, null, PaymentMethod.Cash, null!))) },
+        { "purchase with a null line", c => Status(c.Accrue(_till.Receipt("r-x", null!))) },
+        { "purchase of negative litres", c => Status(c.Accrue(_till.Fuel("r-x", -10m, amount: 100m))) },
+        { "purchase of zero litres", c => Status(c.Accrue(_till.Fuel("r-x", 0m, amount: 100m))) },
+        { "purchase of absurd litres", c => Status(c.Accrue(_till.Fuel("r-x", 1_000_000m))) },
+        { "purchase of absurd amount", c => Status(c.Accrue(_till.Receipt("r-x", Testing.Cards.ShopLine(1e12m)))) },
+        { "purchase of negative amount", c => Status(c.Accrue(_till.Receipt("r-x", Testing.Cards.ShopLine(-5m)))) },
         { "purchase with 500 lines",
-            c => Status(c.Accrue(
-                Testing.Cards.Receipt("r-x", Enumerable.Repeat(Testing.Cards.ShopLine(1m), 500).ToArray()))) },
-        { "purchase without receipt id", c => Status(c.Accrue(Testing.Cards.Fuel("", 10m))) },
-        { "purchase in the future", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 10m, occurredAt: Now.AddDays(1)))) },
-        { "purchase a year ago", c => Status(c.Accrue(Testing.Cards.Fuel("r-x", 10m, occurredAt: Now.AddYears(-1)))) },
+            c => Status(c.Accrue(_till.Receipt("r-x", Enumerable.Repeat(Testing.Cards.ShopLine(1m), 500).ToArray()))) },
+        { "purchase without receipt id", c => Status(c.Accrue(_till.Fuel("", 10m))) },
+        { "purchase in the future", c => Status(c.Accrue(_till.Fuel("r-x", 10m, occurredAt: Now.AddDays(1)))) },
+        { "purchase a year ago", c => Status(c.Accrue(_till.Fuel("r-x", 10m, occurredAt: Now.AddYears(-1)))) },
         { "null purchase", c => Status(c.Accrue(null!)) },
         { "partner zero amount",
             c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 0.1m, Money.Zero, null))) },
@@ -40,15 +39,15 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         { "partner absurd points",
             c => Status(c.AccruePartner(new RecordPartnerPurchase("t-x", "cafe", 100m, new Money(999_999m), null))) },
         { "null partner purchase", c => Status(c.AccruePartner(null!)) },
-        { "redeem zero", c => Status(c.Redeem(new RedeemPoints("x-x", "st-1", Points.Zero))) },
-        { "redeem negative", c => Status(c.Redeem(new RedeemPoints("x-x", "st-1", new Points(-100)))) },
-        { "redeem absurd", c => Status(c.Redeem(new RedeemPoints("x-x", "st-1", new Points(long.MaxValue)))) },
-        { "redeem without id", c => Status(c.Redeem(new RedeemPoints(null!, "st-1", new Points(1)))) },
+        { "redeem zero", c => Status(c.Redeem(new RedeemPoints("x-x", _till.Station, Points.Zero))) },
+        { "redeem negative", c => Status(c.Redeem(new RedeemPoints("x-x", _till.Station, new Points(-100)))) },
+        { "redeem absurd", c => Status(c.Redeem(new RedeemPoints("x-x", _till.Station, new Points(long.MaxValue)))) },
+        { "redeem without id", c => Status(c.Redeem(new RedeemPoints(null!, _till.Station, new Points(1)))) },
         { "null redemption", c => Status(c.Redeem(null!)) },
-        { "refund line 0", c => Status(c.Refund(new RefundPurchase("f-x", "r-1", "st-1", [0]))) },
-        { "refund negative line", c => Status(c.Refund(new RefundPurchase("f-x", "r-1", "st-1", [-1]))) },
-        { "refund a line twice", c => Status(c.Refund(new RefundPurchase("f-x", "r-1", "st-1", [1, 1]))) },
-        { "refund without receipt", c => Status(c.Refund(new RefundPurchase("f-x", " ", "st-1", []))) },
+        { "refund line 0", c => Status(c.Refund(new RefundPurchase("f-x", "r-1", _till.Station, [0]))) },
+        { "refund negative line", c => Status(c.Refund(new RefundPurchase("f-x", "r-1", _till.Station, [-1]))) },
+        { "refund a line twice", c => Status(c.Refund(new RefundPurchase("f-x", "r-1", _till.Station, [1, 1]))) },
+        { "refund without receipt", c => Status(c.Refund(new RefundPurchase("f-x", " ", _till.Station, []))) },
         { "null refund", c => Status(c.Refund(null!)) },
         { "terminate without reference", c => Status(c.Terminate(new TerminateParticipation(Now, ""))) },
         { "terminate dated in the future",
@@ -74,7 +73,7 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         Task<OutcomeStatus>> call)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(new TestStation().Fuel("r-1", 40m)).Ok();
         var before = await card.GetSummary().Ok();
         var entries = await fixture.Cluster.Database.LedgerCount(card.GetPrimaryKeyString());
 
@@ -97,10 +96,10 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         OutcomeStatus[] statuses =
         [
             (await card.Issue(Testing.Cards.Questionnaire())).Status,
-            (await card.Accrue(Testing.Cards.Fuel("r-1", 10m))).Status,
+            (await card.Accrue(_till.Fuel("r-1", 10m))).Status,
             (await card.AccruePartner(new RecordPartnerPurchase("t-1", "cafe", 0.1m, new Money(10m), null))).Status,
-            (await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(1)))).Status,
-            (await card.Refund(new RefundPurchase("f-1", "r-1", "st-1", []))).Status,
+            (await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(1)))).Status,
+            (await card.Refund(new RefundPurchase("f-1", "r-1", _till.Station, []))).Status,
             (await card.SwitchSpending(true)).Status,
             (await card.Terminate(new TerminateParticipation(Now, "x"))).Status,
             (await card.GetBalance()).Status,

@@ -7,6 +7,7 @@ namespace BpClub.Grains.Tests;
 [Collection(FakeClockCluster.Name)]
 public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     [Fact]
@@ -14,7 +15,7 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
     {
         var card = await _grains.Issued();
         var bought = fixture.Now;
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
 
         fixture.MoveTo(bought + TimeSpan.FromDays(14) - TimeSpan.FromSeconds(1));
         var before = await card.GetBalance().Ok();
@@ -31,7 +32,7 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
     public async Task The_release_is_written_to_the_history_by_the_next_command_after_it()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
         fixture.MoveTo(fixture.Now + TimeSpan.FromDays(15));
 
         await card.SwitchSpending(true).Ok();
@@ -47,9 +48,9 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
         fixture.MoveTo(fixture.DayOfNextMonth(10));
         var card = await _grains.Issued();
 
-        var first = await card.Accrue(Testing.Cards.Fuel("r-1", 60m)).Ok();
-        var crossing = await card.Accrue(Testing.Cards.Fuel("r-2", 50m)).Ok();
-        var atGold = await card.Accrue(Testing.Cards.Fuel("r-3", 10m)).Ok();
+        var first = await card.Accrue(_till.Fuel("r-1", 60m)).Ok();
+        var crossing = await card.Accrue(_till.Fuel("r-2", 50m)).Ok();
+        var atGold = await card.Accrue(_till.Fuel("r-3", 10m)).Ok();
 
         Assert.Equal((60L, "Green"), (first.PointsEarned.Value, first.Tier.Name));
         Assert.Equal((50L, "Gold"), (crossing.PointsEarned.Value, crossing.Tier.Name));
@@ -69,7 +70,7 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
     public async Task Level_survives_deactivation()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 210m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 210m)).Ok();
         await fixture.Cluster.DeactivateAll();
 
         var tier = await card.GetTier().Ok();
@@ -83,9 +84,9 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
         var june = fixture.NextFirstOfJune(TimeSpan.FromDays(20));
         fixture.MoveTo(june - TimeSpan.FromDays(20));
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-old", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-old", 40m)).Ok();
         fixture.MoveTo(june - TimeSpan.FromDays(5));
-        await card.Accrue(Testing.Cards.Fuel("r-new", 25m)).Ok();
+        await card.Accrue(_till.Fuel("r-new", 25m)).Ok();
 
         fixture.MoveTo(june + TimeSpan.FromHours(1));
         var afterExpiry = await card.GetBalance().Ok();
@@ -108,7 +109,7 @@ public sealed class ProgrammeTimeTests(FakeClockFixture fixture)
         var card = await _grains.Issued();
 
         // Made 22 days before 1 June: reported at once, available 8 days before it and annulled on it.
-        var late = await card.Accrue(Testing.Cards.Fuel("r-late", 40m, occurredAt: june - TimeSpan.FromDays(22))).Ok();
+        var late = await card.Accrue(_till.Fuel("r-late", 40m, occurredAt: june - TimeSpan.FromDays(22))).Ok();
         fixture.MoveTo(june + TimeSpan.FromDays(30));
         var later = await card.GetBalance().Ok();
 

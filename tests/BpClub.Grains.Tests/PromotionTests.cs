@@ -7,6 +7,7 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class PromotionTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private async Task AddPromotion(string id, string? productCodes, string? categories, decimal? multiplier,
         long? bonus)
     {
@@ -46,7 +47,7 @@ public sealed class PromotionTests(ClusterFixture fixture)
         var card = await fixture.Cluster.Grains.Issued();
 
         var result = await card.Accrue(
-            Testing.Cards.Receipt("r-1", Testing.Cards.FuelLine(10m, product), Testing.Cards.ShopLine(40m, category),
+            _till.Receipt("r-1", Testing.Cards.FuelLine(10m, product), Testing.Cards.ShopLine(40m, category),
                 Testing.Cards.FuelLine(10m))).Ok();
 
         // 10 L × 3 + (2 + 15) + 10 L × 1

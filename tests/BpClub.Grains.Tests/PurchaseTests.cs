@@ -7,6 +7,7 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class PurchaseTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     [Fact]
@@ -14,7 +15,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var result = await card.Accrue(Testing.Cards.Fuel("r-1", 40m));
+        var result = await card.Accrue(_till.Fuel("r-1", 40m));
 
         Assert.Equal(OutcomeStatus.Done, result.Status);
         Assert.Equal(40, result.Value!.PointsEarned.Value);
@@ -30,9 +31,9 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task Replayed_receipt_returns_first_result_and_credits_nothing_more()
     {
         var card = await _grains.Issued();
-        var first = await card.Accrue(Testing.Cards.Fuel("r-7", 30m));
+        var first = await card.Accrue(_till.Fuel("r-7", 30m));
 
-        var again = await card.Accrue(Testing.Cards.Fuel("r-7", 30m));
+        var again = await card.Accrue(_till.Fuel("r-7", 30m));
 
         Assert.Equal(OutcomeStatus.Replayed, again.Status);
         Assert.Equal(first.Value!.PointsEarned, again.Value!.PointsEarned);
@@ -44,9 +45,9 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task Same_receipt_id_with_another_payload_is_a_conflict()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-8", 30m));
+        await card.Accrue(_till.Fuel("r-8", 30m));
 
-        var other = await card.Accrue(Testing.Cards.Fuel("r-8", 31m));
+        var other = await card.Accrue(_till.Fuel("r-8", 31m));
 
         Assert.Equal(OutcomeStatus.Conflict, other.Status);
         Assert.Equal(30, (await card.GetBalance()).Value!.Total.Value);
@@ -57,10 +58,10 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var number = Testing.Cards.NewNumber();
         var card = await _grains.Issued(number);
-        await card.Accrue(Testing.Cards.Fuel("r-9", 12.5m));
+        await card.Accrue(_till.Fuel("r-9", 12.5m));
         await fixture.Cluster.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-        var again = await _grains.GetGrain<ICardGrain>(number).Accrue(Testing.Cards.Fuel("r-9", 12.5m));
+        var again = await _grains.GetGrain<ICardGrain>(number).Accrue(_till.Fuel("r-9", 12.5m));
 
         Assert.Equal(OutcomeStatus.Replayed, again.Status);
         Assert.Equal(12, (await card.GetBalance()).Value!.Total.Value);
@@ -74,8 +75,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         // One instant for all fifty, so that a month boundary during the test cannot split their litres.
         var madeAt = DateTimeOffset.UtcNow;
 
-        Task<Outcome<PurchaseResult>> Receipt(int i)
-            => card.Accrue(Testing.Cards.Fuel($"c-{i}", 10m, occurredAt: madeAt));
+        Task<Outcome<PurchaseResult>> Receipt(int i) => card.Accrue(_till.Fuel($"c-{i}", 10m, occurredAt: madeAt));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
         var replays = await Task.WhenAll(Enumerable.Range(0, 50).Select(Receipt));
@@ -101,8 +101,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20)
-            .Select(_ => card.Accrue(Testing.Cards.Fuel("same", 10m))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => card.Accrue(_till.Fuel("same", 10m))));
 
         Assert.Single(results, r => r.Status == OutcomeStatus.Done);
         Assert.Equal(19, results.Count(r => r.Status == OutcomeStatus.Replayed));
@@ -115,9 +114,8 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var results = await Task.WhenAll(card.Accrue(Testing.Cards.Fuel("twice", 10m)),
-            card.Accrue(Testing.Cards.Fuel("twice", 20m)),
-            card.Accrue(Testing.Cards.Fuel("other", 5m)));
+        var results = await Task.WhenAll(card.Accrue(_till.Fuel("twice", 10m)), card.Accrue(_till.Fuel("twice", 20m)),
+            card.Accrue(_till.Fuel("other", 5m)));
 
         // Whichever payload arrived first is the receipt; the other is a conflict.
         var winner = Assert.Single(results[..2], r => r.Status == OutcomeStatus.Done);
@@ -130,11 +128,11 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     public async Task A_retry_of_a_committed_receipt_among_new_ones_replays_and_the_new_ones_are_credited()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("before", 10m));
+        await card.Accrue(_till.Fuel("before", 10m));
 
         var results = await Task.WhenAll(
-            new[] { card.Accrue(Testing.Cards.Fuel("new-1", 5m)), card.Accrue(Testing.Cards.Fuel("before", 10m)),
-                card.Accrue(Testing.Cards.Fuel("new-2", 5m)) });
+            new[] { card.Accrue(_till.Fuel("new-1", 5m)), card.Accrue(_till.Fuel("before", 10m)),
+                card.Accrue(_till.Fuel("new-2", 5m)) });
 
         Assert.Equal([OutcomeStatus.Done, OutcomeStatus.Replayed, OutcomeStatus.Done], results.Select(r => r.Status));
         Assert.Equal(20, (await card.GetBalance()).Value!.Total.Value);
@@ -147,7 +145,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
     {
         var card = await _grains.Issued();
 
-        var result = await card.Accrue(new RecordPurchase("r-mix", "st-1", null, PaymentMethod.BpClubCard,
+        var result = await card.Accrue(new RecordPurchase("r-mix", _till.Station, null, PaymentMethod.BpClubCard,
             [Testing.Cards.FuelLine(20m), Testing.Cards.ShopLine(100m)]));
 
         // 20 L × 1 (Green) + 20 L × 1 (payment card) + 100 UAH / 20 = 45
@@ -163,7 +161,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         var number = Testing.Cards.NewNumber();
         var card = _grains.GetGrain<ICardGrain>(number);
 
-        var result = await card.Accrue(Testing.Cards.Fuel("r-1", 10m));
+        var result = await card.Accrue(_till.Fuel("r-1", 10m));
 
         Assert.Equal(OutcomeStatus.NotFound, result.Status);
         // Whatever the grain would write on its way out (its snapshot) is written now.
@@ -198,7 +196,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         var madeAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero)
             .AddMinutes(-10).ToOffset(TimeSpan.FromHours(2));
 
-        var result = await card.Accrue(Testing.Cards.Fuel("r-kyiv", 20m, occurredAt: madeAt));
+        var result = await card.Accrue(_till.Fuel("r-kyiv", 20m, occurredAt: madeAt));
         var after = DateTimeOffset.UtcNow;
 
         Assert.Equal(OutcomeStatus.Done, result.Status);
@@ -216,7 +214,7 @@ public sealed class PurchaseTests(ClusterFixture fixture)
         var before = DateTimeOffset.UtcNow;
         var madeAt = before.AddDays(-20).ToOffset(TimeSpan.FromHours(3));
 
-        var result = await card.Accrue(Testing.Cards.Fuel("r-old", 20m, occurredAt: madeAt)).Ok();
+        var result = await card.Accrue(_till.Fuel("r-old", 20m, occurredAt: madeAt)).Ok();
         var after = DateTimeOffset.UtcNow;
 
         Assert.Equal((0L, 20L), (result.Balance.Available.Value, result.Balance.OnHold.Value));

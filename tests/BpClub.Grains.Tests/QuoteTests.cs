@@ -8,10 +8,10 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class QuoteTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
-    private static RecordPurchase MixedReceipt(string receiptId)
-        => Testing.Cards.Receipt(receiptId, Testing.Cards.FuelLine(30.5m),
+    private RecordPurchase MixedReceipt(string receiptId) => _till.Receipt(receiptId, Testing.Cards.FuelLine(30.5m),
         Testing.Cards.ShopLine(130m)) with { PaymentMethod = PaymentMethod.BpClubCard };
 
     [Fact]
@@ -19,7 +19,7 @@ public sealed class QuoteTests(ClusterFixture fixture)
     {
         var number = Testing.Cards.NewNumber();
         var card = await _grains.Issued(number);
-        await card.Accrue(Testing.Cards.Fuel("before", 10m)).Ok();
+        await card.Accrue(_till.Fuel("before", 10m)).Ok();
         // A quote on a card freshly activated from the ledger writes nothing either.
         await fixture.Cluster.DeactivateAll();
         var database = fixture.Cluster.Database;
@@ -32,7 +32,7 @@ public sealed class QuoteTests(ClusterFixture fixture)
 
         Assert.Equal(rows, await Rows());
         Assert.Equal(reminderWrites, await database.ReminderWrites(number));
-        Assert.False(await database.HasOperation(number, "purchase:st-1:q-1"));
+        Assert.False(await database.HasOperation(number, $"purchase:{_till.Station}:q-1"));
         Assert.Equal(10, (await card.GetBalance().Ok()).Total.Value);
 
         var recorded = await card.Accrue(MixedReceipt("q-1"));
@@ -51,12 +51,12 @@ public sealed class QuoteTests(ClusterFixture fixture)
         const string lockLedger = "lock table card_ledger in exclusive mode";
         await using (var lockTable = new Npgsql.NpgsqlCommand(lockLedger, connection, transaction))
             await lockTable.ExecuteNonQueryAsync();
-        var purchase = card.Accrue(Testing.Cards.Fuel("r-1", 10m));
+        var purchase = card.Accrue(_till.Fuel("r-1", 10m));
         await Poll.Until(() => fixture.Cluster.Database.Scalar<long>(
                 "select count(*) from pg_locks where relation = 'card_ledger'::regclass and not granted", ""),
             waiting => waiting > 0, TimeSpan.FromSeconds(10), "the purchase to wait for the ledger lock");
 
-        var quote = await card.Quote(Testing.Cards.Fuel("r-2", 40m)).WaitAsync(TimeSpan.FromSeconds(5));
+        var quote = await card.Quote(_till.Fuel("r-2", 40m)).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.False(purchase.IsCompleted);
         Assert.Equal(40, quote.Value!.PointsEarned.Value);
@@ -70,12 +70,12 @@ public sealed class QuoteTests(ClusterFixture fixture)
         var card = await _grains.Issued();
         var unknown = _grains.GetGrain<ICardGrain>(Testing.Cards.NewNumber());
 
-        var invalid = await card.Quote(Testing.Cards.Fuel("r-1", -5m));
+        var invalid = await card.Quote(_till.Fuel("r-1", -5m));
         Assert.Equal(OutcomeStatus.Invalid, invalid.Status);
         Assert.Contains("lines[0].litres", invalid.Errors!.Keys);
-        Assert.Equal(OutcomeStatus.Invalid, (await card.Quote(Testing.Cards.Fuel("", 5m))).Status);
-        Assert.Equal(OutcomeStatus.NotFound, (await unknown.Quote(Testing.Cards.Fuel("r-1", 5m))).Status);
+        Assert.Equal(OutcomeStatus.Invalid, (await card.Quote(_till.Fuel("", 5m))).Status);
+        Assert.Equal(OutcomeStatus.NotFound, (await unknown.Quote(_till.Fuel("r-1", 5m))).Status);
         await card.Terminate(new TerminateParticipation(DateTimeOffset.UtcNow, "application 9")).Ok();
-        Assert.Equal(OutcomeStatus.Rejected, (await card.Quote(Testing.Cards.Fuel("r-1", 5m))).Status);
+        Assert.Equal(OutcomeStatus.Rejected, (await card.Quote(_till.Fuel("r-1", 5m))).Status);
     }
 }

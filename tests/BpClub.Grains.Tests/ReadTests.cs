@@ -6,13 +6,14 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class ReadTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     [Fact]
     public async Task Balance_is_answered_while_a_purchase_waits_for_the_database()
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
 
         // Hold the ledger table so the next purchase's commit has to wait.
         await using var connection = await fixture.Cluster.Database.OpenConnectionAsync();
@@ -20,7 +21,7 @@ public sealed class ReadTests(ClusterFixture fixture)
         await using (var lockTable =
             new Npgsql.NpgsqlCommand("lock table card_ledger in exclusive mode", connection, transaction))
             await lockTable.ExecuteNonQueryAsync();
-        var purchase = card.Accrue(Testing.Cards.Fuel("r-2", 10m));
+        var purchase = card.Accrue(_till.Fuel("r-2", 10m));
         await Poll.Until(() => fixture.Cluster.Database.Scalar<long>(
                 "select count(*) from pg_locks where relation = 'card_ledger'::regclass and not granted", ""),
             waiting => waiting > 0, TimeSpan.FromSeconds(10), "the purchase to wait for the ledger lock");
@@ -42,7 +43,7 @@ public sealed class ReadTests(ClusterFixture fixture)
     public async Task History_pages_run_newest_first_without_gaps_or_overlaps()
     {
         var card = await _grains.Issued();
-        for (var i = 1; i <= 12; i++) await card.Accrue(Testing.Cards.Fuel($"r-{i}", i)).Ok();
+        for (var i = 1; i <= 12; i++) await card.Accrue(_till.Fuel($"r-{i}", i)).Ok();
 
         var pages = new List<HistoryPage>();
         string? cursor = null;

@@ -7,12 +7,13 @@ namespace BpClub.Grains.Tests;
 [Collection(FakeClockCluster.Name)]
 public sealed class RedemptionTests(FakeClockFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private async Task<ICardGrain> CardWithAvailable(decimal litres)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("old", litres)).Ok();
+        await card.Accrue(_till.Fuel("old", litres)).Ok();
         fixture.MovePastHold();
         return card;
     }
@@ -22,9 +23,9 @@ public sealed class RedemptionTests(FakeClockFixture fixture)
     {
         var card = await CardWithAvailable(50m);
 
-        var refused = await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(10)));
+        var refused = await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(10)));
         await card.SwitchSpending(true).Ok();
-        var allowed = await card.Redeem(new RedeemPoints("x-2", "st-1", new Points(10)));
+        var allowed = await card.Redeem(new RedeemPoints("x-2", _till.Station, new Points(10)));
 
         Assert.Equal(OutcomeStatus.Rejected, refused.Status);
         Assert.Equal(OutcomeStatus.Done, allowed.Status);
@@ -35,11 +36,11 @@ public sealed class RedemptionTests(FakeClockFixture fixture)
     public async Task Redemption_is_refused_beyond_the_available_balance_and_points_on_hold_do_not_count()
     {
         var card = await CardWithAvailable(50m);
-        await card.Accrue(Testing.Cards.Fuel("new", 30m)).Ok();
+        await card.Accrue(_till.Fuel("new", 30m)).Ok();
         await card.SwitchSpending(true).Ok();
 
-        var refused = await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(51)));
-        var exact = await card.Redeem(new RedeemPoints("x-2", "st-1", new Points(50)));
+        var refused = await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(51)));
+        var exact = await card.Redeem(new RedeemPoints("x-2", _till.Station, new Points(50)));
 
         Assert.Equal(OutcomeStatus.Rejected, refused.Status);
         Assert.Equal(OutcomeStatus.Done, exact.Status);
@@ -52,10 +53,10 @@ public sealed class RedemptionTests(FakeClockFixture fixture)
     {
         var card = await CardWithAvailable(50m);
         await card.SwitchSpending(true).Ok();
-        var first = await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(50)));
+        var first = await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(50)));
 
-        var again = await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(50)));
-        var other = await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(5)));
+        var again = await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(50)));
+        var other = await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(5)));
 
         Assert.Equal(OutcomeStatus.Replayed, again.Status);
         Assert.Equal(first.Value, again.Value);

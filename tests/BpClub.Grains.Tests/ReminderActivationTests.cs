@@ -9,19 +9,20 @@ namespace BpClub.Grains.Tests;
 [Collection(RealClockCluster.Name)]
 public sealed class ReminderActivationTests(ClusterFixture fixture)
 {
+    private readonly TestStation _till = new();
     [Fact]
     public async Task A_card_activated_again_keeps_its_reminder_and_a_later_lot_writes_none()
     {
         var database = fixture.Cluster.Database;
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
         var writes = await database.ReminderWrites(number);
         var due = await database.ReminderStartsAt(number);
         Assert.True(writes >= 0, "the first lot armed no reminder");
 
         await fixture.Cluster.DeactivateAll();
-        await card.Accrue(Testing.Cards.Fuel("r-2", 10m)).Ok();
+        await card.Accrue(_till.Fuel("r-2", 10m)).Ok();
 
         Assert.Equal(writes, await database.ReminderWrites(number));
         Assert.Equal(due, await database.ReminderStartsAt(number));

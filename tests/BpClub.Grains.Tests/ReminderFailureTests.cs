@@ -9,6 +9,7 @@ namespace BpClub.Grains.Tests;
 /// </summary>
 public sealed class ReminderFailureTests(ShortHoldFixture fixture) : IClassFixture<ShortHoldFixture>
 {
+    private readonly TestStation _till = new();
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -20,16 +21,16 @@ public sealed class ReminderFailureTests(ShortHoldFixture fixture) : IClassFixtu
 
         await using (await database.RefuseReminderRegistration(number))
         {
-            var failure = await Assert.ThrowsAnyAsync<Exception>(() => card.Accrue(Testing.Cards.Fuel("r-1", 40m)));
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => card.Accrue(_till.Fuel("r-1", 40m)));
 
             Assert.Contains("test fault", failure.ToString());
             Assert.Equal(1, await database.LedgerCount(number)); // the issue alone
-            Assert.False(await database.HasOperation(number, "purchase:st-1:r-1"));
+            Assert.False(await database.HasOperation(number, $"purchase:{_till.Station}:r-1"));
             Assert.Equal(0, await database.ReminderCount(number));
             Assert.Equal(0, (await card.GetBalance().Ok()).Total.Value);
         }
 
-        var resent = await card.Accrue(Testing.Cards.Fuel("r-1", 40m));
+        var resent = await card.Accrue(_till.Fuel("r-1", 40m));
 
         Assert.Equal(OutcomeStatus.Done, resent.Status);
         Assert.Equal(1, await database.ReminderCount(number));
@@ -46,8 +47,8 @@ public sealed class ReminderFailureTests(ShortHoldFixture fixture) : IClassFixtu
         var number = card.GetPrimaryKeyString();
         var now = DateTimeOffset.UtcNow;
         // The first lot is due in seconds, the second only in minutes: releasing the first re-arms the reminder.
-        await card.Accrue(Testing.Cards.Fuel("r-1", 10m, occurredAt: now + TimeSpan.FromSeconds(20))).Ok();
-        await card.Accrue(Testing.Cards.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromMinutes(4))).Ok();
+        await card.Accrue(_till.Fuel("r-1", 10m, occurredAt: now + TimeSpan.FromSeconds(20))).Ok();
+        await card.Accrue(_till.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromMinutes(4))).Ok();
         var secondDue = now + TimeSpan.FromMinutes(4) + fixture.Cluster.Rules.HoldPeriod;
 
         await using (await database.RefuseReminderRegistration(number))

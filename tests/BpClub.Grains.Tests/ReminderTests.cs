@@ -24,6 +24,7 @@ public sealed class ShortHoldFixture : IAsyncLifetime
 
 public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<ShortHoldFixture>
 {
+    private readonly TestStation _till = new();
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
     {
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
         Assert.Equal(1, await fixture.Cluster.Database.ReminderCount(number));
 
         // Watch the database, not the grain: a call would settle the release itself.
@@ -52,8 +53,8 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
         var card = await fixture.Cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
         var now = DateTimeOffset.UtcNow;
-        await card.Accrue(Testing.Cards.Fuel("r-1", 10m, occurredAt: now)).Ok();
-        await card.Accrue(Testing.Cards.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromSeconds(5))).Ok();
+        await card.Accrue(_till.Fuel("r-1", 10m, occurredAt: now)).Ok();
+        await card.Accrue(_till.Fuel("r-2", 20m, occurredAt: now + TimeSpan.FromSeconds(5))).Ok();
 
         await Poll.Until(() => fixture.Cluster.Database.LedgerCount(number, "released"), n => n == 2, Deadline,
             "both release entries");
@@ -67,6 +68,7 @@ public sealed class ReminderTests(ShortHoldFixture fixture) : IClassFixture<Shor
 
 public sealed class ReminderFailoverTests
 {
+    private readonly TestStation _till = new();
     [Fact]
     public async Task Release_reminder_still_fires_after_its_silo_stopped_and_another_started()
     {
@@ -77,7 +79,7 @@ public sealed class ReminderFailoverTests
         });
         var card = await cluster.Grains.Issued();
         var number = card.GetPrimaryKeyString();
-        await card.Accrue(Testing.Cards.Fuel("r-1", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-1", 40m)).Ok();
         var sincePurchase = System.Diagnostics.Stopwatch.StartNew();
         var first = cluster.Cluster.Primary!;
 

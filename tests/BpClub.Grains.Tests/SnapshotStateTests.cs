@@ -8,6 +8,7 @@ namespace BpClub.Grains.Tests;
 [Collection(FakeClockCluster.Name)]
 public sealed class SnapshotStateTests(FakeClockFixture fixture)
 {
+    private readonly TestStation _till = new();
     [Fact]
     public async Task Snapshot_keeps_lots_on_hold_with_release_times_last_months_litres_and_the_settled_through_time()
     {
@@ -17,10 +18,10 @@ public sealed class SnapshotStateTests(FakeClockFixture fixture)
         var lastMonth = fixture.Now - TimeSpan.FromDays(8);
         var lastReported = fixture.Now;
         // 120 L last month at Green, reported today; 30 L this month at Gold, the level last month's litres reached.
-        await card.Accrue(Testing.Cards.Fuel("r-last", 120m, occurredAt: lastMonth)).Ok();
+        await card.Accrue(_till.Fuel("r-last", 120m, occurredAt: lastMonth)).Ok();
         fixture.MoveTo(fixture.Now + TimeSpan.FromHours(1));
         var thisMonth = fixture.Now;
-        await card.Accrue(Testing.Cards.Fuel("r-now", 30m)).Ok();
+        await card.Accrue(_till.Fuel("r-now", 30m)).Ok();
         fixture.MoveTo(fixture.Now + TimeSpan.FromDays(1));
         await card.SwitchSpending(true).Ok();
         var lastEntryAt = fixture.Now;

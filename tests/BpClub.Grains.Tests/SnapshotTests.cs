@@ -11,6 +11,7 @@ namespace BpClub.Grains.Tests;
 [Collection(FakeClockCluster.Name)]
 public sealed class SnapshotTests(FakeClockFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     /// <summary>
@@ -22,10 +23,10 @@ public sealed class SnapshotTests(FakeClockFixture fixture)
         for (var i = from; i < from + purchases; i++)
         {
             fixture.MoveTo(fixture.Now + TimeSpan.FromSeconds(1));
-            await card.Accrue(Testing.Cards.Fuel($"r-{i}", 1.5m)).Ok();
+            await card.Accrue(_till.Fuel($"r-{i}", 1.5m)).Ok();
         }
         fixture.MovePastHold();
-        await card.Accrue(Testing.Cards.Fuel($"after-{from}", 1m)).Ok();
+        await card.Accrue(_till.Fuel($"after-{from}", 1m)).Ok();
     }
 
     private static CardSummary WithoutClock(CardSummary s) => s with { Balance = s.Balance with { AsOf = default } };
@@ -37,8 +38,8 @@ public sealed class SnapshotTests(FakeClockFixture fixture)
         var number = card.GetPrimaryKeyString();
         await AddHistory(card, 0, 500);
         await card.SwitchSpending(true).Ok();
-        await card.Redeem(new RedeemPoints("x-1", "st-1", new Domain.Units.Points(100))).Ok();
-        await card.Accrue(Testing.Cards.Fuel("on-hold", 12.345m, amount: 679m)).Ok();
+        await card.Redeem(new RedeemPoints("x-1", _till.Station, new Domain.Units.Points(100))).Ok();
+        await card.Accrue(_till.Fuel("on-hold", 12.345m, amount: 679m)).Ok();
         var before = WithoutClock(await card.GetSummary().Ok());
         Assert.True(await fixture.Cluster.Database.LedgerCount(number) > 1000);
 
@@ -54,7 +55,7 @@ public sealed class SnapshotTests(FakeClockFixture fixture)
         Assert.Equal(await fixture.Cluster.Database.LedgerTotal(number), after.Balance.Total.Value);
         // The account it came back with rates and holds the next receipt as the ledger says it should:
         // 750 L this month or last make it Platinum (3/L), and the snapshot it leaves is the ledger's again.
-        var next = await card.Accrue(Testing.Cards.Fuel("after", 20m)).Ok();
+        var next = await card.Accrue(_till.Fuel("after", 20m)).Ok();
         Assert.Equal(60, next.PointsEarned.Value);
         await fixture.Cluster.DeactivateAll();
         var again = await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number);
@@ -68,17 +69,18 @@ public sealed class SnapshotTests(FakeClockFixture fixture)
         var number = card.GetPrimaryKeyString();
         await AddHistory(card, 0, 60);
         await fixture.Cluster.DeactivateAll();
-        var small = await fixture.Cluster.Database.GrainStateBytes(number);
+        var small = await fixture.Cluster.Database.GrainStateBytesBesidesExpiries(number);
         var smallEntries = await fixture.Cluster.Database.LedgerCount(number);
 
         await AddHistory(card, 60, 600);
         await fixture.Cluster.DeactivateAll();
-        var large = await fixture.Cluster.Database.GrainStateBytes(number);
+        var large = await fixture.Cluster.Database.GrainStateBytesBesidesExpiries(number);
         var largeEntries = await fixture.Cluster.Database.LedgerCount(number);
 
         Assert.True(small > 0, "no grain state was stored");
         Assert.True(largeEntries >= 10 * smallEntries, $"{smallEntries} → {largeEntries} entries");
-        // A few more digits in the counters at most, never a row per entry.
+        // A few more digits in the counters at most, never a row per entry (the shared clock may pass 1 June:
+        // what that expiry annulled is one item, left out of the size).
         Assert.True(large <= small + 32, $"grain state grew from {small} to {large} bytes");
     }
 
@@ -88,8 +90,8 @@ public sealed class SnapshotTests(FakeClockFixture fixture)
         var card = await _grains.Issued();
         var number = card.GetPrimaryKeyString();
         await AddHistory(card, 0, 130);
-        await card.Accrue(Testing.Cards.Fuel("on-hold", 7m)).Ok();
-        await card.Refund(new RefundPurchase("f-1", "r-3", "st-1", [])).Ok();
+        await card.Accrue(_till.Fuel("on-hold", 7m)).Ok();
+        await card.Refund(new RefundPurchase("f-1", "r-3", _till.Station, [])).Ok();
         await fixture.Cluster.DeactivateAll();
         var fromSnapshot = await SnapshotAssert.IsTheWholeLedger(fixture.Cluster, number);
         var summaryFromSnapshot = WithoutClock(await card.GetSummary().Ok());

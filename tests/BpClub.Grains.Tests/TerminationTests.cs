@@ -7,14 +7,15 @@ namespace BpClub.Grains.Tests;
 [Collection(FakeClockCluster.Name)]
 public sealed class TerminationTests(FakeClockFixture fixture)
 {
+    private readonly TestStation _till = new();
     private readonly IGrainFactory _grains = fixture.Cluster.Grains;
 
     private async Task<ICardGrain> TerminatedCard(long expectedForfeit = 65)
     {
         var card = await _grains.Issued();
-        await card.Accrue(Testing.Cards.Fuel("r-old", 40m)).Ok();
+        await card.Accrue(_till.Fuel("r-old", 40m)).Ok();
         fixture.MovePastHold();
-        await card.Accrue(Testing.Cards.Fuel("r-new", 25m)).Ok();
+        await card.Accrue(_till.Fuel("r-new", 25m)).Ok();
         var application = new TerminateParticipation(fixture.Now.AddDays(-1), "application 17");
         var terminated = await card.Terminate(application).Ok();
         Assert.Equal(expectedForfeit, terminated.ForfeitedPoints.Value);
@@ -49,13 +50,13 @@ public sealed class TerminationTests(FakeClockFixture fixture)
         var card = await TerminatedCard();
         var entries = await fixture.Cluster.Database.LedgerCount(card.GetPrimaryKeyString());
 
-        Assert.Equal(OutcomeStatus.Rejected, (await card.Accrue(Testing.Cards.Fuel("r-after", 10m))).Status);
+        Assert.Equal(OutcomeStatus.Rejected, (await card.Accrue(_till.Fuel("r-after", 10m))).Status);
         Assert.Equal(OutcomeStatus.Rejected,
             (await card.AccruePartner(new RecordPartnerPurchase("t-1", "cafe", 0.1m, new Money(100m), null))).Status);
         Assert.Equal(OutcomeStatus.Rejected,
-            (await card.Redeem(new RedeemPoints("x-1", "st-1", new Points(1)))).Status);
+            (await card.Redeem(new RedeemPoints("x-1", _till.Station, new Points(1)))).Status);
         Assert.Equal(OutcomeStatus.Rejected,
-            (await card.Refund(new RefundPurchase("f-1", "r-new", "st-1", []))).Status);
+            (await card.Refund(new RefundPurchase("f-1", "r-new", _till.Station, []))).Status);
         Assert.Equal(OutcomeStatus.Rejected, (await card.SwitchSpending(true)).Status);
         Assert.Equal(OutcomeStatus.Conflict,
             (await card.Issue(Testing.Cards.Questionnaire() with { FirstName = "Taras" })).Status);
@@ -73,6 +74,6 @@ public sealed class TerminationTests(FakeClockFixture fixture)
         await fixture.Cluster.DeactivateAll();
 
         Assert.Equal("terminated", (await card.GetSummary().Ok()).Status);
-        Assert.Equal(OutcomeStatus.Rejected, (await card.Accrue(Testing.Cards.Fuel("r-after", 10m))).Status);
+        Assert.Equal(OutcomeStatus.Rejected, (await card.Accrue(_till.Fuel("r-after", 10m))).Status);
     }
 }

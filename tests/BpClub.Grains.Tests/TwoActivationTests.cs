@@ -28,6 +28,7 @@ public sealed class SplitBrainFixture : IAsyncLifetime
 
 public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixture<SplitBrainFixture>
 {
+    private readonly TestStation _till = new();
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     /// <summary>A card issued in the first cluster and active in both, each activation as of its issue.</summary>
@@ -53,23 +54,21 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
     {
         var database = fixture.First.Database;
         var (first, second, number) = await ActiveTwice();
-        await first.Accrue(Testing.Cards.Fuel("a-1", 10m)).Ok();
+        await first.Accrue(_till.Fuel("a-1", 10m)).Ok();
 
         // The second still thinks entry 1 is the last: the fence in the commit refuses it.
-        await Assert.ThrowsAsync<StaleActivationException>(() => second.Accrue(Testing.Cards.Fuel("b-1", 20m)));
+        await Assert.ThrowsAsync<StaleActivationException>(() => second.Accrue(_till.Fuel("b-1", 20m)));
 
         Assert.Equal(2, await database.LedgerCount(number));
         Assert.Equal(0, await database.ReceiptRows(number, "b-1"));
-        Assert.False(await database.HasOperation(number, "purchase:st-1:b-1"));
+        Assert.False(await database.HasOperation(number, $"purchase:{_till.Station}:b-1"));
         // Resent, it reaches an activation rebuilt from the ledger and lands after the first's entry.
-        var (b1, _) = await Tills.SendUntilAnswered(() => second.Accrue(Testing.Cards.Fuel("b-1", 20m)), Deadline,
-            "b-1");
+        var (b1, _) = await Tills.SendUntilAnswered(() => second.Accrue(_till.Fuel("b-1", 20m)), Deadline, "b-1");
         Assert.Equal((OutcomeStatus.Done, 20L, 30L),
             (b1.Status, b1.Value!.PointsEarned.Value, b1.Value.Balance.Total.Value));
         // Now the first is the stale one, and it loses the same way.
-        await Assert.ThrowsAsync<StaleActivationException>(() => first.Accrue(Testing.Cards.Fuel("a-2", 10m)));
-        var (a2, _) = await Tills.SendUntilAnswered(() => first.Accrue(Testing.Cards.Fuel("a-2", 10m)), Deadline,
-            "a-2");
+        await Assert.ThrowsAsync<StaleActivationException>(() => first.Accrue(_till.Fuel("a-2", 10m)));
+        var (a2, _) = await Tills.SendUntilAnswered(() => first.Accrue(_till.Fuel("a-2", 10m)), Deadline, "a-2");
         Assert.Equal((OutcomeStatus.Done, 40L), (a2.Status, a2.Value!.Balance.Total.Value));
         Assert.Equal(3, await database.LedgerCount(number, "purchase"));
         await AssertLedgerConsistent(number, 40);
@@ -90,7 +89,7 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
             {
                 var receipt = $"{prefix}-{i}";
                 var (outcome, failures) = await Tills.SendUntilAnswered(
-                    () => card.Accrue(Testing.Cards.Fuel(receipt, 10m, occurredAt: madeAt)), Deadline, receipt);
+                    () => card.Accrue(_till.Fuel(receipt, 10m, occurredAt: madeAt)), Deadline, receipt);
                 Assert.True(outcome.Succeeded, $"{receipt}: {outcome.Status} {outcome.Detail}");
                 acknowledged[receipt] = outcome.Value!.PointsEarned.Value;
                 Interlocked.Add(ref lost, failures.Count);
@@ -129,5 +128,21 @@ public sealed class TwoActivationTests(SplitBrainFixture fixture) : IClassFixtur
             catch (StaleActivationException) { return null; }
         }, o => o is { Succeeded: true }, TimeSpan.FromSeconds(60), "the stale activation to be replaced");
         Assert.True(now!.Value!.Enabled);
+    }
+
+    [Fact]
+    public async Task Two_silos_recording_one_receipt_on_two_cards_at_once_let_only_one_earn()
+    {
+        var (x, y) = (await fixture.First.Grains.Issued(), await fixture.Second.Grains.Issued());
+        for (var round = 0; round < 10; round++)
+        {
+            var receipt = $"both-{round}-" + Guid.NewGuid().ToString("N")[..6];
+            // Each side its own transaction: the loser meets the winner's row in station_receipts.
+            var outcomes = await Task.WhenAll(x.Accrue(_till.Fuel(receipt, 5m)), y.Accrue(_till.Fuel(receipt, 5m)));
+            Assert.Single(outcomes, o => o.Status == OutcomeStatus.Done);
+            Assert.Single(outcomes, o => o.Status == OutcomeStatus.Conflict);
+        }
+        var total = (await x.GetBalance().Ok()).Total.Value + (await y.GetBalance().Ok()).Total.Value;
+        Assert.Equal(50, total);
     }
 }

@@ -157,14 +157,38 @@ public sealed partial class BpClubApp : IAsyncDisposable
         var response = await Client(stationKey).PutAsJsonAsync($"/api/pos/v1/cards/{number}",
             new { firstName, lastName, consent = true });
         response.EnsureSuccessStatusCode();
+        _cardCodes[number] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cardCode")
+            .GetString()!;
         return number;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _cardCodes = new();
+
+    /// <summary>The code the till was shown when it issued <paramref name="card"/> (without a phone) through <see
+    /// cref="IssueCard"/>.</summary>
+    public string? CardCode(string card) => _cardCodes.GetValueOrDefault(card);
 
     /// <summary>The code in the latest text to <paramref name="phoneE164"/>, waiting for it to arrive.</summary>
     public async Task<string> LatestCode(string phoneE164, int afterCount = 0) =>
         await Poll.Until(() => Task.FromResult(CodesSentTo(phoneE164)), codes => codes.Count > afterCount,
             TimeSpan.FromSeconds(10), $"an SMS to {phoneE164}") is var codes ? codes[^1]
                 : throw new InvalidOperationException();
+
+    /// <summary>Every text sent to <paramref name="phoneE164"/>, oldest first.</summary>
+    public IReadOnlyList<string> TextsSentTo(string phoneE164)
+    {
+        if (!File.Exists(SmsOutbox)) return [];
+        using var stream = new FileStream(SmsOutbox, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var texts = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.GetProperty("to")
+                .GetString() == phoneE164) texts.Add(json.RootElement.GetProperty("text").GetString()!);
+        }
+        return texts;
+    }
 
     public IReadOnlyList<string> CodesSentTo(string phoneE164)
     {
@@ -188,7 +212,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
         var before = CodesSentTo(phoneE164).Count;
         anonymous ??= Client();
         var started = await anonymous.PostAsJsonAsync("/api/cabinet/v1/registrations",
-            new { cardNumber = card, phone = phoneE164, password });
+            new { cardNumber = card, phone = phoneE164, password, cardCode = CardCode(card) });
         started.EnsureSuccessStatusCode();
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString();
         var confirmed = await anonymous.PostAsJsonAsync($"/api/cabinet/v1/registrations/{id}/confirm",

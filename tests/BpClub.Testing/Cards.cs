@@ -48,3 +48,20 @@ public static class Cards
         return outcome.Value!;
     }
 }
+
+/// <summary>
+/// The stations a test's receipts come from, new for every test (hold one in a field of the test class): a
+/// receipt id is unique per station across all cards, so tests sharing a cluster must not share a station.
+/// </summary>
+public sealed class TestStation
+{
+    public string Station { get; } = "st-" + Guid.NewGuid().ToString("N")[..10];
+    public string OtherStation { get; } = "st-" + Guid.NewGuid().ToString("N")[..10];
+
+    public RecordPurchase Fuel(string receiptId, decimal litres, decimal amount = 0m, string? station = null,
+        PaymentMethod payment = PaymentMethod.Cash, DateTimeOffset? occurredAt = null, string product = "A95") =>
+        Cards.Fuel(receiptId, litres, amount, station ?? Station, payment, occurredAt, product);
+
+    public RecordPurchase Receipt(string receiptId, params PurchaseLineModel[] lines) =>
+        Cards.Receipt(receiptId, lines) with { StationId = Station };
+}

@@ -30,6 +30,17 @@ public static class LedgerQueries
         database.Scalar<long>(
             $"select coalesce(max(octet_length(payloadbinary)), 0) from orleansstorage where {IsCardState}", card);
 
+    /// <summary>
+    /// The size of the card's stored state without what annual expiries annulled (one small item per expiry that
+    /// annulled points, however many entries the ledger has), as PostgreSQL renders the JSON.
+    /// </summary>
+    public static Task<long> GrainStateBytesBesidesExpiries(this NpgsqlDataSource database, string card) =>
+        database.Scalar<long>($$"""
+            select coalesce(max(octet_length(
+                (convert_from(payloadbinary, 'UTF8')::jsonb #- '{account,annulled}')::text)), 0)
+            from orleansstorage where {{IsCardState}}
+            """, card);
+
     public const string IsCardState =
         "graintypestring = 'card' and convert_from(payloadbinary, 'UTF8')::jsonb ->> 'card' = @card";
 

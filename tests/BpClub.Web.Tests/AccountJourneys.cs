@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using BpClub.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -35,6 +36,18 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
 
         await Page.GetByLabel("Номер телефону").FillAsync(phone);
         await Button("Отримати код").ClickAsync();
+        // The till recorded no phone: the code printed on the card proves it is the holder's.
+        await Expect(ErrorFor("cardCode")).ToHaveTextAsync("Введіть код, надрукований на картці.");
+        await Page.GetByLabel("Код картки").FillAsync("ABCD-EFGH-JKMN");
+        await Button("Отримати код").ClickAsync();
+        await Expect(ErrorFor("cardCode")).ToHaveTextAsync("Неправильний код картки.");
+        await Expect(Field("cardCode")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Screenshot("02b-register-wrong-card-code");
+        await AssertAccessible();
+        Assert.Empty(App.TextsSentTo(phone));
+
+        await Page.GetByLabel("Код картки").FillAsync(App.CardCode(card)!);
+        await Button("Отримати код").ClickAsync();
         await Expect(Page.GetByLabel("Код з SMS")).ToBeVisibleAsync();
         var code = await App.LatestCode(phone);
         await Page.GetByLabel("Код з SMS").FillAsync(code == "000000" ? "111111" : "000000");
@@ -51,6 +64,30 @@ public sealed class AccountJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(Page.Locator("svg.barcode")).ToBeVisibleAsync();
         await Screenshot("04-registered-home");
         await AssertAccessible();
+    }
+
+    [Fact]
+    public async Task A_card_issued_with_a_phone_is_refused_to_another_phone_in_english_too()
+    {
+        var card = Cards.NewNumber();
+        var recorded = BpClubApp.NewPhone();
+        var response = await App.Client(await App.NewStationKey()).PutAsJsonAsync($"/api/pos/v1/cards/{card}",
+            new { firstName = "Olena", lastName = "Kovalenko", phone = recorded, consent = true });
+        response.EnsureSuccessStatusCode();
+        var other = BpClubApp.NewPhone();
+
+        await Page.GotoAsync("/#/register");
+        await Page.GetByLabel("Мова").SelectOptionAsync("en");
+        await Page.GetByLabel("Card number").FillAsync(card);
+        await Page.GetByLabel("Phone number").FillAsync(other);
+        await Page.GetByLabel("New password").FillAsync(Password);
+        await Button("Send me a code").ClickAsync();
+        await Expect(ErrorFor("phone"))
+            .ToHaveTextAsync(
+                "This card can only be registered with the phone number given at the till when it was issued.");
+        await Screenshot("05-register-another-phone-en");
+        await AssertAccessible();
+        Assert.Empty(App.TextsSentTo(other));
     }
 
     [Fact]

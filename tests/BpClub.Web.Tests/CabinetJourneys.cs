@@ -75,10 +75,23 @@ public sealed class CabinetJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(spending).Not.ToBeCheckedAsync();
         await Expect(Page.Locator("#spending-explain")).ToContainTextAsync("навіть якщо картку загублено");
 
+        // Switching on asks for the password first; a wrong one switches nothing.
         await spending.CheckAsync();
+        await Expect(Page.GetByLabel("Пароль для підтвердження")).ToBeFocusedAsync();
+        await Page.GetByLabel("Пароль для підтвердження").FillAsync("Not-The-Password-1");
+        await Button("Увімкнути").ClickAsync();
+        await Expect(ErrorFor("password").First).ToHaveTextAsync("Це не ваш пароль.");
+        await Screenshot("59-spending-wrong-password");
+        await AssertAccessible();
+        await Expect(Page.Locator("#spending-state")).ToHaveTextAsync("Вимкнено");
+
+        await Page.GetByLabel("Пароль для підтвердження").FillAsync(Password);
+        await Button("Увімкнути").ClickAsync();
         await Expect(Page.Locator("#spending-state")).ToHaveTextAsync("Увімкнено — Збережено.");
+        await Expect(Page.Locator("#spending-confirm")).ToBeHiddenAsync();
         await Screenshot("60-spending-on");
         await AssertAccessible();
+        Assert.Contains(App.TextsSentTo(phone), text => text.Contains("увімкнено", StringComparison.Ordinal));
 
         await Page.ReloadAsync();
         await Expect(Page.GetByRole(AriaRole.Switch, new() { Name = "Дозволити оплату балами" })).ToBeCheckedAsync();

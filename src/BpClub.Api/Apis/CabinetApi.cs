@@ -18,7 +18,9 @@ public static class CabinetApi
             .AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous).ProducesProblems(503);
         anonymous.MapPost("/registrations", StartRegistration).ProducesProblems(404, 409, 422)
             .WithSummary(
-                "Register an issued card with a phone and a password; a one-time code goes to the phone by SMS.");
+                "Register an issued card with a phone and a password; a one-time code goes to the phone by SMS. "
+                + "The phone must be the one recorded at the till; without one, cardCode (printed on the card) "
+                + "is needed.");
         anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration)
             .ProducesProblems(404, 409)
             .WithSummary("Confirm a registration with the SMS code; signs the member in.");
@@ -35,7 +37,8 @@ public static class CabinetApi
         member.MapDelete("/sessions/current", SignOut).WithSummary("Sign out of this session.");
         member.MapPut("/password", ChangePassword).WithSummary("Change the password; every other session ends.");
         member.MapPut("/spending", SwitchSpending).ProducesProblems(422)
-            .WithSummary("Switch paying with points at the till on or off (off protects a lost card).");
+            .WithSummary("Switch paying with points at the till on (with the password; an SMS tells the member) "
+                + "or off (at once; off protects a lost card).");
         member.MapGet("/me", Me).ProducesProblems(404);
         member.MapGet("/balance", Balance).ProducesProblems(404);
         member.MapGet("/balance/events", BalanceEvents).Produces<BalanceModel>(200, "text/event-stream")
@@ -55,10 +58,11 @@ public static class CabinetApi
         var card = Edge.Card(request.CardNumber, errors);
         var phone = Edge.Phone(request.Phone, errors);
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
+        if (request.CardCode is { Length: > 64 }) errors.Add("cardCode", "At most 64 characters.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
-            .StartRegistration(card!, phone!, request.Password!);
+            .StartRegistration(card!, phone!, request.Password!, request.CardCode);
         return OutcomeResults.Map(started,
             code => TypedResults.Accepted((string?)null, new RegistrationStarted(code.Id, code.CodeExpiresAt)));
     }
@@ -136,8 +140,14 @@ public static class CabinetApi
         SpendingRequest request, ClaimsPrincipal member, IClusterClient cluster)
     {
         if (request.Enabled is null) return Problems.Invalid("enabled", "Required: true or false.");
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId())
-            .SwitchSpending(request.Enabled.Value));
+        // Off at once, with no password (a lost card); on only with the password, and the member is told by SMS.
+        if (request.Enabled is false)
+            return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(false));
+        if (string.IsNullOrEmpty(request.Password))
+            return Problems.Invalid("password", "Required: switching spending on needs your password.");
+        if (request.Password.Length > 256) return Problems.Invalid("password", "At most 256 characters.");
+        return OutcomeResults.Ok(await cluster.GetGrain<IMemberGrain>(member.CallerId())
+            .SwitchSpendingOn(member.SessionId(), request.Password));
     }
 
     private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult,

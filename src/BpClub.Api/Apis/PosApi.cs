@@ -24,6 +24,8 @@ public static class PosApi
             .WithSummary("What a purchase would earn, with the breakdown, before payment; records nothing.");
         pos.MapPost("/redemptions", Redeem).ProducesProblems(404, 409, 422)
             .WithSummary("Pay with points (1 point = 1 UAH).");
+        pos.MapPost("/redemption-reversals", ReverseRedemption).ProducesProblems(404, 409, 422)
+            .WithSummary("Undo a payment with points made at this station, once: the points come back available.");
         pos.MapPost("/refunds", Refund).ProducesProblems(404, 409, 422)
             .WithSummary("Take back the points of a returned purchase, whole or some of its lines (1-based).");
         pos.MapGet("/cards/{cardNumber}/balance", GetBalance).ProducesProblems(404);
@@ -82,6 +84,18 @@ public static class PosApi
             .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)),
                 aborted);
         return OutcomeResults.Created(redeemed);
+    }
+
+    private static async Task<Results<Created<RedemptionReversalResult>, Ok<RedemptionReversalResult>,
+        ValidationProblem, ProblemHttpResult, TooManyRequests>> ReverseRedemption(
+        RedemptionReversalRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(request.CardNumber, errors);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        var reversed = await cluster.GetGrain<ICardGrain>(card!.Value).ReverseRedemption(
+            new ReverseRedemption(request.ReversalId ?? "", request.RedemptionId ?? "", station.CallerId()), aborted);
+        return OutcomeResults.Created(reversed);
     }
 
     private static async Task<Results<Created<RefundResult>, Ok<RefundResult>, ValidationProblem, ProblemHttpResult,

@@ -15,6 +15,8 @@ public sealed record PurchaseRequest(
 
 public sealed record RedemptionRequest(string? RedemptionId, string? CardNumber, long? Points);
 
+public sealed record RedemptionReversalRequest(string? ReversalId, string? RedemptionId, string? CardNumber);
+
 /// <summary><see cref="Lines"/>: 1-based line numbers of the original receipt; absent or empty for the whole
 /// receipt.</summary>
 public sealed record RefundRequest(string? RefundId, string? ReceiptId, string? CardNumber, List<int>? Lines);
@@ -22,7 +24,8 @@ public sealed record RefundRequest(string? RefundId, string? ReceiptId, string? 
 public sealed record PartnerAccrualRequest(string? PartnerTransactionId, string? CardNumber, decimal? Amount,
     DateTimeOffset? OccurredAt);
 
-public sealed record RegistrationRequest(string? CardNumber, string? Phone, string? Password);
+/// <summary><see cref="CardCode"/>: the secret printed on a card the till issued without a phone.</summary>
+public sealed record RegistrationRequest(string? CardNumber, string? Phone, string? Password, string? CardCode);
 
 public sealed record CodeConfirmation(string? Code);
 
@@ -34,7 +37,8 @@ public sealed record PasswordResetConfirmation(string? Code, string? NewPassword
 
 public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
-public sealed record SpendingRequest(bool? Enabled);
+/// <summary><see cref="Password"/>: the member's password, needed to switch spending on.</summary>
+public sealed record SpendingRequest(bool? Enabled, string? Password);
 
 public sealed record StationRequest(string? Name, string? Address);
 

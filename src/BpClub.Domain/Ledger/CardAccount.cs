@@ -24,6 +24,10 @@ public sealed class CardAccount
     /// <summary>The sum of <see cref="_lots"/>, kept so that a balance does not walk every lot.</summary>
     private long _lotsTotal;
     private readonly Dictionary<int, decimal> _monthLitres = new();
+    /// <summary>Per annual expiry, what it annulled and refunds have not matched yet (see <see
+    /// cref="CardAccountState.Annulled"/>).</summary>
+    private ImmutableSortedDictionary<DateTimeOffset, long> _annulled = ImmutableSortedDictionary<DateTimeOffset,
+        long>.Empty;
 
     public CardAccount(ProgrammeRules rules, CardAccountState? state = null)
     {
@@ -39,6 +43,8 @@ public sealed class CardAccount
         TerminatedAt = state.TerminatedAt;
         foreach (var lot in state.Lots) SetLot(lot.AvailableAt, lot.Points);
         foreach (var (month, litres) in state.MonthLitres) _monthLitres[month] = litres;
+        foreach (var annulled in state.Annulled ?? []) _annulled =
+            _annulled.SetItem(annulled.ExpiryAt, annulled.Points);
     }
 
     public CardStatus Status { get; private set; }
@@ -58,6 +64,7 @@ public sealed class CardAccount
         SettledThrough = SettledThrough,
         IssuedAt = IssuedAt,
         TerminatedAt = TerminatedAt,
+        Annulled = _annulled.Select(a => new AnnulledPoints(a.Key, a.Value)).ToList(),
     };
 
     private CardAccount(CardAccount other)
@@ -74,6 +81,7 @@ public sealed class CardAccount
         _lots = other._lots;
         _lotsTotal = other._lotsTotal;
         _monthLitres = new Dictionary<int, decimal>(other._monthLitres);
+        _annulled = other._annulled;
     }
 
     public CardAccount Clone() => new(this);
@@ -199,11 +207,37 @@ public sealed class CardAccount
         });
 
     /// <summary>
+    /// Undoes a payment with points: its points come back to the available balance, once. Not after an annual
+    /// expiry that fell since the payment: points spent before it would otherwise come back to dodge it.
+    /// </summary>
+    public Decision ReverseRedemption(string reversalId, string stationId, PointsRedeemed redemption,
+        bool reversedBefore,
+        DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            if (reversedBefore)
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    "This payment with points has already been reversed.");
+            if (_calendar.NextExpiryAfter(redemption.At) is { } expiry && expiry <= now)
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    "This payment was made before the last annual expiry; it can no longer be reversed.");
+            return Record(new RedemptionReversed(now, reversalId, stationId, redemption.OperationId,
+                redemption.Points));
+        });
+
+    /// <summary>
     /// Takes back the points of a returned purchase — the whole receipt when <paramref name="lines"/>
     /// is empty, otherwise those lines (zero-based) — and stops its litres counting for the level.
     /// </summary>
+    /// <remarks>
+    /// Points already annulled are not taken again. For a receipt annulled as it was recorded
+    /// (<paramref name="lateAnnulled"/>), its annulled points are matched first; for one whose points came off hold
+    /// before an annual expiry that has passed, the points that expiry annulled (and no refund matched yet) are.
+    /// Only the rest is taken from the available balance.
+    /// </remarks>
     public Decision Refund(string refundId, string stationId, PointsEarned original,
-        IReadOnlyCollection<PurchaseRefunded> earlierRefunds, IReadOnlySet<int> lines, DateTimeOffset now) =>
+        IReadOnlyCollection<PurchaseRefunded> earlierRefunds, IReadOnlySet<int> lines, DateTimeOffset now,
+        LateReceiptAnnulled? lateAnnulled = null) =>
         WhenActive() ?? Decide(now, account =>
         {
             var before = earlierRefunds.Where(r => r.Refunds(original)).SelectMany(r => r.Lines).ToHashSet();
@@ -218,12 +252,35 @@ public sealed class CardAccount
             var reversed = EarningCalculator.Reversal(original.LineEarnings, before, requested);
             var litres = new Litres(requested.Where(i => original.Lines[i].Type == LineType.Fuel)
                 .Sum(i => original.Lines[i].Litres.Value));
-            var stillHeld = original.AvailableAt > now
-                ? new Points(account._lots.TryGetValue(original.AvailableAt, out var held) ? held : 0) : Points.Zero;
+            // A late receipt's annulled points left its lot as it was recorded: none of them is on hold.
+            var stillHeld = original.AvailableAt > now && lateAnnulled is null
+                ? new Points(account._lots.TryGetValue(original.AvailableAt, out var held) ? held : 0)
+                : Points.Zero;
             var fromHold = Points.Min(reversed, stillHeld);
+            var rest = reversed - fromHold;
+            var fromAnnulled = Points.Zero;
+            DateTimeOffset? annulledOn = null;
+            if (lateAnnulled is not null)
+            {
+                var matched = earlierRefunds.Where(r => r.Refunds(original) && r.AnnulledLate)
+                    .Aggregate(Points.Zero, (sum, r) => sum + r.FromAnnulled);
+                fromAnnulled = Points.Min(rest, Points.Max(lateAnnulled.Points - matched, Points.Zero));
+                annulledOn = lateAnnulled.ExpiryAt;
+            }
+            else if (original.AvailableAt <= now
+                && _calendar.NextExpiryAfter(original.AvailableAt - TimeSpan.FromTicks(1)) is { } expiry
+                    && expiry <= now
+                && account._annulled.TryGetValue(expiry, out var pool))
+            {
+                // The expiry that met the receipt's points (one released at its very instant included).
+                fromAnnulled = Points.Min(rest, new Points(pool));
+                annulledOn = expiry;
+            }
             return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold,
                 original.AvailableAt,
-                reversed - fromHold, litres, original.MonthKey, requested.Order().ToList(), original.SourceId));
+                rest - fromAnnulled, litres, original.MonthKey, requested.Order().ToList(), original.SourceId,
+                fromAnnulled, fromAnnulled > Points.Zero ? annulledOn : null,
+                    fromAnnulled > Points.Zero && lateAnnulled is not null));
         });
 
     public Decision SwitchSpending(bool enabled, DateTimeOffset now) =>
@@ -262,6 +319,8 @@ public sealed class CardAccount
                 break;
             case PointsExpired expired:
                 Settled -= expired.Points;
+                _annulled = _annulled.SetItem(expired.At,
+                    (_annulled.TryGetValue(expired.At, out var before) ? before : 0) + expired.Points.Value);
                 break;
             case LateReceiptAnnulled annulled when _lots.TryGetValue(annulled.LotAvailableAt, out var heldLot):
                 if (heldLot > annulled.Points.Value) SetLot(annulled.LotAvailableAt, heldLot - annulled.Points.Value);
@@ -272,6 +331,9 @@ public sealed class CardAccount
             case PointsRedeemed redeemed:
                 Settled -= redeemed.Points;
                 break;
+            case RedemptionReversed reversed:
+                Settled += reversed.Points;
+                break;
             case PurchaseRefunded refunded:
                 if (refunded.FromHold > Points.Zero && _lots.TryGetValue(refunded.LotAvailableAt, out var lot))
                 {
@@ -280,6 +342,8 @@ public sealed class CardAccount
                     else RemoveLot(refunded.LotAvailableAt);
                 }
                 Settled -= refunded.FromAvailable;
+                if (refunded is { AnnulledLate: false, AnnulledOn: { } on } && _annulled.TryGetValue(on, out var pool))
+                    _annulled = _annulled.SetItem(on, Math.Max(0, pool - refunded.FromAnnulled.Value));
                 if (_monthLitres.TryGetValue(refunded.MonthKey, out var litres))
                     _monthLitres[refunded.MonthKey] = Math.Max(0m, litres - refunded.Litres.Value);
                 break;
@@ -293,6 +357,7 @@ public sealed class CardAccount
                 _lots = _lots.Clear();
                 _lotsTotal = 0;
                 _monthLitres.Clear();
+                _annulled = _annulled.Clear();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event.");

@@ -22,6 +22,13 @@ public sealed record CardAccountState
     public DateTimeOffset SettledThrough { get; init; }
     public DateTimeOffset? IssuedAt { get; init; }
     public DateTimeOffset? TerminatedAt { get; init; }
+    /// <summary>
+    /// Per annual expiry, the points it annulled that no refund has matched yet: a refund of a receipt that
+    /// expiry met takes from these first, so annulled points are never taken twice. One entry a year.
+    /// </summary>
+    public IReadOnlyList<AnnulledPoints> Annulled { get; init; } = [];
 }
+
+public sealed record AnnulledPoints(DateTimeOffset ExpiryAt, long Points);
 
 public sealed record HeldLot(DateTimeOffset AvailableAt, long Points);

@@ -57,6 +57,9 @@ public sealed record PointsRedeemed(DateTimeOffset At, string OperationId, strin
 /// from the available balance (which may then go below zero). Receipt ids are unique only per
 /// station, so the purchase is <see cref="ReceiptId"/> at <see cref="PurchaseStationId"/>;
 /// <see cref="StationId"/> is the station that took the goods back.
+/// Points already annulled are not taken twice: <see cref="FromAnnulled"/> of the refund are points an annual
+/// expiry (at <see cref="AnnulledOn"/>) or the late receipt's own annulment (<see cref="AnnulledLate"/>) took
+/// already; they leave nothing more.
 /// </summary>
 public sealed record PurchaseRefunded(
     DateTimeOffset At,
@@ -69,13 +72,28 @@ public sealed record PurchaseRefunded(
     Litres Litres,
     int MonthKey,
     IReadOnlyList<int> Lines,
-    string? PurchaseStationId = null) : CardEvent(At)
+    string? PurchaseStationId = null,
+    Points FromAnnulled = default,
+    DateTimeOffset? AnnulledOn = null,
+    bool AnnulledLate = false) : CardEvent(At)
 {
-    public Points Total => FromHold + FromAvailable;
+    /// <summary>What the returned lines had earned, annulled points included.</summary>
+    public Points Total => FromHold + FromAvailable + FromAnnulled;
+
+    /// <summary>What leaves the card now: the ledger's signed change is its negative.</summary>
+    public Points Taken => FromHold + FromAvailable;
 
     public bool Refunds(PointsEarned purchase) =>
         ReceiptId == purchase.OperationId && (PurchaseStationId is null || PurchaseStationId == purchase.SourceId);
 }
+
+/// <summary>
+/// A payment with points undone by the station that took it (<see cref="RedemptionId"/>): the points come back
+/// to the available balance. Once per redemption.
+/// </summary>
+public sealed record RedemptionReversed(DateTimeOffset At, string OperationId, string StationId, string RedemptionId,
+    Points Points)
+    : CardEvent(At);
 
 public sealed record SpendingSwitched(DateTimeOffset At, bool Enabled) : CardEvent(At);
 

@@ -8,6 +8,8 @@ public enum RejectionKind
     AlreadyIssued,
     /// <summary>A referenced receipt is unknown on this card (404).</summary>
     ReceiptNotFound,
+    /// <summary>A receipt of the station already earned on another card (409).</summary>
+    ReceiptElsewhere,
     /// <summary>A programme rule forbids it (422).</summary>
     RuleViolated,
 }

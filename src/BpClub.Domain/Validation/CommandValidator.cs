@@ -72,6 +72,15 @@ public sealed class CommandValidator(ProgrammeRules rules)
         return errors;
     }
 
+    public ValidationErrors ValidateReversal(string reversalId, string redemptionId, string stationId)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("reversalId", reversalId);
+        errors.RequireId("redemptionId", redemptionId);
+        errors.RequireId("stationId", stationId);
+        return errors;
+    }
+
     public ValidationErrors ValidateRefund(string refundId, string receiptId, string stationId,
         IReadOnlyCollection<int> lines)
     {

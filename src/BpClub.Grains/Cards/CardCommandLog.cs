@@ -60,17 +60,31 @@ public sealed class CardCommandLog(string card, ICardLedger ledger, ICardLogHost
         return pending.Answered;
     }
 
-    /// <summary>Applies the ledger's entries after the last one the log knows (on activation, after a failed commit).
+    /// <summary>Applies the ledger's entries after the last one the log knows (on activation, after a failed commit);
+    /// answers the ledger's last sequence number.
     /// </summary>
-    public async Task CatchUp()
+    public async Task<long> CatchUp()
     {
-        foreach (var (seq, e) in await ledger.ReadAfter(card, Sequence))
+        var (events, last) = await ledger.ReadTail(card, Sequence);
+        foreach (var (seq, e) in events)
         {
             Account.Apply(e);
             Sequence = seq;
         }
         _mustCatchUp = false;
         host.CaughtUp();
+        return last;
+    }
+
+    /// <summary>
+    /// Starts again from an empty account and the whole ledger: what the host does when the snapshot it loaded
+    /// cannot be trusted. Only before any command ran.
+    /// </summary>
+    public Task<long> Rebuild(CardAccount empty)
+    {
+        Account = empty;
+        Sequence = 0;
+        return CatchUp();
     }
 
     private async Task Drain()
@@ -177,11 +191,11 @@ public sealed class CardCommandLog(string card, ICardLedger ledger, ICardLogHost
     private async Task<bool> Commit(List<PendingCommand> batch, Decided decided)
     {
         var reminder = host.ReminderFor(decided.Working, batch.Any(c => c.IsReminderTick));
-        IReadOnlyList<string> recordedBefore;
+        AppendResult appended;
         try
         {
             var writes = decided.Accepted.Select(a => a.Write).ToList();
-            recordedBefore = await ledger.Append(card, Sequence, writes, reminder);
+            appended = await ledger.Append(card, Sequence, writes, reminder);
         }
         catch (StaleActivationException e)
         {
@@ -200,9 +214,10 @@ public sealed class CardCommandLog(string card, ICardLedger ledger, ICardLogHost
             foreach (var command in batch) command.Fail(e);
             return false;
         }
-        if (recordedBefore.Count > 0)
+        if (appended.LeftOut)
         {
-            await AnswerEarlierAndRequeue(batch, recordedBefore.ToHashSet());
+            await AnswerEarlierAndRequeue(batch, appended.RecordedBefore.ToHashSet(),
+                appended.ReceiptsTaken.ToHashSet());
             return false;
         }
         foreach (var (_, write) in decided.Accepted)
@@ -218,15 +233,22 @@ public sealed class CardCommandLog(string card, ICardLedger ledger, ICardLogHost
     }
 
     /// <summary>
-    /// Retries of operations an earlier activation committed answer from their first result; nothing of the batch
-    /// was kept, so the rest is queued again, to be decided and written anew.
+    /// Retries of operations an earlier activation committed answer from their first result; purchases of a receipt
+    /// the station recorded on another card are refused (409); nothing of the batch was kept, so the rest is queued
+    /// again, to be decided and written anew.
     /// </summary>
-    private async Task AnswerEarlierAndRequeue(List<PendingCommand> batch, HashSet<string> keys)
+    private async Task AnswerEarlierAndRequeue(List<PendingCommand> batch, HashSet<string> keys, HashSet<string> taken)
     {
-        bool Retry(PendingCommand c) => c.OperationKey is { } key && keys.Contains(key);
+        bool Retry(PendingCommand c) => c.OperationKey is { } key && (keys.Contains(key) || taken.Contains(key));
         var earlier = new Dictionary<string, OperationRecord?>();
         foreach (var command in batch.Where(Retry))
         {
+            if (!keys.Contains(command.OperationKey!))
+            {
+                command.Refuse(new Rejection(RejectionKind.ReceiptElsewhere,
+                    "This station recorded this receipt on another card: a receipt earns on one card only."));
+                continue;
+            }
             try
             {
                 if (!earlier.TryGetValue(command.OperationKey!, out var first))

@@ -6,6 +6,7 @@ using BpClub.Domain.Validation;
 using BpClub.Grains.Cards;
 using BpClub.Grains.Cards.Commands;
 using BpClub.Grains.Cards.Storage;
+using BpClub.Grains.Members;
 using BpClub.Grains.Promotions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -55,9 +56,22 @@ public sealed partial class CardGrain(
     {
         if (!CardNumber.TryParse(this.GetPrimaryKeyString(), out _card)) return;
         _reminder = new CardReminder(this, () => Account, time, reminderOptions.Value.MinimumReminderPeriod, logger);
+        var stored = snapshot.State;
+        var readable = !stored.Unreadable && (stored.Account is not null || stored.Sequence == 0)
+            && (stored.Card is null || stored.Card == Key);
         _log = new CardCommandLog(Key, ledger, this, _validator, time,
-            new CardAccount(options.Value, snapshot.State.Account), snapshot.State.Sequence);
-        await _log.CatchUp();
+            new CardAccount(options.Value, readable ? stored.Account : null), readable ? stored.Sequence : 0);
+        var last = await _log.CatchUp();
+        if (!readable || last < stored.Sequence)
+        {
+            // The ledger is the truth: a snapshot that cannot be read, or claims entries the ledger does not have (a
+            // restored backup, a hand edit), is dropped and the card rebuilt from its ledger, and the snapshot
+            // replaced at once (otherwise its sequence, ahead of the ledger's, would keep it from being rewritten).
+            LogSnapshotDiscarded(Key, readable ? $"its sequence {stored.Sequence} is ahead of the ledger's {last}"
+                : "it cannot be read");
+            await _log.Rebuild(new CardAccount(options.Value));
+            await WriteSnapshot();
+        }
     }
 
     /// <summary>
@@ -76,8 +90,19 @@ public sealed partial class CardGrain(
 
     // ---- commands: each a record in Cards/Commands, run through the log ------------------------------------------
 
-    public Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default) =>
-        Run(command, c => new IssueCommand(Key, c), cancellationToken);
+    /// <remarks>
+    /// Without a phone to check at registration, the card's printed code proves possession: shown once, in the answer
+    /// that issues the card (the stored result, which a replay answers, does not carry it), and kept as a hash.
+    /// </remarks>
+    public async Task<Outcome<CardSummary>> Issue(IssueCard command, CancellationToken cancellationToken = default)
+    {
+        var code = command is { Phone: null } ? CardCodes.New() : null;
+        var issued = await Run(command, c => new IssueCommand(Key, c, code is null ? null : CardCodes.Hash(code)),
+            cancellationToken);
+        return issued.Status == OutcomeStatus.Done && code is not null
+            ? issued with { Value = issued.Value! with { CardCode = code } }
+            : issued;
+    }
 
     public async Task<Outcome<PurchaseResult>> Accrue(RecordPurchase command,
         CancellationToken cancellationToken = default)
@@ -93,6 +118,10 @@ public sealed partial class CardGrain(
     public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command,
         CancellationToken cancellationToken = default) =>
         Run(command, c => new RedemptionCommand(c), cancellationToken);
+
+    public Task<Outcome<RedemptionReversalResult>> ReverseRedemption(ReverseRedemption command,
+        CancellationToken cancellationToken = default) =>
+        Run(command, c => new RedemptionReversalCommand(c), cancellationToken);
 
     public Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default) =>
         Run(command, c => new RefundCommand(c), cancellationToken);
@@ -213,6 +242,10 @@ public sealed partial class CardGrain(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Card {Card}: ledger write failed; the grain will rebuild from the ledger")]
     private partial void LogWriteFailed(Exception e, string card);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Card {Card}: snapshot discarded because {Reason}; rebuilt from the ledger")]
+    private partial void LogSnapshotDiscarded(string card, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot write failed")]
     private partial void LogSnapshotFailed(Exception e, string card);

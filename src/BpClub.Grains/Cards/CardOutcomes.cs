@@ -14,7 +14,8 @@ internal static class CardOutcomes
     {
         RejectionKind.NotIssued => Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card."),
         RejectionKind.ReceiptNotFound => Outcome<T>.Fail(OutcomeStatus.NotFound, rejection.Detail),
-        RejectionKind.AlreadyIssued => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
+        RejectionKind.AlreadyIssued or RejectionKind.ReceiptElsewhere
+            => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
         _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
     };
 

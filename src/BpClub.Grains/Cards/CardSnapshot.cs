@@ -15,4 +15,9 @@ public sealed class CardSnapshot
 
     public long Sequence { get; set; }
     public CardAccountState? Account { get; set; }
+
+    /// <summary>Set by the storage serializer when the stored row could not be read: the card rebuilds from its
+    /// ledger.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Unreadable { get; init; }
 }

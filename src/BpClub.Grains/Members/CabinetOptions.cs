@@ -32,4 +32,12 @@ public sealed class CabinetOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Wrong card codes (registration of a card issued without a phone) that lock the card's
+    /// registration.</summary>
+    [Range(1, 100)]
+    public int CardCodeAttempts { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan CardCodeLockout { get; set; } = TimeSpan.FromHours(1);
 }

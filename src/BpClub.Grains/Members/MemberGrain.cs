@@ -3,6 +3,7 @@ using BpClub.Domain.Cards;
 using BpClub.Domain.Members;
 using BpClub.Grains.Members;
 using BpClub.Grains.Members.Storage;
+using BpClub.Grains.Sms;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,17 @@ namespace BpClub.Grains.Members;
 public sealed partial class MemberGrain(
     MemberStore store,
     MemberPasswords passwords,
+    ISmsSender sms,
     IOptions<CabinetOptions> options,
     TimeProvider time,
     ILogger<MemberGrain> logger) : Grain, IMemberGrain
 {
     private readonly CabinetOptions _options = options.Value;
     private MemberRecord? _member;
+    /// <summary>Wrong passwords given to switch spending on, and the lock they lead to (in memory, like
+    /// sign-in's).</summary>
+    private int _wrongSpendingPasswords;
+    private DateTimeOffset _spendingLockedUntil;
 
     private string Card => this.GetPrimaryKeyString();
 
@@ -53,6 +59,79 @@ public sealed partial class MemberGrain(
         LogRegistered(Card);
         return Outcome<SessionGrant>.Done(grant);
     }
+
+    public async Task<Outcome<bool>> ProveHolder(PhoneNumber phone, string? cardCode)
+    {
+        var proof = await store.LoadProof(Card);
+        if (proof is { Phone: { } recorded })
+            return recorded == phone.Value ? Outcome<bool>.Done(true) : Outcome<bool>.Fail(OutcomeStatus.Rejected,
+                "This card cannot be registered with this phone number. Register with the phone given at the station " +
+                "when the card was issued.");
+        if (proof?.CardCodeHash is not { } hash)
+            return Outcome<bool>.Fail(OutcomeStatus.Rejected,
+                "This card cannot be registered online: it has no code. Ask at a station for a new card.");
+
+        var now = time.GetUtcNow();
+        if (proof.LockedUntil is { } locked && locked > now) return CardCodeLocked(locked, now);
+        if (string.IsNullOrWhiteSpace(cardCode))
+            return Outcome<bool>.Fail(OutcomeStatus.Rejected, "Enter the card code printed on the card (cardCode).");
+        if (CardCodes.Matches(hash, cardCode))
+        {
+            if (proof.WrongCodes > 0 || proof.LockedUntil is not null) await store.SaveCardCodeAttempts(Card, 0, null);
+            return Outcome<bool>.Done(true);
+        }
+        var wrong = proof.WrongCodes + 1;
+        if (wrong >= _options.CardCodeAttempts)
+        {
+            var until = now + _options.CardCodeLockout;
+            await store.SaveCardCodeAttempts(Card, 0, until);
+            LogCardCodeLocked(Card, wrong, _options.CardCodeLockout);
+            return CardCodeLocked(until, now);
+        }
+        await store.SaveCardCodeAttempts(Card, wrong, null);
+        return Outcome<bool>.Fail(OutcomeStatus.Rejected, "The card code is not correct (cardCode).");
+    }
+
+    public async Task<Outcome<SpendingModel>> SwitchSpendingOn(string sessionId, string password)
+    {
+        if (_member is null || !await IsSessionActive(sessionId))
+            return Outcome<SpendingModel>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
+        var now = time.GetUtcNow();
+        if (_spendingLockedUntil > now)
+            return Outcome<SpendingModel>.Throttled(_spendingLockedUntil - now,
+                $"Too many wrong passwords: spending can be switched on again after {_spendingLockedUntil:HH:mm} UTC.");
+        if (passwords.Verify(_member.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            if (++_wrongSpendingPasswords < _options.LockoutThreshold)
+                return Outcome<SpendingModel>.Invalid("password", "This is not your password.");
+            _wrongSpendingPasswords = 0;
+            _spendingLockedUntil = now + _options.LockoutDuration;
+            return Outcome<SpendingModel>.Throttled(_options.LockoutDuration,
+                $"Too many wrong passwords: spending can be switched on again after {_spendingLockedUntil:HH:mm} UTC.");
+        }
+        _wrongSpendingPasswords = 0;
+
+        var card = GrainFactory.GetGrain<ICardGrain>(Card);
+        var before = await card.GetSummary();
+        if (!before.Succeeded) return before.As<SpendingModel>();
+        var switched = await card.SwitchSpending(true);
+        if (switched.Succeeded && !before.Value!.SpendingEnabled)
+        {
+            // The member hears of it on the phone, so a switch made by someone else in their cabinet does not go
+            // unseen.
+            await sms.Send(PhoneNumber.Parse(_member.Phone), SpendingOnText(Card));
+            LogSpendingSwitchedOn(Card);
+        }
+        return switched;
+    }
+
+    private static string SpendingOnText(string card) =>
+        $"BP CLUB: оплату балами для картки *{card[^4..]} увімкнено. Якщо це були не ви, вимкніть її в кабінеті " +
+        "та змініть пароль.";
+
+    private static Outcome<bool> CardCodeLocked(DateTimeOffset until, DateTimeOffset now)
+        => Outcome<bool>.Throttled(until - now,
+        $"Too many wrong card codes: registration of this card is locked until {until:HH:mm} UTC.");
 
     public async Task<Outcome<SessionGrant>> SignIn(PhoneNumber phone, string password)
     {
@@ -155,6 +234,14 @@ public sealed partial class MemberGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: password changed; other sessions ended")]
     private partial void LogPasswordChanged(string card);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Card {Card}: {Wrong} wrong card codes; registration locked for {Duration}")]
+    private partial void LogCardCodeLocked(string card, int wrong, TimeSpan duration);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Card {Card}: spending switched on; the member was told by SMS")]
+    private partial void LogSpendingSwitchedOn(string card);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: cabinet account closed and erased")]
     private partial void LogClosed(string card);

@@ -29,7 +29,8 @@ public sealed class VerificationGrain(
     private int _wrongCodes;
     private bool _used;
 
-    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password)
+    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password,
+        string? cardCode)
     {
         if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
             "This confirmation id is taken.");
@@ -47,6 +48,10 @@ public sealed class VerificationGrain(
                 "This card is already registered. Sign in with your phone and password.");
         if (await store.FindCardByPhone(phone.Value) is not null)
             return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+
+        // Possession before any text goes out: a stranger who knows only the number gets no SMS sent anywhere.
+        var proven = await GrainFactory.GetGrain<IMemberGrain>(card.Value).ProveHolder(phone, cardCode);
+        if (!proven.Succeeded) return proven.As<CodeSent>();
 
         var code = Codes.NewCode();
         var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value)

@@ -26,13 +26,14 @@ internal sealed class InMemoryLedger : ICardLedger
 
     public long Last => Entries.Count == 0 ? 0 : Entries[^1].Seq;
 
-    public Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long sequence)
+    public Task<(IReadOnlyList<(long Seq, CardEvent Event)> Events, long Last)> ReadTail(string card, long sequence)
     {
         Reads++;
-        return Task.FromResult<IReadOnlyList<(long, CardEvent)>>(Entries.Where(e => e.Seq > sequence).ToList());
+        return Task.FromResult<(IReadOnlyList<(long, CardEvent)>,
+            long)>((Entries.Where(e => e.Seq > sequence).ToList(), Last));
     }
 
-    public async Task<IReadOnlyList<string>> Append(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes,
+    public async Task<AppendResult> Append(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes,
         ReminderRow? reminder)
     {
         if (Gate is { } gate)
@@ -47,7 +48,7 @@ internal sealed class InMemoryLedger : ICardLedger
         }
         if (lastSeq != Last) throw new StaleActivationException($"The ledger is at {Last}, not {lastSeq}.");
         var recorded = writes.Select(w => w.Operation?.Key).OfType<string>().Where(Operations.ContainsKey).ToList();
-        if (recorded.Count > 0) return recorded;
+        if (recorded.Count > 0) return new AppendResult(recorded, []);
         Appends.Add(writes);
         foreach (var write in writes)
         {
@@ -59,17 +60,26 @@ internal sealed class InMemoryLedger : ICardLedger
             NextFailure = null;
             throw late;
         }
-        return [];
+        return AppendResult.Committed;
     }
 
     public Task<OperationRecord?> FindOperation(string card, string key) =>
         Task.FromResult(Operations.GetValueOrDefault(key));
 
-    public Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card,
-        string receiptId, string stationId) =>
-        Task.FromResult<(PointsEarned?, IReadOnlyList<PurchaseRefunded>)>((
+    public Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds,
+        LateReceiptAnnulled? Annulled)> FindReceipt(
+        string card, string receiptId, string stationId) =>
+        Task.FromResult<(PointsEarned?, IReadOnlyList<PurchaseRefunded>, LateReceiptAnnulled?)>((
             Entries.Select(e => e.Event).OfType<PointsEarned>().FirstOrDefault(p => p.OperationId == receiptId),
-            Entries.Select(e => e.Event).OfType<PurchaseRefunded>().Where(r => r.ReceiptId == receiptId).ToList()));
+            Entries.Select(e => e.Event).OfType<PurchaseRefunded>().Where(r => r.ReceiptId == receiptId).ToList(),
+            Entries.Select(e => e.Event).OfType<LateReceiptAnnulled>()
+                .FirstOrDefault(a => a.OperationId == receiptId)));
+
+    public Task<(PointsRedeemed? Redemption, bool Reversed)> FindRedemption(string card, string redemptionId,
+        string stationId) =>
+        Task.FromResult((
+            Entries.Select(e => e.Event).OfType<PointsRedeemed>().FirstOrDefault(r => r.OperationId == redemptionId),
+            Entries.Select(e => e.Event).OfType<RedemptionReversed>().Any(r => r.RedemptionId == redemptionId)));
 }
 
 /// <summary>A host that only counts what the log tells it.</summary>

@@ -48,12 +48,13 @@ export async function call(method, path, body, { member = true } = {}) {
 export const api = {
   signIn: (phone, password) => call('POST', '/sessions', { phone, password }, { member: false }),
   signOut: () => call('DELETE', '/sessions/current'),
-  startRegistration: (cardNumber, phone, password) => call('POST', '/registrations', { cardNumber, phone, password }, { member: false }),
+  startRegistration: (cardNumber, phone, password, cardCode) =>
+    call('POST', '/registrations', { cardNumber, phone, password, cardCode }, { member: false }),
   confirmRegistration: (id, code) => call('POST', `/registrations/${encodeURIComponent(id)}/confirm`, { code }, { member: false }),
   startReset: phone => call('POST', '/password-resets', { phone }, { member: false }),
   confirmReset: (id, code, newPassword) => call('POST', `/password-resets/${encodeURIComponent(id)}/confirm`, { code, newPassword }, { member: false }),
   changePassword: (currentPassword, newPassword) => call('PUT', '/password', { currentPassword, newPassword }),
-  switchSpending: enabled => call('PUT', '/spending', { enabled }),
+  switchSpending: (enabled, password) => call('PUT', '/spending', enabled ? { enabled, password } : { enabled }),
   me: () => call('GET', '/me'),
   balance: () => call('GET', '/balance'),
   tier: () => call('GET', '/tier'),

@@ -1,6 +1,6 @@
 // Signing in, registering a card (then the SMS code) and setting a new password with a code.
 import { api } from './api.js';
-import { t } from './i18n.js';
+import { t, formatTime } from './i18n.js';
 import { h, field, formError, onSubmit, showApiError, lockedMessage } from './dom.js';
 
 const phoneField = () => field({ name: 'phone', label: 'field.phone', type: 'tel', autocomplete: 'tel', hint: 'field.phone.hint', inputmode: 'tel', maxlength: 32 });
@@ -46,6 +46,7 @@ export function registerPage({ onSignedIn }) {
     field({ name: 'cardNumber', label: 'field.cardNumber', hint: 'field.cardNumber.hint', inputmode: 'numeric', autocomplete: 'off', maxlength: 24 }),
     phoneField(),
     newPasswordField('password'),
+    field({ name: 'cardCode', label: 'field.cardCode', hint: 'field.cardCode.hint', autocomplete: 'off', required: false, maxlength: 20 }),
     formError(),
     h('button', { type: 'submit', class: 'primary', text: t('register.submit') }));
   const confirm = h('form', { novalidate: true, hidden: true },
@@ -56,7 +57,9 @@ export function registerPage({ onSignedIn }) {
 
   onSubmit(start, async data => {
     try {
-      const started = await api.startRegistration(data.get('cardNumber').replace(/\s/g, ''), data.get('phone').trim(), data.get('password'));
+      const cardCode = data.get('cardCode').trim() || null;
+      const started = await api.startRegistration(data.get('cardNumber').replace(/\s/g, ''), data.get('phone').trim(),
+        data.get('password'), cardCode);
       registrationId = started.registrationId;
       start.hidden = true;
       confirm.hidden = false;
@@ -67,7 +70,15 @@ export function registerPage({ onSignedIn }) {
         if (e.status === 404) return ['cardNumber', t('error.unknownCard')];
         if (e.status === 409) return /phone/i.test(detail) && !/already registered\./i.test(detail)
           ? ['phone', t('error.phoneTaken')] : ['cardNumber', t('error.alreadyRegistered')];
-        if (e.status === 422) return ['cardNumber', t('error.terminated')];
+        if (e.status === 422) {
+          if (/phone number/i.test(detail)) return ['phone', t('error.phoneNotRecorded')];
+          if (/code is not correct/i.test(detail)) return ['cardCode', t('error.cardCodeWrong')];
+          if (/enter the card code/i.test(detail)) return ['cardCode', t('error.cardCodeMissing')];
+          if (/no code/i.test(detail)) return ['cardNumber', t('error.noCardCode')];
+          return ['cardNumber', t('error.terminated')];
+        }
+        if (e.status === 429 && /card codes/i.test(detail))
+          return ['cardCode', t('error.cardCodeLocked', { time: formatTime(Date.now() + (e.retryAfter ?? 3600) * 1000) })];
         if (e.status === 429) return ['phone', t('error.codeTooSoon')];
         return null;
       });

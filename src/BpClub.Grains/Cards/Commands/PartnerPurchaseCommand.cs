@@ -10,7 +10,12 @@ namespace BpClub.Grains.Cards.Commands;
 public sealed record PartnerPurchaseCommand(RecordPartnerPurchase Purchase) : ICardCommand<PartnerAccrualResult>
 {
     public string? OperationKey => $"partner:{Purchase.PartnerId}:{Purchase.PartnerTransactionId}";
-    public object? Request => Purchase;
+    /// <summary>
+    /// What the partner sent: its rate is the server's, and an operator may change it between the first attempt and
+    /// the retry, which must still answer the first result.
+    /// </summary>
+    public object? Request
+        => new Sent(Purchase.PartnerTransactionId, Purchase.PartnerId, Purchase.Amount, Purchase.OccurredAt);
 
     public ValidationErrors Validate(CommandValidator validator, DateTimeOffset now) =>
         validator.Validate(ToDomain(now), now);
@@ -19,6 +24,9 @@ public sealed record PartnerPurchaseCommand(RecordPartnerPurchase Purchase) : IC
         CardDecision<PartnerAccrualResult>.From(account.Accrue(ToDomain(now), now), d =>
             new PartnerAccrualResult(Purchase.PartnerTransactionId, d.Events.OfType<PointsEarned>().Single().Points,
                 ToModel(d.After.BalanceAt(now))));
+
+    private sealed record Sent(string TransactionId, string PartnerId, Domain.Units.Money Amount,
+        DateTimeOffset? OccurredAt);
 
     private PartnerPurchase ToDomain(DateTimeOffset now) => new(Purchase.PartnerTransactionId, Purchase.PartnerId,
         Purchase.OccurredAt?.ToUniversalTime() ?? now, Purchase.Amount, Purchase.PointsPerUah);

@@ -15,6 +15,9 @@ public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundR
     /// <summary>The receipt as read by <see cref="Prepare"/>; null when this station has none on the card.</summary>
     public PointsEarned? Receipt { get; init; }
     public IReadOnlyList<PurchaseRefunded> EarlierRefunds { get; init; } = [];
+    /// <summary>The receipt's annulment when it was reported so late that its points were annulled as
+    /// recorded.</summary>
+    public LateReceiptAnnulled? Annulled { get; init; }
 
     public string? OperationKey => $"refund:{Refund.StationId}:{Refund.RefundId}";
     public object? Request => Refund;
@@ -25,8 +28,8 @@ public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundR
 
     public async Task<ICardCommand<RefundResult>> Prepare(ICardLedger ledger, string card)
     {
-        var (receipt, refunds) = await ledger.FindReceipt(card, Refund.ReceiptId, Refund.StationId);
-        return this with { Receipt = receipt, EarlierRefunds = refunds };
+        var (receipt, refunds, annulled) = await ledger.FindReceipt(card, Refund.ReceiptId, Refund.StationId);
+        return this with { Receipt = receipt, EarlierRefunds = refunds, Annulled = annulled };
     }
 
     public CardDecision<RefundResult> Decide(CardAccount account, DateTimeOffset now)
@@ -37,7 +40,7 @@ public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundR
                 $"This station has no receipt {Refund.ReceiptId} on this card."));
         var lines = (Refund.Lines ?? []).Select(l => l - 1).ToHashSet();
         return CardDecision<RefundResult>.From(
-            account.Refund(Refund.RefundId, Refund.StationId, Receipt, EarlierRefunds, lines, now),
+            account.Refund(Refund.RefundId, Refund.StationId, Receipt, EarlierRefunds, lines, now, Annulled),
             d => new RefundResult(Refund.RefundId, d.Events.OfType<PurchaseRefunded>().Single().Total,
                 ToModel(d.After.BalanceAt(now))));
     }

@@ -10,9 +10,12 @@ namespace BpClub.Grains.Cards.Storage;
 /// <summary>An idempotent command's record: its key, a hash of its payload and its first result.</summary>
 public sealed record OperationRecord(string Key, byte[] RequestHash, string ResultJson);
 
-/// <summary>The questionnaire filled in at the till: the only personal data a card has.</summary>
+/// <summary>
+/// The questionnaire filled in at the till: the only personal data a card has; with the hash of the card's
+/// code when no phone was recorded (registration then needs the code).
+/// </summary>
 public sealed record CardHolderRecord(string FirstName, string LastName, string? Phone, DateOnly? BirthDate,
-    DateTimeOffset IssuedAt, string IssuedBy);
+    DateTimeOffset IssuedAt, string IssuedBy, byte[]? CardCodeHash = null);
 
 /// <summary>One command's share of a ledger write: its entries from <see cref="FirstSeq"/> on, its operation row, its
 /// personal data.</summary>
@@ -57,6 +60,32 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         return events;
     }
 
+    /// <summary>
+    /// The entries after <paramref name="seq"/> and the ledger's last sequence number (0 for none), in one round trip:
+    /// a last entry before <paramref name="seq"/> means whoever said <paramref name="seq"/> claims entries that do not
+    /// exist.
+    /// </summary>
+    public async Task<(IReadOnlyList<(long Seq, CardEvent Event)> Events, long Last)> ReadTail(string card, long seq)
+    {
+        await using var command = database.CreateCommand("""
+            select l.seq, l.event, m.last
+            from (select coalesce(max(seq), 0) as last from card_ledger where card_number = @card::char(16)) m
+            left join card_ledger l on l.card_number = @card::char(16) and l.seq > @seq
+            order by l.seq
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("seq", seq);
+        var events = new List<(long, CardEvent)>();
+        long last = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            last = reader.GetInt64(2);
+            if (!reader.IsDBNull(0)) events.Add((reader.GetInt64(0), LedgerJson.DeserializeEvent(reader.GetString(1))));
+        }
+        return (events, last);
+    }
+
     public async Task<OperationRecord?> FindOperation(string card, string key)
     {
         await using var command =
@@ -69,20 +98,26 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
         return await reader.ReadAsync() ? new OperationRecord(key, (byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    /// <summary>A receipt of <paramref name="stationId"/> on this card and the refunds already made against
-    /// it.</summary>
-    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds)> FindReceipt(string card,
-        string receiptId, string stationId)
+    /// <summary>
+    /// A receipt of <paramref name="stationId"/> on this card, the refunds already made against it, and its annulment
+    /// when it was reported so late that its points were annulled as it was recorded.
+    /// </summary>
+    public async Task<(PointsEarned? Purchase, IReadOnlyList<PurchaseRefunded> Refunds,
+        LateReceiptAnnulled? Annulled)> FindReceipt(
+        string card, string receiptId, string stationId)
     {
         await using var command = database.CreateCommand("""
             select event from card_ledger
-            where card_number = @card::char(16) and receipt_id = @receipt and kind in ('purchase', 'refund')
+            where card_number = @card::char(16)
+              and ((receipt_id = @receipt and kind in ('purchase', 'refund'))
+                or (operation_id = @receipt and kind = 'annulled'))
             order by seq
             """);
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("receipt", receiptId);
         PointsEarned? purchase = null;
         var refunds = new List<PurchaseRefunded>();
+        LateReceiptAnnulled? annulled = null;
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -96,9 +131,46 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                 case PurchaseRefunded refund:
                     refunds.Add(refund);
                     break;
+                case LateReceiptAnnulled late when late.SourceId == stationId:
+                    annulled = late;
+                    break;
             }
         }
-        return (purchase, purchase is null ? [] : refunds.Where(r => r.Refunds(purchase)).ToList());
+        return purchase is null ? (null, [], null)
+            : (purchase, refunds.Where(r => r.Refunds(purchase)).ToList(), annulled);
+    }
+
+    /// <summary>A payment with points of <paramref name="stationId"/> on this card, and whether it was reversed
+    /// already.</summary>
+    public async Task<(PointsRedeemed? Redemption, bool Reversed)> FindRedemption(string card, string redemptionId,
+        string stationId)
+    {
+        await using var command = database.CreateCommand("""
+            select event from card_ledger
+            where card_number = @card::char(16) and station_id = @station
+              and ((kind = 'redemption' and operation_id = @id) or (kind = 'reversal' and receipt_id = @id))
+            order by seq
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("station", stationId);
+        command.Parameters.AddWithValue("id", redemptionId);
+        PointsRedeemed? redemption = null;
+        var reversed = false;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            switch (LedgerJson.DeserializeEvent(reader.GetString(0)))
+            {
+                case PointsRedeemed found when found.StationId == stationId && found.OperationId == redemptionId:
+                    redemption = found;
+                    break;
+                case RedemptionReversed earlier when earlier.StationId == stationId
+                    && earlier.RedemptionId == redemptionId:
+                    reversed = true;
+                    break;
+            }
+        }
+        return (redemption, reversed);
     }
 
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>

@@ -1,3 +1,4 @@
+using BpClub.Domain.Ledger;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,8 +22,11 @@ internal sealed class GroupRows
     private readonly List<string?> _hPhone = [];
     private readonly List<DateOnly?> _hBirth = [];
     private readonly List<DateTime> _hIssued = [];
+    private readonly List<byte[]?> _hCode = [];
 
     private readonly List<string> _erase = [];
+
+    private readonly List<string> _rcCard = [], _rcStation = [], _rcReceipt = [];
 
     private readonly List<string> _fCard = [];
     private readonly List<long> _fSeq = [];
@@ -58,6 +62,13 @@ internal sealed class GroupRows
             var seq = write.FirstSeq;
             foreach (var e in write.Events)
             {
+                if (e is PointsEarned { Source: EarningSource.Station } purchase)
+                {
+                    // A station's receipt earns on one card only (station_receipts).
+                    _rcCard.Add(card);
+                    _rcStation.Add(purchase.SourceId);
+                    _rcReceipt.Add(purchase.OperationId);
+                }
                 var row = LedgerRowValues.Of(e);
                 _lCard.Add(card);
                 _lSeq.Add(seq++);
@@ -83,6 +94,7 @@ internal sealed class GroupRows
                 _hBirth.Add(holder.BirthDate);
                 _hIssued.Add(holder.IssuedAt.UtcDateTime);
                 _hBy.Add(holder.IssuedBy);
+                _hCode.Add(holder.CardCodeHash);
             }
             if (write.EraseHolder) Erase(card);
         }
@@ -99,7 +111,7 @@ internal sealed class GroupRows
         {
             if (_hCard[i] != card) continue;
             _hCard.RemoveAt(i); _hFirst.RemoveAt(i); _hLast.RemoveAt(i); _hPhone.RemoveAt(i);
-            _hBirth.RemoveAt(i); _hIssued.RemoveAt(i); _hBy.RemoveAt(i);
+            _hBirth.RemoveAt(i); _hIssued.RemoveAt(i); _hBy.RemoveAt(i); _hCode.RemoveAt(i);
         }
         for (var i = _opCard.Count - 1; i >= 0; i--)
         {
@@ -137,7 +149,11 @@ internal sealed class GroupRows
         Array(p, "h_birth", NpgsqlDbType.Date, _hBirth);
         Array(p, "h_issued", NpgsqlDbType.TimestampTz, _hIssued);
         Array(p, "h_by", NpgsqlDbType.Text, _hBy);
+        Array(p, "h_code", NpgsqlDbType.Bytea, _hCode);
         Array(p, "erase", NpgsqlDbType.Text, _erase);
+        Array(p, "rc_card", NpgsqlDbType.Text, _rcCard);
+        Array(p, "rc_station", NpgsqlDbType.Text, _rcStation);
+        Array(p, "rc_receipt", NpgsqlDbType.Text, _rcReceipt);
         Array(p, "r_card", NpgsqlDbType.Text, _rCard);
         Array(p, "r_grain", NpgsqlDbType.Text, _rGrain);
         Array(p, "r_hash", NpgsqlDbType.Integer, _rHash);

@@ -18,6 +18,7 @@ public static class LedgerJson
         (typeof(PointsExpired), "expired"),
         (typeof(LateReceiptAnnulled), "annulled"),
         (typeof(PointsRedeemed), "redemption"),
+        (typeof(RedemptionReversed), "reversal"),
         (typeof(PurchaseRefunded), "refund"),
         (typeof(SpendingSwitched), "spending"),
         (typeof(ParticipationTerminated), "terminated"),

@@ -24,9 +24,12 @@ public sealed record LedgerRowValues(
             $"Late receipt {a.OperationId}: points annulled, on time they would have met the annual expiry"),
         PointsRedeemed r => new(-r.Points.Value, null, null, r.StationId, r.OperationId, null, null,
             "Paid with points"),
-        PurchaseRefunded r => new(-r.Total.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId,
+        // The redemption's id goes in receipt_id, where a second reversal of it is looked for.
+        RedemptionReversed r => new(r.Points.Value, null, null, r.StationId, r.OperationId, r.RedemptionId, null,
+            $"Payment with points {r.RedemptionId} reversed: points returned"),
+        PurchaseRefunded r => new(-r.Taken.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId,
             r.OperationId, r.ReceiptId, null,
-            $"Refund of receipt {r.ReceiptId}"),
+            RefundDescription(r)),
         SpendingSwitched s => new(0, null, null, null, null, null, null,
             s.Enabled ? "Spending switched on" : "Spending switched off"),
         ParticipationTerminated t
@@ -34,6 +37,19 @@ public sealed record LedgerRowValues(
                 "Participation terminated; remaining points forfeited"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event."),
     };
+
+    /// <summary>What the refund took and from where; points annulled before are named, and not taken again.</summary>
+    private static string RefundDescription(PurchaseRefunded r)
+    {
+        var parts = new List<string>();
+        if (r.FromHold.Value != 0) parts.Add($"{r.FromHold.Value} from points on hold");
+        if (r.FromAvailable.Value != 0) parts.Add($"{r.FromAvailable.Value} from available points");
+        if (r.FromAnnulled.Value != 0)
+            parts.Add($"{r.FromAnnulled.Value} annulled already " +
+                (r.AnnulledLate ? "as a late receipt" : "by the annual expiry") + ", not taken again");
+        return parts.Count == 0 ? $"Refund of receipt {r.ReceiptId}"
+            : $"Refund of receipt {r.ReceiptId}: {string.Join("; ", parts)}";
+    }
 
     private static string PurchaseDescription(PointsEarned p)
     {

@@ -15,6 +15,9 @@ public sealed record MemberRecord(
     DateTimeOffset RegisteredAt,
     DateTimeOffset PasswordSetAt);
 
+/// <summary>A card's means of proving possession at registration (see <see cref="MemberStore.LoadProof"/>).</summary>
+public sealed record HolderProof(string? Phone, byte[]? CardCodeHash, int WrongCodes, DateTimeOffset? LockedUntil);
+
 public enum MemberInsert { Inserted, CardTaken, PhoneTaken }
 
 /// <summary>The members table (personal data: the phone) and the card holder's name for the cabinet.</summary>
@@ -95,6 +98,39 @@ public sealed class MemberStore(NpgsqlDataSource database)
         command.Parameters.AddWithValue("card", card);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// What registration checks possession against: the phone recorded at the till, or else the hash of the card's
+    /// code with the wrong codes counted so far and the lock they led to; null when the card has no questionnaire.
+    /// </summary>
+    public async Task<HolderProof?> LoadProof(string card)
+    {
+        await using var command = database.CreateCommand("""
+            select phone, card_code_hash, wrong_card_codes, card_code_locked_until
+            from card_holders where card_number = @card::char(16)
+            """);
+        command.Parameters.AddWithValue("card", card);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return new HolderProof(reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? null : (byte[])reader[1],
+            reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+    }
+
+    /// <summary>Records the wrong card codes counted and the lock, if any, before the answer goes out.</summary>
+    public async Task SaveCardCodeAttempts(string card, int wrongCodes, DateTimeOffset? lockedUntil)
+    {
+        await using var command = database.CreateCommand("""
+            update card_holders set wrong_card_codes = @wrong, card_code_locked_until = @locked
+            where card_number = @card::char(16)
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("wrong", wrongCodes);
+        command.Parameters.Add(
+            new NpgsqlParameter("locked",
+                NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)lockedUntil ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync();
     }
 
     private static string Json(IReadOnlyList<MemberSession> sessions)
