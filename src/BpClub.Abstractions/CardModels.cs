@@ -59,6 +59,24 @@ public sealed record TerminateParticipation(
     [property: Id(0)] DateTimeOffset ApplicationReceivedAt,
     [property: Id(1)] string Reference);
 
+/// <summary>
+/// An operator's manual correction (positive or negative); <see cref="OperatorId"/> is who made it and is not part
+/// of the payload that makes a retry the same operation.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AdjustPoints(
+    [property: Id(0)] string AdjustmentId,
+    [property: Id(1)] Points Points,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] string OperatorId);
+
+/// <summary>Held points released early by an operator: <see cref="Points"/> of them, or all when null.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReleaseHeldPoints(
+    [property: Id(0)] string ReleaseId,
+    [property: Id(1)] Points? Points,
+    [property: Id(2)] string OperatorId);
+
 // Results and views.
 
 [GenerateSerializer, Immutable]
@@ -129,6 +147,18 @@ public sealed record RefundResult(
     [property: Id(2)] BalanceModel Balance);
 
 [GenerateSerializer, Immutable]
+public sealed record AdjustmentResult(
+    [property: Id(0)] string AdjustmentId,
+    [property: Id(1)] Points Points,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
+public sealed record HoldReleaseResult(
+    [property: Id(0)] string ReleaseId,
+    [property: Id(1)] Points PointsReleased,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
 public sealed record TerminationResult([property: Id(0)] Points ForfeitedPoints);
 
 [GenerateSerializer, Immutable]
@@ -154,7 +184,12 @@ public sealed record HistoryItem(
     [property: Id(5)] Money? Amount,
     [property: Id(6)] string? StationId,
     [property: Id(7)] string Description,
-    [property: Id(8)] DateTimeOffset? AvailableAt);
+    [property: Id(8)] DateTimeOffset? AvailableAt,
+    [property: Id(9)] string? Reason);
+
+/// <summary>A history entry as support sees it: with the operator who made it, for adjustments and early releases.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SupportHistoryItem([property: Id(0)] HistoryItem Item, [property: Id(1)] string? By);
 
 [GenerateSerializer, Immutable]
 public sealed record HistoryPage([property: Id(0)] IReadOnlyList<HistoryItem> Items, [property: Id(1)] string? NextCursor);

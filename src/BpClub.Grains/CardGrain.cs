@@ -180,6 +180,29 @@ public sealed partial class CardGrain(
             eraseHolder: true);
     }
 
+    public Task<Outcome<AdjustmentResult>> Adjust(AdjustPoints command)
+    {
+        if (command is null) return Task.FromResult(Missing<AdjustmentResult>());
+        var errors = _validator.ValidateAdjustment(command.AdjustmentId, command.Points, command.Reason, command.OperatorId);
+        if (Refuse<AdjustmentResult>(errors) is { } invalid) return Task.FromResult(invalid);
+        var reason = command.Reason.Trim();
+        // Who sends it is not part of the payload: another operator retrying the same adjustment gets its result.
+        return Run($"adjustment:{command.AdjustmentId}", command with { OperatorId = "" },
+            (account, at) => account.Adjust(command.AdjustmentId, command.Points, reason, command.OperatorId, at),
+            (decided, at) => new AdjustmentResult(command.AdjustmentId, command.Points, ToModel(decided.After!.BalanceAt(at))));
+    }
+
+    public Task<Outcome<HoldReleaseResult>> ReleaseHeldPoints(ReleaseHeldPoints command)
+    {
+        if (command is null) return Task.FromResult(Missing<HoldReleaseResult>());
+        var errors = _validator.ValidateEarlyRelease(command.ReleaseId, command.Points, command.OperatorId);
+        if (Refuse<HoldReleaseResult>(errors) is { } invalid) return Task.FromResult(invalid);
+        return Run($"hold-release:{command.ReleaseId}", command with { OperatorId = "" },
+            (account, at) => account.ReleaseEarly(command.ReleaseId, command.Points, command.OperatorId, at),
+            (decided, at) => new HoldReleaseResult(command.ReleaseId,
+                decided.Events.OfType<HeldPointsReleasedEarly>().Single().Points, ToModel(decided.After!.BalanceAt(at))));
+    }
+
     // ---- queries ---------------------------------------------------------------------------
 
     public async Task<Outcome<PurchaseQuoteResult>> Quote(RecordPurchase command)
@@ -219,6 +242,14 @@ public sealed partial class CardGrain(
         if (Refuse<HistoryPage>(errors) is { } invalid) return invalid;
         if (_account.Status == CardStatus.NotIssued) return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
         return Outcome<HistoryPage>.Done(await ledger.ReadHistory(Key, limit, before));
+    }
+
+    public async Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit)
+    {
+        if (_card is null) return NotACard<IReadOnlyList<SupportHistoryItem>>();
+        if (_account.Status == CardStatus.NotIssued)
+            return Outcome<IReadOnlyList<SupportHistoryItem>>.Fail(OutcomeStatus.NotFound, "Unknown card.");
+        return Outcome<IReadOnlyList<SupportHistoryItem>>.Done(await ledger.ReadSupportHistory(Key, Math.Clamp(limit, 1, 100)));
     }
 
     public Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer)

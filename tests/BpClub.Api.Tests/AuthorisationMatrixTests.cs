@@ -107,6 +107,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["DELETE admin/promotions"] = new("DELETE", "/api/admin/v1/promotions/matrix-none", _ => null, Operator),
         ["GET admin/cards"] = new("GET", "/api/admin/v1/cards/{B}", _ => null, Operator),
         ["POST admin/cards/termination"] = new("POST", "/api/admin/v1/cards/{B}/termination", _ => "{}", Operator),
+        ["POST admin/cards/adjustments"] = new("POST", "/api/admin/v1/cards/{B}/adjustments", _ => "{}", Operator),
+        ["POST admin/cards/holds/release"] = new("POST", "/api/admin/v1/cards/{B}/holds/release", _ => "{}", Operator),
         ["GET admin/cluster"] = new("GET", "/api/admin/v1/cluster", _ => null, Operator),
     };
 

@@ -34,6 +34,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
 
     private const string Purchases = "/api/pos/v1/purchases";
     private const string Quotes = "/api/pos/v1/purchases/quote";
+    private const string Adjustments = "/api/admin/v1/cards/{CARD}/adjustments";
+    private const string HoldRelease = "/api/admin/v1/cards/{CARD}/holds/release";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
     private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"", string payment = "\"cash\"", string extra = "") =>
@@ -142,6 +144,39 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["termination: application from the future"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination", """{"applicationReceivedAt":"2100-01-01T00:00:00Z","reference":"APP-1"}"""),
         ["termination: no reference"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination", """{"applicationReceivedAt":"2026-11-30T00:00:00Z"}"""),
         ["card summary: card number too short"] = new(By.Operator, "GET", "/api/admin/v1/cards/123", null),
+        ["card lookup: no operations"] = new(By.Operator, "GET", "/api/admin/v1/cards/{CARD}?operations=0", null),
+        ["card lookup: too many operations"] = new(By.Operator, "GET", "/api/admin/v1/cards/{CARD}?operations=101", null),
+        ["card lookup: operations not a number"] = new(By.Operator, "GET", "/api/admin/v1/cards/{CARD}?operations=all", null),
+        ["adjustment: no adjustmentId"] = new(By.Operator, "POST", Adjustments, """{"points":10,"reason":"Goodwill"}"""),
+        ["adjustment: over-long adjustmentId"] = new(By.Operator, "POST", Adjustments,
+            $$"""{"adjustmentId":"{{new string('a', 65)}}","points":10,"reason":"Goodwill"}"""),
+        ["adjustment: zero points"] = new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","points":0,"reason":"Goodwill"}"""),
+        ["adjustment: no points"] = new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","reason":"Goodwill"}"""),
+        ["adjustment: fractional points"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":2.5,"reason":"Goodwill"}""", Errors: false),
+        ["adjustment: points as words"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":"ten","reason":"Goodwill"}""", Errors: false),
+        ["adjustment: huge points"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":10000000000,"reason":"Goodwill"}"""),
+        ["adjustment: huge negative points"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":-10000000000,"reason":"Goodwill"}"""),
+        ["adjustment: no reason"] = new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","points":10}"""),
+        ["adjustment: blank reason"] = new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","points":10,"reason":"  "}"""),
+        ["adjustment: over-long reason"] = new(By.Operator, "POST", Adjustments,
+            $$"""{"adjustmentId":"bad-a","points":10,"reason":"{{new string('r', 201)}}"}"""),
+        ["adjustment: reason with control characters"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":10,"reason":"Good\u0007will"}"""),
+        ["adjustment: card failing Luhn"] = new(By.Operator, "POST", "/api/admin/v1/cards/4000001234567890/adjustments",
+            """{"adjustmentId":"bad-a","points":10,"reason":"Goodwill"}"""),
+        ["hold release: no releaseId"] = new(By.Operator, "POST", HoldRelease, """{"points":10}"""),
+        ["hold release: zero points"] = new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":0}"""),
+        ["hold release: negative points"] = new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":-10}"""),
+        ["hold release: fractional points"] = new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":1.5}""",
+            Errors: false),
+        ["hold release: huge points"] = new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":10000000000}"""),
+        ["hold release: releaseId with control characters"] = new(By.Operator, "POST", HoldRelease,
+            """{"releaseId":"bad\u0000h"}"""),
+        ["hold release: card too short"] = new(By.Operator, "POST", "/api/admin/v1/cards/4000/holds/release", """{"releaseId":"bad-h"}"""),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);

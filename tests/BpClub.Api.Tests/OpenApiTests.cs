@@ -36,6 +36,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "delete", "/api/admin/v1/promotions/{promotionId}" },
         { "get", "/api/admin/v1/cards/{cardNumber}" },
         { "post", "/api/admin/v1/cards/{cardNumber}/termination" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/adjustments" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
     };
 
@@ -80,7 +82,8 @@ public sealed class OpenApiTests(AppFixture fixture)
     public async Task The_shapes_describe_the_fields_added_for_members()
     {
         var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
-        foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"" })
+        foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"", "\"lastOperations\"",
+                     "\"registration\"", "\"reason\"", "\"adjustmentId\"", "\"releaseId\"", "\"pointsReleased\"" })
             Assert.Contains(field, schemas);
     }
 

@@ -1,6 +1,8 @@
 using BpClub.Abstractions;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
+using System.Security.Claims;
+using BpClub.Domain.Units;
 using BpClub.Domain.Validation;
 
 namespace BpClub.Api.Apis;
@@ -25,7 +27,12 @@ public static class AdminApi
         admin.MapGet("/promotions", ListPromotions).Returns<IReadOnlyList<PromotionModel>>(200);
         admin.MapDelete("/promotions/{promotionId}", EndPromotion).Returns<PromotionModel>(200, 404)
             .WithSummary("End a promotion now.");
-        admin.MapGet("/cards/{cardNumber}", CardSummary).Returns<CardSummary>(200, 400, 404);
+        admin.MapGet("/cards/{cardNumber}", CardLookup).Returns<CardLookupResponse>(200, 400, 404)
+            .WithSummary("For support: the card's status, balance and level, its registration (phone masked), its last operations.");
+        admin.MapPost("/cards/{cardNumber}/adjustments", Adjust).Returns<AdjustmentResult>(201, 400, 404, 409, 422)
+            .WithSummary("A manual correction with a reason, positive or negative (never below zero available); idempotent.");
+        admin.MapPost("/cards/{cardNumber}/holds/release", ReleaseHolds).Returns<HoldReleaseResult>(201, 400, 404, 409, 422)
+            .WithSummary("Release held points early: some, or all of them when points is left out; idempotent.");
         admin.MapPost("/cards/{cardNumber}/termination", Terminate).Returns<TerminationResult>(200, 400, 404, 422)
             .WithSummary("End participation on a written application: points forfeited, access closed, personal data destroyed.");
         admin.MapGet("/cluster", Cluster).Returns<ClusterResponse>(200);
@@ -81,12 +88,42 @@ public static class AdminApi
     private static async Task<IResult> EndPromotion(string promotionId, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<IPromotionCatalogGrain>(0).End(promotionId));
 
-    private static async Task<IResult> CardSummary(string cardNumber, IClusterClient cluster)
+    private static async Task<IResult> CardLookup(string cardNumber, IClusterClient cluster, int? operations)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(cardNumber, errors);
+        if (operations is < 1 or > 100) errors.Add("operations", "Must be between 1 and 100.");
+        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+
+        var grain = cluster.GetGrain<ICardGrain>(card!.Value);
+        var summary = await grain.GetSummary();
+        if (!summary.Succeeded) return OutcomeResults.Problem(summary);
+        var recent = await grain.GetRecentOperations(operations ?? 20);
+        if (!recent.Succeeded) return OutcomeResults.Problem(recent);
+        var registration = await cluster.GetGrain<IMemberGrain>(card.Value).GetRegistration();
+        return TypedResults.Ok(CardLookupResponse.From(summary.Value!, registration, recent.Value!));
+    }
+
+    private static async Task<IResult> Adjust(string cardNumber, AdjustmentRequest request, ClaimsPrincipal operatorUser,
+        IClusterClient cluster)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(cardNumber, errors);
+        if (request.Points is null) errors.Add("points", "Required: positive adds points, negative takes them.");
+        if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
+        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Adjust(
+            new AdjustPoints(request.AdjustmentId ?? "", new(request.Points!.Value), request.Reason ?? "", operatorUser.CallerId())));
+    }
+
+    private static async Task<IResult> ReleaseHolds(string cardNumber, HoldReleaseRequest request, ClaimsPrincipal operatorUser,
+        IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).GetSummary());
+        Points? points = request.Points is { } some ? new Points(some) : null;
+        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).ReleaseHeldPoints(
+            new ReleaseHeldPoints(request.ReleaseId ?? "", points, operatorUser.CallerId())));
     }
 
     private static async Task<IResult> Terminate(string cardNumber, TerminationRequest request, IClusterClient cluster)

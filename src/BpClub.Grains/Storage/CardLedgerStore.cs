@@ -91,19 +91,33 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>
     public async Task<HistoryPage> ReadHistory(string card, int limit, long? beforeSeq)
     {
+        var rows = await ReadHistoryRows(card, limit + 1, beforeSeq);
+        var items = rows.Select(r => r.Item).ToList();
+        var more = items.Count > limit;
+        if (more) items.RemoveAt(items.Count - 1);
+        return new HistoryPage(items, more ? items[^1].Id : null);
+    }
+
+    /// <summary>The newest entries with the operator who made each (adjustments, early releases), for support.</summary>
+    public async Task<IReadOnlyList<SupportHistoryItem>> ReadSupportHistory(string card, int limit) =>
+        (await ReadHistoryRows(card, limit, null)).Select(r => new SupportHistoryItem(r.Item, r.By)).ToList();
+
+    private async Task<List<(HistoryItem Item, string? By)>> ReadHistoryRows(string card, int limit, long? beforeSeq)
+    {
         await using var command = database.CreateCommand("""
-            select seq, at, kind, points, litres, amount, station_id, description, available_at
+            select seq, at, kind, points, litres, amount, station_id, description, available_at,
+                   event->>'reason', event->>'operatorId'
             from card_ledger where card_number = @card::char(16) and seq < @before
             order by seq desc limit @limit
             """);
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("before", beforeSeq ?? long.MaxValue);
-        command.Parameters.AddWithValue("limit", limit + 1);
-        var items = new List<HistoryItem>(limit + 1);
+        command.Parameters.AddWithValue("limit", limit);
+        var items = new List<(HistoryItem, string?)>(limit);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            items.Add(new HistoryItem(
+            items.Add((new HistoryItem(
                 Id: reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 At: reader.GetFieldValue<DateTimeOffset>(1),
                 Kind: reader.GetString(2),
@@ -112,10 +126,10 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                 Amount: reader.IsDBNull(5) ? null : new Money(reader.GetDecimal(5)),
                 StationId: reader.IsDBNull(6) ? null : reader.GetString(6),
                 Description: reader.GetString(7),
-                AvailableAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+                AvailableAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                Reason: reader.IsDBNull(9) ? null : reader.GetString(9)),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
-        var more = items.Count > limit;
-        if (more) items.RemoveAt(items.Count - 1);
-        return new HistoryPage(items, more ? items[^1].Id : null);
+        return items;
     }
 }
