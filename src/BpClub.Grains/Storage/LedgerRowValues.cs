@@ -24,6 +24,7 @@ public sealed record LedgerRowValues(
             $"Refund of receipt {r.ReceiptId}"),
         PointsAdjusted a => new(a.Points.Value, null, null, null, a.OperationId, null, null,
             a.Points.Value > 0 ? "Points added by support" : "Points taken by support"),
+        // Like 'released', the points that became available: a move from hold, not a change of the total.
         HeldPointsReleasedEarly r => new(r.Points.Value, null, null, null, r.OperationId, null, r.At,
             "Held points released early by support"),
         SpendingSwitched s => new(0, null, null, null, null, null, null, s.Enabled ? "Spending switched on" : "Spending switched off"),
