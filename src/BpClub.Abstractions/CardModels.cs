@@ -185,11 +185,38 @@ public sealed record HistoryItem(
     [property: Id(6)] string? StationId,
     [property: Id(7)] string Description,
     [property: Id(8)] DateTimeOffset? AvailableAt,
-    [property: Id(9)] string? Reason);
+    [property: Id(9)] string? Reason,
+    [property: Id(10)] string? StationName = null);
 
 /// <summary>A history entry as support sees it: with the operator who made it, for adjustments and early releases.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SupportHistoryItem([property: Id(0)] HistoryItem Item, [property: Id(1)] string? By);
 
+/// <remarks><see cref="TimeZone"/>: the programme's, in which the days of a query's period are counted.</remarks>
 [GenerateSerializer, Immutable]
-public sealed record HistoryPage([property: Id(0)] IReadOnlyList<HistoryItem> Items, [property: Id(1)] string? NextCursor);
+public sealed record HistoryPage(
+    [property: Id(0)] IReadOnlyList<HistoryItem> Items,
+    [property: Id(1)] string? NextCursor,
+    [property: Id(2)] string? TimeZone = null);
+
+/// <summary>
+/// A page of history: <see cref="Kinds"/> (none: every kind) recorded from the start of the day
+/// <see cref="From"/> to the end of the day <see cref="To"/> on the programme's calendar (either may be open).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record HistoryQuery(
+    [property: Id(0)] int Limit,
+    [property: Id(1)] string? Cursor,
+    [property: Id(2)] IReadOnlyList<string>? Kinds = null,
+    [property: Id(3)] DateOnly? From = null,
+    [property: Id(4)] DateOnly? To = null);
+
+/// <summary>The kinds of history entry, as the history and its filter name them.</summary>
+public static class HistoryKinds
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        "issued", "purchase", "partner", "released", "releasedEarly", "redemption", "refund", "expired", "annulled",
+        "adjustment", "spending", "terminated",
+    ];
+}

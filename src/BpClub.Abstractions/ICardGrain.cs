@@ -63,6 +63,10 @@ public interface ICardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor);
 
+    /// <summary>Newest first, only the entries of the query's kinds and period.</summary>
+    [AlwaysInterleave]
+    Task<Outcome<HistoryPage>> QueryHistory(HistoryQuery query);
+
     /// <summary>The newest entries for support, each with who made it when an operator did.</summary>
     [AlwaysInterleave]
     Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit);

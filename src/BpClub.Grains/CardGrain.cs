@@ -229,19 +229,30 @@ public sealed partial class CardGrain(
     public Task<Outcome<CardSummary>> GetSummary() =>
         Task.FromResult(Query(() => Summary(_account, time.GetUtcNow())));
 
-    public async Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor)
+    public Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor) => QueryHistory(new HistoryQuery(limit, cursor));
+
+    public async Task<Outcome<HistoryPage>> QueryHistory(HistoryQuery query)
     {
+        if (query is null) return Missing<HistoryPage>();
         var errors = new ValidationErrors();
-        if (limit is < 1 or > 100) errors.Add("limit", "Must be between 1 and 100.");
+        if (query.Limit is < 1 or > 100) errors.Add("limit", "Must be between 1 and 100.");
         long? before = null;
-        if (cursor is not null)
+        if (query.Cursor is not null)
         {
-            if (long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)) before = seq;
+            if (long.TryParse(query.Cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)) before = seq;
             else errors.Add("cursor", "Not a cursor from a previous page.");
         }
+        var kinds = query.Kinds is { Count: > 0 } some ? some.Distinct().ToList() : null;
+        if (kinds?.FirstOrDefault(k => !HistoryKinds.All.Contains(k)) is { } unknown)
+            errors.Add("kind", $"Unknown kind '{(unknown.Length > 20 ? unknown[..20] + "…" : unknown)}'; one of {string.Join(", ", HistoryKinds.All)}.");
+        if (query.From is { } from && query.To is { } to && from > to) errors.Add("to", "Must not be before from.");
         if (Refuse<HistoryPage>(errors) is { } invalid) return invalid;
         if (_account.Status == CardStatus.NotIssued) return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
-        return Outcome<HistoryPage>.Done(await ledger.ReadHistory(Key, limit, before));
+        var calendar = new ProgrammeCalendar(_rules);
+        var page = await ledger.ReadHistory(Key, query.Limit, before, kinds,
+            query.From is { } start ? calendar.DayStart(start) : null,
+            query.To is { } end && end < DateOnly.MaxValue ? calendar.DayStart(end.AddDays(1)) : null);
+        return Outcome<HistoryPage>.Done(page with { TimeZone = _rules.TimeZone });
     }
 
     public async Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit)

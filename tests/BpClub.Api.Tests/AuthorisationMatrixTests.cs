@@ -97,6 +97,7 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["GET cabinet/balance"] = new("GET", "/api/cabinet/v1/balance", _ => null, Member),
         ["GET cabinet/balance/events"] = new("GET", "/api/cabinet/v1/balance/events", _ => null, Member),
         ["GET cabinet/history"] = new("GET", "/api/cabinet/v1/history", _ => null, Member),
+        ["GET cabinet/history.csv"] = new("GET", "/api/cabinet/v1/history.csv", _ => null, Member),
         ["GET cabinet/tier"] = new("GET", "/api/cabinet/v1/tier", _ => null, Member),
         ["PUT admin/stations"] = new("PUT", "/api/admin/v1/stations/st-matrix", _ => """{"name":"Matrix","address":"Kyiv"}""", Operator),
         ["POST admin/stations/key"] = new("POST", "/api/admin/v1/stations/st-matrix-none/key", _ => null, Operator),

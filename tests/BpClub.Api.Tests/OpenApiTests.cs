@@ -27,6 +27,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/cabinet/v1/balance" },
         { "get", "/api/cabinet/v1/balance/events" },
         { "get", "/api/cabinet/v1/history" },
+        { "get", "/api/cabinet/v1/history.csv" },
         { "get", "/api/cabinet/v1/tier" },
         { "put", "/api/admin/v1/stations/{stationId}" },
         { "post", "/api/admin/v1/stations/{stationId}/key" },
@@ -83,7 +84,7 @@ public sealed class OpenApiTests(AppFixture fixture)
     {
         var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
         foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"", "\"lastOperations\"",
-                     "\"registration\"", "\"reason\"", "\"adjustmentId\"", "\"releaseId\"", "\"pointsReleased\"" })
+                     "\"registration\"", "\"reason\"", "\"adjustmentId\"", "\"releaseId\"", "\"pointsReleased\"", "\"stationName\"", "\"timeZone\"" })
             Assert.Contains(field, schemas);
     }
 
