@@ -60,3 +60,31 @@ public sealed class SupportTests(FakeClockFixture fixture)
         Assert.Equal(entries, await fixture.Cluster.Database.LedgerCount(number));
     }
 }
+
+/// <summary>The history's period is counted in days of the programme's calendar (Kyiv), not UTC.</summary>
+[Collection(FakeClockCluster.Name)]
+public sealed class HistoryQueryTests(FakeClockFixture fixture)
+{
+    [Fact]
+    public async Task A_day_starts_and_ends_at_midnight_in_Kyiv()
+    {
+        var card = await fixture.Cluster.Grains.Issued();
+        var local = TimeZoneInfo.ConvertTime(fixture.Now, TimeZoneInfo.FindSystemTimeZoneById("Europe/Kyiv"));
+        var day = DateOnly.FromDateTime(local.DateTime).AddDays(2);
+        var midnight = FakeClockFixture.KyivTime(day.Year, day.Month, day.Day, 0);
+        fixture.MoveTo(midnight.AddMinutes(-30)); // 23:30 in Kyiv, 21:30 or 20:30 UTC: the day before
+        await card.Accrue(Cards.Fuel("late-evening", 10m)).Ok();
+        fixture.MoveTo(midnight.AddMinutes(30));
+        await card.Accrue(Cards.Fuel("after-midnight", 20m)).Ok();
+
+        async Task<List<long>> Points(DateOnly? from, DateOnly? to) =>
+            (await card.QueryHistory(new HistoryQuery(100, null, ["purchase"], from, to)).Ok()).Items.Select(i => i.Points.Value).ToList();
+
+        Assert.Equal([20L], await Points(day, null));
+        Assert.Equal([10L], await Points(null, day.AddDays(-1)));
+        Assert.Equal([20L, 10L], await Points(day.AddDays(-1), day));
+        Assert.Empty(await Points(day.AddDays(1), day.AddDays(5)));
+        Assert.Equal(OutcomeStatus.Invalid, (await card.QueryHistory(new HistoryQuery(10, null, ["bogus"]))).Status);
+        Assert.Equal(OutcomeStatus.Invalid, (await card.QueryHistory(new HistoryQuery(10, null, null, day, day.AddDays(-1)))).Status);
+    }
+}
