@@ -67,6 +67,24 @@ public sealed record TerminateParticipation(
     [property: Id(0)] DateTimeOffset ApplicationReceivedAt,
     [property: Id(1)] string Reference);
 
+/// <summary>
+/// An operator's manual correction (positive or negative); <see cref="OperatorId"/> is who made it and is not part
+/// of the payload that makes a retry the same operation.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AdjustPoints(
+    [property: Id(0)] string AdjustmentId,
+    [property: Id(1)] Points Points,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] string OperatorId);
+
+/// <summary>Held points released early by an operator: <see cref="Points"/> of them, or all when null.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReleaseHeldPoints(
+    [property: Id(0)] string ReleaseId,
+    [property: Id(1)] Points? Points,
+    [property: Id(2)] string OperatorId);
+
 // Results and views.
 
 [GenerateSerializer, Immutable]
@@ -144,6 +162,18 @@ public sealed record RefundResult(
     [property: Id(2)] BalanceModel Balance);
 
 [GenerateSerializer, Immutable]
+public sealed record AdjustmentResult(
+    [property: Id(0)] string AdjustmentId,
+    [property: Id(1)] Points Points,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
+public sealed record HoldReleaseResult(
+    [property: Id(0)] string ReleaseId,
+    [property: Id(1)] Points PointsReleased,
+    [property: Id(2)] BalanceModel Balance);
+
+[GenerateSerializer, Immutable]
 public sealed record TerminationResult([property: Id(0)] Points ForfeitedPoints);
 
 [GenerateSerializer, Immutable]
@@ -174,8 +204,40 @@ public sealed record HistoryItem(
     [property: Id(5)] Money? Amount,
     [property: Id(6)] string? StationId,
     [property: Id(7)] string Description,
-    [property: Id(8)] DateTimeOffset? AvailableAt);
+    [property: Id(8)] DateTimeOffset? AvailableAt,
+    [property: Id(9)] string? Reason,
+    [property: Id(10)] string? StationName = null);
 
+/// <summary>A history entry as support sees it: with the operator who made it, for adjustments and early
+/// releases.</summary>
 [GenerateSerializer, Immutable]
-public sealed record HistoryPage([property: Id(0)] IReadOnlyList<HistoryItem> Items,
-    [property: Id(1)] string? NextCursor);
+public sealed record SupportHistoryItem([property: Id(0)] HistoryItem Item, [property: Id(1)] string? By);
+
+/// <remarks><see cref="TimeZone"/>: the programme's, in which the days of a query's period are counted.</remarks>
+[GenerateSerializer, Immutable]
+public sealed record HistoryPage(
+    [property: Id(0)] IReadOnlyList<HistoryItem> Items,
+    [property: Id(1)] string? NextCursor,
+    [property: Id(2)] string? TimeZone = null);
+
+/// <summary>
+/// A page of history: <see cref="Kinds"/> (none: every kind) recorded from the start of the day
+/// <see cref="From"/> to the end of the day <see cref="To"/> on the programme's calendar (either may be open).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record HistoryQuery(
+    [property: Id(0)] int Limit,
+    [property: Id(1)] string? Cursor,
+    [property: Id(2)] IReadOnlyList<string>? Kinds = null,
+    [property: Id(3)] DateOnly? From = null,
+    [property: Id(4)] DateOnly? To = null);
+
+/// <summary>The kinds of history entry, as the history and its filter name them.</summary>
+public static class HistoryKinds
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        "issued", "purchase", "partner", "released", "releasedEarly", "redemption", "reversal", "refund", "expired",
+        "annulled", "adjustment", "spending", "terminated",
+    ];
+}

@@ -32,6 +32,11 @@ public interface ICardGrain : IGrainWithStringKey
     Task<Outcome<SpendingModel>> SwitchSpending(bool enabled);
 
     Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command);
+    /// <summary>An operator's manual correction; idempotent on its adjustment id.</summary>
+    Task<Outcome<AdjustmentResult>> Adjust(AdjustPoints command);
+
+    /// <summary>An operator releases held points early; idempotent on its release id.</summary>
+    Task<Outcome<HoldReleaseResult>> ReleaseHeldPoints(ReleaseHeldPoints command);
 
     /// <summary>
     /// What the purchase would earn if recorded now, with its breakdown. A query: it writes nothing (no ledger
@@ -63,4 +68,12 @@ public interface ICardGrain : IGrainWithStringKey
     /// cref="HistoryPage.NextCursor"/>.</summary>
     [AlwaysInterleave]
     Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor);
+
+    /// <summary>Newest first, only the entries of the query's kinds and period.</summary>
+    [AlwaysInterleave]
+    Task<Outcome<HistoryPage>> QueryHistory(HistoryQuery query);
+
+    /// <summary>The newest entries for support, each with who made it when an operator did.</summary>
+    [AlwaysInterleave]
+    Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit);
 }

@@ -42,6 +42,11 @@ public interface IMemberGrain : IGrainWithStringKey
 
     Task<Outcome<MemberProfile>> GetProfile();
 
+    /// <summary>For support: the masked phone and the registration date, or null when the card has no
+    /// account.</summary>
+    [AlwaysInterleave]
+    Task<RegistrationSummary?> GetRegistration();
+
     /// <summary>Termination: the account and its sessions are deleted, with the phone they held.</summary>
     Task Close();
 }

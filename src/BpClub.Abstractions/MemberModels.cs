@@ -20,3 +20,9 @@ public sealed record MemberProfile(
     [property: Id(2)] string? FirstName,
     [property: Id(3)] string? LastName,
     [property: Id(4)] string Status);
+
+/// <summary>A card's cabinet account as support sees it: the phone masked, when it was registered.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegistrationSummary(
+    [property: Id(0)] string MaskedPhone,
+    [property: Id(1)] DateTimeOffset RegisteredAt);

@@ -118,6 +118,7 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["GET cabinet/balance"] = new("GET", "/api/cabinet/v1/balance", _ => null, Member),
         ["GET cabinet/balance/events"] = new("GET", "/api/cabinet/v1/balance/events", _ => null, Member),
         ["GET cabinet/history"] = new("GET", "/api/cabinet/v1/history", _ => null, Member),
+        ["GET cabinet/history.csv"] = new("GET", "/api/cabinet/v1/history.csv", _ => null, Member),
         ["GET cabinet/tier"] = new("GET", "/api/cabinet/v1/tier", _ => null, Member),
         ["PUT admin/stations"] =
             new("PUT", "/api/admin/v1/stations/st-matrix", _ => """{"name":"Matrix","address":"Kyiv"}""", Operator),
@@ -129,6 +130,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["DELETE admin/promotions"] = new("DELETE", "/api/admin/v1/promotions/matrix-none", _ => null, Operator),
         ["GET admin/cards"] = new("GET", "/api/admin/v1/cards/{B}", _ => null, Operator),
         ["POST admin/cards/termination"] = new("POST", "/api/admin/v1/cards/{B}/termination", _ => "{}", Operator),
+        ["POST admin/cards/adjustments"] = new("POST", "/api/admin/v1/cards/{B}/adjustments", _ => "{}", Operator),
+        ["POST admin/cards/holds/release"] = new("POST", "/api/admin/v1/cards/{B}/holds/release", _ => "{}", Operator),
         ["GET admin/cluster"] = new("GET", "/api/admin/v1/cluster", _ => null, Operator),
     };
 

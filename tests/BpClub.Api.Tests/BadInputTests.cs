@@ -36,6 +36,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
 
     private const string Purchases = "/api/pos/v1/purchases";
     private const string Quotes = "/api/pos/v1/purchases/quote";
+    private const string Adjustments = "/api/admin/v1/cards/{CARD}/adjustments";
+    private const string HoldRelease = "/api/admin/v1/cards/{CARD}/holds/release";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
     private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"",
@@ -230,6 +232,21 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["history: limit that is not a number"] = new(By.Member, "GET", "/api/cabinet/v1/history?limit=many", null),
         ["history: negative limit"] = new(By.Member, "GET", "/api/cabinet/v1/history?limit=-1", null),
         ["history: forged cursor"] = new(By.Member, "GET", "/api/cabinet/v1/history?cursor=not-a-cursor", null),
+        ["history: unknown kind"] = new(By.Member, "GET", "/api/cabinet/v1/history?kind=purchase,lottery", null),
+        ["history: over-long kind"] =
+            new(By.Member, "GET", "/api/cabinet/v1/history?kind=" + string.Join(",", Enumerable.Repeat("purchase", 40)),
+                null),
+        ["history: from that is not a day"] = new(By.Member, "GET", "/api/cabinet/v1/history?from=2026-13-01", null),
+        ["history: to as an instant"] = new(By.Member, "GET", "/api/cabinet/v1/history?to=2026-12-01T00:00:00Z", null),
+        ["history: to before from"] =
+            new(By.Member, "GET", "/api/cabinet/v1/history?from=2026-12-05&to=2026-12-01", null),
+        ["history csv: from that is not a day"] =
+            new(By.Member, "GET", "/api/cabinet/v1/history.csv?from=yesterday", null),
+        ["history csv: to before from"] =
+            new(By.Member, "GET", "/api/cabinet/v1/history.csv?from=2026-12-05&to=2026-12-01", null),
+        ["history csv: more than 366 days"] =
+            new(By.Member, "GET", "/api/cabinet/v1/history.csv?from=2025-01-01&to=2026-12-01", null),
+        ["history csv: unknown kind"] = new(By.Member, "GET", "/api/cabinet/v1/history.csv?kind=jackpot", null),
         // Operators.
         ["promotion: ends before it starts"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
@@ -251,6 +268,49 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
             new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/termination",
                 """{"applicationReceivedAt":"2026-11-30T00:00:00Z"}"""),
         ["card summary: card number too short"] = new(By.Operator, "GET", "/api/admin/v1/cards/123", null),
+        ["card lookup: no operations"] = new(By.Operator, "GET", "/api/admin/v1/cards/{CARD}?operations=0", null),
+        ["card lookup: too many operations"] =
+            new(By.Operator, "GET", "/api/admin/v1/cards/{CARD}?operations=101", null),
+        ["card lookup: operations not a number"] =
+            new(By.Operator, "GET", "/api/admin/v1/cards/{CARD}?operations=all", null),
+        ["adjustment: no adjustmentId"] =
+            new(By.Operator, "POST", Adjustments, """{"points":10,"reason":"Goodwill"}"""),
+        ["adjustment: over-long adjustmentId"] = new(By.Operator, "POST", Adjustments,
+            $$"""{"adjustmentId":"{{new string('a', 65)}}","points":10,"reason":"Goodwill"}"""),
+        ["adjustment: zero points"] =
+            new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","points":0,"reason":"Goodwill"}"""),
+        ["adjustment: no points"] =
+            new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","reason":"Goodwill"}"""),
+        ["adjustment: fractional points"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":2.5,"reason":"Goodwill"}""", Errors: false),
+        ["adjustment: points as words"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":"ten","reason":"Goodwill"}""", Errors: false),
+        ["adjustment: huge points"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":10000000000,"reason":"Goodwill"}"""),
+        ["adjustment: huge negative points"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":-10000000000,"reason":"Goodwill"}"""),
+        ["adjustment: no reason"] = new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","points":10}"""),
+        ["adjustment: blank reason"] =
+            new(By.Operator, "POST", Adjustments, """{"adjustmentId":"bad-a","points":10,"reason":"  "}"""),
+        ["adjustment: over-long reason"] = new(By.Operator, "POST", Adjustments,
+            $$"""{"adjustmentId":"bad-a","points":10,"reason":"{{new string('r', 201)}}"}"""),
+        ["adjustment: reason with control characters"] = new(By.Operator, "POST", Adjustments,
+            """{"adjustmentId":"bad-a","points":10,"reason":"Good\u0007will"}"""),
+        ["adjustment: card failing Luhn"] = new(By.Operator, "POST", "/api/admin/v1/cards/4000001234567890/adjustments",
+            """{"adjustmentId":"bad-a","points":10,"reason":"Goodwill"}"""),
+        ["hold release: no releaseId"] = new(By.Operator, "POST", HoldRelease, """{"points":10}"""),
+        ["hold release: zero points"] = new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":0}"""),
+        ["hold release: negative points"] =
+            new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":-10}"""),
+        ["hold release: fractional points"] =
+            new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":1.5}""",
+            Errors: false),
+        ["hold release: huge points"] =
+            new(By.Operator, "POST", HoldRelease, """{"releaseId":"bad-h","points":10000000000}"""),
+        ["hold release: releaseId with control characters"] = new(By.Operator, "POST", HoldRelease,
+            """{"releaseId":"bad\u0000h"}"""),
+        ["hold release: card too short"] =
+            new(By.Operator, "POST", "/api/admin/v1/cards/4000/holds/release", """{"releaseId":"bad-h"}"""),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);

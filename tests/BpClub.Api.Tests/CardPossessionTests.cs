@@ -61,8 +61,10 @@ public sealed class CardPossessionTests(AppFixture fixture)
         // A replay of the issue (the till retrying) answers the card without the code; so does every other read.
         var again = await station.PutAsJsonAsync($"/api/pos/v1/cards/{card}", questionnaire).Expect(HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, again.GetProperty("cardCode").ValueKind);
-        var support = await _app.Operator().GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{card}");
-        Assert.Equal(JsonValueKind.Null, support.GetProperty("cardCode").ValueKind);
+        var support = await _app.Operator().GetStringAsync($"/api/admin/v1/cards/{card}");
+        Assert.Contains(card, support, StringComparison.Ordinal);
+        Assert.DoesNotContain(code.Replace("-", "", StringComparison.Ordinal), support.Replace("-", "",
+            StringComparison.Ordinal), StringComparison.Ordinal);
         // Stored only as its hash, nowhere as text.
         var database = _app.Cluster.Database;
         var stored = await database.Scalar<byte[]>("select card_code_hash from card_holders where card_number = @card",

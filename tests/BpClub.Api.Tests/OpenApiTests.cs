@@ -28,6 +28,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/cabinet/v1/balance" },
         { "get", "/api/cabinet/v1/balance/events" },
         { "get", "/api/cabinet/v1/history" },
+        { "get", "/api/cabinet/v1/history.csv" },
         { "get", "/api/cabinet/v1/tier" },
         { "put", "/api/admin/v1/stations/{stationId}" },
         { "post", "/api/admin/v1/stations/{stationId}/key" },
@@ -37,6 +38,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "delete", "/api/admin/v1/promotions/{promotionId}" },
         { "get", "/api/admin/v1/cards/{cardNumber}" },
         { "post", "/api/admin/v1/cards/{cardNumber}/termination" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/adjustments" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
     };
 
@@ -85,7 +88,8 @@ public sealed class OpenApiTests(AppFixture fixture)
     {
         var schemas = (await Document()).GetProperty("components").GetProperty("schemas").ToString();
         foreach (var field in new[] { "\"expiring\"", "\"litresToKeepLevel\"", "\"levelNextMonth\"", "\"cardCode\"",
-            "\"pointsReturned\"" })
+            "\"pointsReturned\"", "\"lastOperations\"", "\"registration\"", "\"reason\"", "\"adjustmentId\"",
+            "\"releaseId\"", "\"pointsReleased\"", "\"stationName\"", "\"timeZone\"" })
             Assert.Contains(field, schemas);
     }
 

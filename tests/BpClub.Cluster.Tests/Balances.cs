@@ -23,8 +23,9 @@ public static class Balances
         var ledger = new Dictionary<string, (long Total, long Available)>();
         await using (var command = database.CreateCommand("""
             select card_number,
-                   coalesce(sum(points) filter (where kind <> 'released'), 0),
-                   coalesce(sum(points) filter (where kind in ('released', 'redemption', 'expired')), 0)
+                   coalesce(sum(points) filter (where kind not in ('released', 'releasedEarly')), 0),
+                   coalesce(sum(points) filter (where kind in
+                       ('released', 'releasedEarly', 'redemption', 'reversal', 'expired', 'adjustment')), 0)
             from card_ledger group by card_number
             """))
         await using (var reader = await command.ExecuteReaderAsync())

@@ -72,6 +72,13 @@ public sealed class CardUnderTest
             Ledger.OfType<PurchaseRefunded>().Where(r => r.ReceiptId == purchase.OperationId).ToList(),
             zeroBasedLines.ToHashSet(), Now));
 
+    public Decision Adjust(long points, string reason = "Goodwill") =>
+        Run(a => a.Adjust($"adjust-{Ledger.Count}", new Points(points), reason, "key-0123456789", Now));
+
+    public Decision ReleaseEarly(long? points = null) =>
+        Run(a => a.ReleaseEarly($"release-{Ledger.Count}", points is { } p ? new Points(p) : null, "key-0123456789",
+            Now));
+
     public void SwitchSpendingOn() => Must(Run(a => a.SwitchSpending(true, Now)));
 
     public void Advance(TimeSpan by) => Clock.Advance(by);

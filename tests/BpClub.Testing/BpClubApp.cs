@@ -20,6 +20,8 @@ namespace BpClub.Testing;
 public sealed partial class BpClubApp : IAsyncDisposable
 {
     public const string OperatorKey = "op-test-key-0123456789abcdefghij";
+    /// <summary>A second operator's key, so that tests can tell who did what.</summary>
+    public const string SecondOperatorKey = "op-test-key-second-9876543210zyxw";
 
     private readonly WebApplicationFactory<api::Program> _factory;
 
@@ -67,6 +69,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
             [BpClubTestCluster.ClusterSetting(nameof(BpClubClusterOptions.ServiceId))] =
                 cluster.Cluster.Options.ServiceId,
             ["Operators:Keys:0"] = OperatorKey,
+            ["Operators:Keys:1"] = SecondOperatorKey,
             ["RateLimits:AnonymousPerMinute"] = "100000",
             ["RateLimits:AnonymousBurst"] = "100000",
             ["RateLimits:PerCallerPerSecond"] = "100000",
@@ -115,6 +118,14 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     public HttpClient Operator() => Client(OperatorKey);
+
+    public HttpClient SecondOperator() => Client(SecondOperatorKey);
+
+    /// <summary>How the ledger names the operator of a key: <c>key-</c> and the first ten hex digits of its
+    /// SHA-256.</summary>
+    public static string OperatorId(string key) =>
+        "key-" + Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 5));
 
     /// <summary>A client of the management port: a real connection with kestrel, else one that arrives on it.</summary>
     public HttpClient ManagementClient() => _kestrel

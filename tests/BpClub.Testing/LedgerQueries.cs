@@ -19,11 +19,15 @@ public static class LedgerQueries
             ? "select count(*) from card_ledger where card_number = @card"
             : $"select count(*) from card_ledger where card_number = @card and kind = '{kind}'", card);
 
-    /// <summary>The card's total by the ledger: every signed change except releases, which only move points from hold
-    /// to available.</summary>
+    /// <summary>
+    /// The card's total by the ledger: every signed change except releases (also those an operator made early), which
+    /// only move points from hold to available.
+    /// </summary>
     public static Task<long> LedgerTotal(this NpgsqlDataSource database, string card) =>
-        database.Scalar<long>(
-            "select coalesce(sum(points), 0) from card_ledger where card_number = @card and kind <> 'released'", card);
+        database.Scalar<long>("""
+            select coalesce(sum(points), 0) from card_ledger
+            where card_number = @card and kind not in ('released', 'releasedEarly')
+            """, card);
 
     /// <summary>Bytes of the card grain's stored Orleans state (its snapshot), 0 when none was written.</summary>
     public static Task<long> GrainStateBytes(this NpgsqlDataSource database, string card) =>

@@ -1,6 +1,8 @@
 using BpClub.Abstractions;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
+using System.Security.Claims;
+using BpClub.Domain.Units;
 using BpClub.Domain.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,7 +29,12 @@ public static class AdminApi
         admin.MapGet("/promotions", ListPromotions);
         admin.MapDelete("/promotions/{promotionId}", EndPromotion).ProducesProblems(404)
             .WithSummary("End a promotion now.");
-        admin.MapGet("/cards/{cardNumber}", CardSummary).ProducesProblems(404);
+        admin.MapGet("/cards/{cardNumber}", CardLookup).ProducesProblems(404).WithSummary(
+            "For support: the card's status, balance and level, its registration (phone masked), its last operations.");
+        admin.MapPost("/cards/{cardNumber}/adjustments", Adjust).ProducesProblems(404, 409, 422).WithSummary(
+            "A manual correction with a reason, positive or negative (never below zero available); idempotent.");
+        admin.MapPost("/cards/{cardNumber}/holds/release", ReleaseHolds).ProducesProblems(404, 409, 422)
+            .WithSummary("Release held points early: some, or all of them when points is left out; idempotent.");
         admin.MapPost("/cards/{cardNumber}/termination", Terminate).ProducesProblems(404, 422).WithSummary(
             "End participation on a written application: points forfeited, access closed, personal data destroyed.");
         admin.MapGet("/cluster", Cluster);
@@ -102,13 +109,47 @@ public static class AdminApi
         TooManyRequests>> EndPromotion(string promotionId, IClusterClient cluster) =>
         OutcomeResults.Ok(await cluster.GetGrain<IPromotionCatalogGrain>(0).End(promotionId));
 
-    private static async Task<Results<Ok<CardSummary>, ValidationProblem, ProblemHttpResult,
-        TooManyRequests>> CardSummary(string cardNumber, IClusterClient cluster)
+    private static async Task<Results<Ok<CardLookupResponse>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> CardLookup(string cardNumber, IClusterClient cluster, int? operations)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(cardNumber, errors);
+        if (operations is < 1 or > 100) errors.Add("operations", "Must be between 1 and 100.");
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+
+        var grain = cluster.GetGrain<ICardGrain>(card!.Value);
+        var summary = await grain.GetSummary();
+        if (!summary.Succeeded) return OutcomeResults.Failure<CardSummary, Ok<CardLookupResponse>>(summary);
+        var recent = await grain.GetRecentOperations(operations ?? 20);
+        if (!recent.Succeeded)
+            return OutcomeResults.Failure<IReadOnlyList<SupportHistoryItem>, Ok<CardLookupResponse>>(recent);
+        var registration = await cluster.GetGrain<IMemberGrain>(card.Value).GetRegistration();
+        return TypedResults.Ok(CardLookupResponse.From(summary.Value!, registration, recent.Value!));
+    }
+
+    private static async Task<Results<Created<AdjustmentResult>, Ok<AdjustmentResult>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> Adjust(
+        string cardNumber, AdjustmentRequest request, ClaimsPrincipal operatorUser, IClusterClient cluster)
+    {
+        var errors = new ValidationErrors();
+        var card = Edge.Card(cardNumber, errors);
+        if (request.Points is null) errors.Add("points", "Required: positive adds points, negative takes them.");
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Adjust(
+            new AdjustPoints(request.AdjustmentId ?? "", new(request.Points!.Value), request.Reason ?? "",
+                operatorUser.CallerId())));
+    }
+
+    private static async Task<Results<Created<HoldReleaseResult>, Ok<HoldReleaseResult>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> ReleaseHolds(
+        string cardNumber, HoldReleaseRequest request, ClaimsPrincipal operatorUser, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(cardNumber, errors);
         if (!errors.IsEmpty) return Problems.Invalid(errors);
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).GetSummary());
+        Points? points = request.Points is { } some ? new Points(some) : null;
+        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).ReleaseHeldPoints(
+            new ReleaseHeldPoints(request.ReleaseId ?? "", points, operatorUser.CallerId())));
     }
 
     private static async Task<Results<Ok<TerminationResult>, ValidationProblem, ProblemHttpResult,

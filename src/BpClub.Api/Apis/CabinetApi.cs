@@ -43,7 +43,10 @@ public static class CabinetApi
         member.MapGet("/balance", Balance).ProducesProblems(404);
         member.MapGet("/balance/events", BalanceEvents).Produces<BalanceModel>(200, "text/event-stream")
             .WithSummary("Server-sent events: a 'balance' event with the balance now, then on every change.");
-        member.MapGet("/history", History).ProducesProblems(404).WithSummary("The card's history, newest first.");
+        member.MapGet("/history", History).ProducesProblems(404).WithSummary(
+            "The card's history, newest first; optionally only some kinds (kind=a,b) and days (from, to: YYYY-MM-DD).");
+        member.MapGet("/history.csv", HistoryAsCsv).Produces<string>(200, "text/csv").ProducesProblems(404)
+            .WithSummary("The card's history from one day to another (at most 366 days; default the last 365) as CSV.");
         member.MapGet("/tier", Tier).ProducesProblems(404);
         member.MapGet("/antiforgery", Antiforgery).WithSummary(
             "For the web cabinet: the token to send as X-CSRF-TOKEN with every change made with the session cookie.");
@@ -169,8 +172,70 @@ public static class CabinetApi
         OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetTier());
 
     private static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult, TooManyRequests>> History(
-        ClaimsPrincipal member, IClusterClient cluster, int? limit, string? cursor) =>
-        OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).GetHistory(limit ?? 20, cursor));
+        ClaimsPrincipal member, IClusterClient cluster, int? limit, string? cursor, string? kind, string? from,
+        string? to)
+    {
+        var errors = new ValidationErrors();
+        var query = HistoryFilter(kind, from, to, errors, limit ?? 20, cursor);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).QueryHistory(query));
+    }
+
+    /// <summary>The longest period one CSV download covers.</summary>
+    private const int MaxCsvDays = 366;
+
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult, TooManyRequests>>
+        HistoryAsCsv(ClaimsPrincipal member, IClusterClient cluster, TimeProvider time, string? kind, string? from,
+            string? to, CancellationToken aborted)
+    {
+        var errors = new ValidationErrors();
+        var query = HistoryFilter(kind, from, to, errors, 100, null);
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        var until = query.To ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var since = query.From ?? until.AddDays(-(MaxCsvDays - 1));
+        if (since > until) errors.Add("to", "Must not be before from.");
+        else if (until.DayNumber - since.DayNumber >= MaxCsvDays)
+            errors.Add("from", $"At most {MaxCsvDays} days before to.");
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        query = query with { From = since, To = until };
+
+        var card = cluster.GetGrain<ICardGrain>(member.CallerId());
+        var first = await card.QueryHistory(query);
+        if (!first.Succeeded) return OutcomeResults.Failure<HistoryPage, PushStreamHttpResult>(first);
+        var name = $"bpclub-history-{since:yyyy-MM-dd}-{until:yyyy-MM-dd}.csv";
+        return TypedResults.Stream(async body =>
+        {
+            await HistoryCsv.Write(body, first.Value!, async cursor =>
+            {
+                var page = await card.QueryHistory(query with { Cursor = cursor });
+                // Headers are gone: a failure half-way can only cut the file short.
+                return page.Succeeded ? page.Value
+                    : throw new InvalidOperationException("A history page failed: " + page.Detail);
+            }, aborted);
+        }, "text/csv; charset=utf-8", name);
+    }
+
+    /// <summary>kind: one or more history kinds, comma-separated; from and to: days (YYYY-MM-DD) on the programme's
+    /// calendar.</summary>
+    private static HistoryQuery HistoryFilter(string? kind, string? from, string? to, ValidationErrors errors,
+        int limit, string? cursor)
+    {
+        var kinds = string.IsNullOrWhiteSpace(kind)
+            ? null
+            : kind.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (kind is { Length: > 300 }) errors.Add("kind", "At most 300 characters.");
+        return new HistoryQuery(limit, cursor, kinds, Day(from, "from", errors), Day(to, "to", errors));
+    }
+
+    private static DateOnly? Day(string? text, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 2999)
+            return day;
+        errors.Add(field, "A day, YYYY-MM-DD.");
+        return null;
+    }
 
     private static Ok<AntiforgeryToken> Antiforgery(HttpContext http, IAntiforgery antiforgery) =>
         TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!,

@@ -1,3 +1,6 @@
+using BpClub.Abstractions;
+using BpClub.Domain.Units;
+
 namespace BpClub.Api.Apis;
 
 // Request bodies as callers send them. Every field is nullable so that a missing one is reported
@@ -51,6 +54,12 @@ public sealed record PromotionRequest(
 
 public sealed record TerminationRequest(DateTimeOffset? ApplicationReceivedAt, string? Reference);
 
+/// <summary><see cref="Points"/>: positive adds to the available balance, negative takes from it.</summary>
+public sealed record AdjustmentRequest(string? AdjustmentId, long? Points, string? Reason);
+
+/// <summary><see cref="Points"/>: how many held points to release; absent for all of them.</summary>
+public sealed record HoldReleaseRequest(string? ReleaseId, long? Points);
+
 // Response bodies that are not grain models.
 
 public sealed record RegistrationStarted(Guid RegistrationId, DateTimeOffset CodeExpiresAt);
@@ -70,3 +79,25 @@ public sealed record SiloResponse(string Address, string Name, string HostName, 
     int? Activations);
 
 public sealed record ClusterResponse(int ActiveSilos, long TotalActivations, IReadOnlyList<SiloResponse> Silos);
+
+/// <summary>The card as support looks it up: the <c>card</c> shape, its registration and its last operations.</summary>
+public sealed record CardLookupResponse(
+    string CardNumber, string Status, bool SpendingEnabled, BalanceModel Balance, TierModel Tier,
+    DateTimeOffset? IssuedAt, DateTimeOffset? TerminatedAt, RegistrationResponse? Registration,
+    IReadOnlyList<OperationResponse> LastOperations)
+{
+    public static CardLookupResponse From(CardSummary card, RegistrationSummary? registration,
+        IReadOnlyList<SupportHistoryItem> operations) => new(
+        card.CardNumber, card.Status, card.SpendingEnabled, card.Balance, card.Tier, card.IssuedAt, card.TerminatedAt,
+        registration is null ? null : new RegistrationResponse(registration.MaskedPhone, registration.RegisteredAt),
+        operations.Select(o => new OperationResponse(o.Item.Id, o.Item.At, o.Item.Kind, o.Item.Points, o.Item.Litres,
+            o.Item.Amount, o.Item.StationId, o.Item.Description, o.Item.AvailableAt, o.Item.Reason, o.By)).ToList());
+}
+
+/// <summary>A cabinet account as support sees it: <see cref="Phone"/> masked.</summary>
+public sealed record RegistrationResponse(string Phone, DateTimeOffset RegisteredAt);
+
+/// <summary>A history item with <see cref="By"/>, the operator who made it (adjustments, early releases).</summary>
+public sealed record OperationResponse(
+    string Id, DateTimeOffset At, string Kind, Points Points, Litres? Litres, Money? Amount, string? StationId,
+    string Description, DateTimeOffset? AvailableAt, string? Reason, string? By);

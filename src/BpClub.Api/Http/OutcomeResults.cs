@@ -45,6 +45,11 @@ public static class OutcomeResults
         outcome.Succeeded ? await success(outcome.Value!) : Map<T,
             TSuccess>(outcome, _ => throw new InvalidOperationException());
 
+    /// <summary>A failed outcome's problem, for an endpoint whose success is made of more than this outcome.</summary>
+    public static Results<TSuccess, ValidationProblem, ProblemHttpResult, TooManyRequests>
+        Failure<T, TSuccess>(Outcome<T> failed) where TSuccess : IResult =>
+        Map<T, TSuccess>(failed, _ => throw new InvalidOperationException("The outcome succeeded."));
+
     public static Results<Ok<TBody>, ValidationProblem, ProblemHttpResult, TooManyRequests>
         Ok<T, TBody>(Outcome<T> outcome, Func<T, TBody> body) => Map(outcome, v => TypedResults.Ok(body(v)));
 

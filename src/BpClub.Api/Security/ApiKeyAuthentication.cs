@@ -46,7 +46,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         var key = values[0]!;
 
-        if (IsOperatorKey(key)) return Success(Callers.Operator, "operator", null);
+        if (OperatorKeyId(key) is { } operatorId) return Success(Callers.Operator, operatorId, null);
 
         if (!ApiKeys.TryParse(key, out var kind, out var id, out var secret)) return AuthenticateResult.Fail(
             "Not a BpClub key.");
@@ -85,14 +85,18 @@ public sealed class ApiKeyAuthenticationHandler(
         }
     }
 
-    private bool IsOperatorKey(string key)
+    /// <summary>
+    /// The operator's id when <paramref name="key"/> is an operator key: <c>key-</c> and the first ten hex digits of
+    /// its SHA-256, which names the key in the ledger (who made an adjustment) without revealing it.
+    /// </summary>
+    private string? OperatorKeyId(string key)
     {
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var match = false;
         foreach (var known in operators.CurrentValue.Keys)
             match |= known.Length > 0
                 && CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(known)));
-        return match;
+        return match ? "key-" + Convert.ToHexStringLower(presented.AsSpan(0, 5)) : null;
     }
 
     private AuthenticateResult Success(string role, string id, decimal? pointsPerUah)

@@ -48,5 +48,15 @@ public sealed record PhoneNumber
     public static PhoneNumber Parse(string text) =>
         TryParse(text, out var phone) ? phone : throw new FormatException("Not a phone number.");
 
+    /// <summary>
+    /// For support: the country code and the last two digits, the rest starred (<c>+380*******67</c>), so that an
+    /// operator can confirm a caller's number without reading it out.
+    /// </summary>
+    public string Masked()
+    {
+        var country = Value.StartsWith("+380", StringComparison.Ordinal) ? 4 : Math.Min(3, Value.Length - 2);
+        return Value[..country] + new string('*', Value.Length - country - 2) + Value[^2..];
+    }
+
     public override string ToString() => Value;
 }

@@ -283,6 +283,46 @@ public sealed class CardAccount
                     fromAnnulled > Points.Zero && lateAnnulled is not null));
         });
 
+    /// <summary>
+    /// An operator's manual correction: positive points become available at once; negative ones are taken from the
+    /// available balance and never take it below zero.
+    /// </summary>
+    public Decision Adjust(string adjustmentId, Points points, string reason, string operatorId, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            if (points < Points.Zero && -points > Points.Max(account.Settled, Points.Zero))
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    $"Not enough available points: {Points.Max(account.Settled, Points.Zero).Value} available, "
+                    + $"{(-points).Value} to take; an adjustment never takes the available balance below zero.");
+            return Record(new PointsAdjusted(now, adjustmentId, points, reason, operatorId));
+        });
+
+    /// <summary>
+    /// An operator releases held points early: <paramref name="points"/> of them (all when null), taken from the
+    /// lots that would come off hold soonest.
+    /// </summary>
+    public Decision ReleaseEarly(string releaseId, Points? points, string operatorId, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account =>
+        {
+            // Settled up to now, so every lot left is still on hold.
+            var held = new Points(account._lotsTotal);
+            if (held <= Points.Zero) return Decision.Reject(RejectionKind.RuleViolated, "No points are on hold.");
+            var wanted = points ?? held;
+            if (wanted > held)
+                return Decision.Reject(RejectionKind.RuleViolated,
+                    $"Only {held.Value} points are on hold, {wanted.Value} requested.");
+            var taken = new List<HeldLot>();
+            var left = wanted.Value;
+            foreach (var (availableAt, lot) in account._lots)
+            {
+                if (left == 0) break;
+                var share = Math.Min(lot, left);
+                taken.Add(new HeldLot(availableAt, share));
+                left -= share;
+            }
+            return Record(new HeldPointsReleasedEarly(now, releaseId, wanted, taken, operatorId));
+        });
+
     public Decision SwitchSpending(bool enabled, DateTimeOffset now) =>
         WhenActive() ?? (SpendingEnabled == enabled ? Decision.Nothing(this)
             : Decide(now, _ => Record(new SpendingSwitched(now, enabled))));
@@ -346,6 +386,18 @@ public sealed class CardAccount
                     _annulled = _annulled.SetItem(on, Math.Max(0, pool - refunded.FromAnnulled.Value));
                 if (_monthLitres.TryGetValue(refunded.MonthKey, out var litres))
                     _monthLitres[refunded.MonthKey] = Math.Max(0m, litres - refunded.Litres.Value);
+                break;
+            case PointsAdjusted adjusted:
+                Settled += adjusted.Points;
+                break;
+            case HeldPointsReleasedEarly early:
+                foreach (var taken in early.Lots)
+                {
+                    if (!_lots.TryGetValue(taken.AvailableAt, out var heldPoints)) continue;
+                    if (heldPoints > taken.Points) SetLot(taken.AvailableAt, heldPoints - taken.Points);
+                    else RemoveLot(taken.AvailableAt);
+                    Settled += new Points(Math.Min(heldPoints, taken.Points));
+                }
                 break;
             case SpendingSwitched switched:
                 SpendingEnabled = switched.Enabled;

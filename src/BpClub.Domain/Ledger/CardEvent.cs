@@ -98,3 +98,18 @@ public sealed record RedemptionReversed(DateTimeOffset At, string OperationId, s
 public sealed record SpendingSwitched(DateTimeOffset At, bool Enabled) : CardEvent(At);
 
 public sealed record ParticipationTerminated(DateTimeOffset At, Points Forfeited, string Reference) : CardEvent(At);
+
+/// <summary>
+/// A manual correction by an operator (support): <see cref="Points"/> added to the available balance, or taken
+/// from it when negative, never below zero. <see cref="OperatorId"/> names the operator's key, not a person's data.
+/// </summary>
+public sealed record PointsAdjusted(DateTimeOffset At, string OperationId, Points Points, string Reason,
+    string OperatorId)
+    : CardEvent(At);
+
+/// <summary>
+/// Points on hold made available before their time by an operator (a goodwill gesture, a resolved dispute): the
+/// <see cref="Lots"/> taken, each whole or in part, soonest release first.
+/// </summary>
+public sealed record HeldPointsReleasedEarly(DateTimeOffset At, string OperationId, Points Points,
+    IReadOnlyList<HeldLot> Lots, string OperatorId) : CardEvent(At);

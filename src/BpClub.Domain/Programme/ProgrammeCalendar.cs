@@ -33,6 +33,9 @@ public sealed class ProgrammeCalendar(ProgrammeRules rules)
     /// <summary>The day on the programme's calendar that <paramref name="at"/> falls on.</summary>
     public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _zone).DateTime);
 
+    /// <summary>The first instant of <paramref name="day"/> on the programme's calendar.</summary>
+    public DateTimeOffset DayStart(DateOnly day) => LocalMidnight(day.Year, day.Month, day.Day);
+
     /// <summary>The instant, in UTC like every instant the ledger records, of a midnight on the programme's
     /// calendar.</summary>
     private DateTimeOffset LocalMidnight(int year, int month, int day)

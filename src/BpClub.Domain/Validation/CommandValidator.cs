@@ -95,6 +95,35 @@ public sealed class CommandValidator(ProgrammeRules rules)
         return errors;
     }
 
+    /// <summary>An operator's manual correction: a signed, non-zero number of points with the reason for it.</summary>
+    public ValidationErrors ValidateAdjustment(string? adjustmentId, Points points, string? reason, string? operatorId)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("adjustmentId", adjustmentId);
+        errors.RequireId("reason", reason, MaxReasonLength);
+        errors.RequireId("operatorId", operatorId);
+        if (points == Points.Zero) errors.Add("points", "Must not be zero: positive adds points, negative takes them.");
+        else if (Math.Abs(points.Value) > rules.MaxPointsPerOperation)
+            errors.Add("points", $"At most {rules.MaxPointsPerOperation} either way.");
+        return errors;
+    }
+
+    /// <summary>Held points released early by an operator: some (a positive number) or, without one, all.</summary>
+    public ValidationErrors ValidateEarlyRelease(string? releaseId, Points? points, string? operatorId)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("releaseId", releaseId);
+        errors.RequireId("operatorId", operatorId);
+        if (points is { } some && some.Value <= 0) errors.Add("points",
+            "Must be a positive whole number, or left out for all.");
+        else if (points is { } many && many.Value > rules.MaxPointsPerOperation)
+            errors.Add("points", $"At most {rules.MaxPointsPerOperation}.");
+        return errors;
+    }
+
+    /// <summary>How long an operator's reason for an adjustment may be; members read it in their history.</summary>
+    public const int MaxReasonLength = 200;
+
     /// <summary>The short questionnaire filled in at the till when a card is issued.</summary>
     public ValidationErrors ValidateQuestionnaire(string? firstName, string? lastName, string? stationId, bool consent,
         DateOnly? birthDate, DateTimeOffset now)

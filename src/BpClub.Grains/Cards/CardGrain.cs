@@ -132,6 +132,12 @@ public sealed partial class CardGrain(
     public Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command) =>
         Run(command, c => new TerminationCommand(c), default);
 
+    public Task<Outcome<AdjustmentResult>> Adjust(AdjustPoints command) =>
+        Run(command, c => new AdjustmentCommand(c), default);
+
+    public Task<Outcome<HoldReleaseResult>> ReleaseHeldPoints(ReleaseHeldPoints command) =>
+        Run(command, c => new EarlyReleaseCommand(c), default);
+
     private Task<Outcome<T>> Run<TRequest, T>(TRequest? request, Func<TRequest, ICardCommand<T>> command,
         CancellationToken cancellation) where TRequest : class
     {
@@ -164,14 +170,32 @@ public sealed partial class CardGrain(
 
     public Task<Outcome<CardSummary>> GetSummary() => Task.FromResult(Query(a => Summary(Key, a, time.GetUtcNow())));
 
-    public async Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor)
+    public Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor) =>
+        QueryHistory(new HistoryQuery(limit, cursor));
+
+    public async Task<Outcome<HistoryPage>> QueryHistory(HistoryQuery query)
     {
         if (_log is null) return NotACard<HistoryPage>();
-        if (HistoryPaging.Validate(limit, cursor, out var before) is { IsEmpty: false } errors)
+        if (query is null) return Outcome<HistoryPage>.Invalid("body", "Required.");
+        if (HistoryPaging.Validate(query, out var before) is { IsEmpty: false } errors)
             return Outcome<HistoryPage>.Invalid(errors.ToDictionary());
         if (Account.Status == CardStatus.NotIssued)
             return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
-        return Outcome<HistoryPage>.Done(await history.ReadHistory(Key, limit, before));
+        var calendar = new ProgrammeCalendar(options.Value);
+        var page = await history.ReadHistory(Key, query.Limit, before, query.Kinds?.Distinct().ToList(),
+            query.From is { } start ? calendar.DayStart(start) : null,
+            query.To is { } end && end < DateOnly.MaxValue ? calendar.DayStart(end.AddDays(1)) : null);
+        return Outcome<HistoryPage>.Done(page with { TimeZone = options.Value.TimeZone });
+    }
+
+    /// <summary>For support: the last operations with who made them.</summary>
+    public async Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit)
+    {
+        if (_log is null) return NotACard<IReadOnlyList<SupportHistoryItem>>();
+        if (Account.Status == CardStatus.NotIssued)
+            return Outcome<IReadOnlyList<SupportHistoryItem>>.Fail(OutcomeStatus.NotFound, "Unknown card.");
+        return Outcome<IReadOnlyList<SupportHistoryItem>>.Done(
+            await history.ReadSupportHistory(Key, Math.Clamp(limit, 1, 100)));
     }
 
     public Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer)

@@ -203,6 +203,10 @@ public sealed partial class MemberGrain(
             card.Value?.Status ?? "unknown"));
     }
 
+    public Task<RegistrationSummary?> GetRegistration() => Task.FromResult(_member is null
+        ? null
+        : new RegistrationSummary(PhoneNumber.Parse(_member.Phone).Masked(), _member.RegisteredAt));
+
     public async Task Close()
     {
         await store.Delete(Card);

@@ -58,6 +58,13 @@ export const api = {
   me: () => call('GET', '/me'),
   balance: () => call('GET', '/balance'),
   tier: () => call('GET', '/tier'),
-  history: (limit, cursor) => call('GET', `/history?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  history: (limit, cursor, filter = {}) => call('GET', `/history?${historyQuery({ limit, cursor, ...filter })}`),
+  /** The CSV download's address for a filter ({ kind, from, to }): a plain link, sent with the session cookie. */
+  historyCsvUrl: (filter = {}) => `${base}/history.csv?${historyQuery(filter)}`,
   balanceEventsUrl: `${base}/balance/events`,
 };
+
+/** The history's query string: only the parts that are set. */
+function historyQuery(parts) {
+  return new URLSearchParams(Object.entries(parts).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+}

@@ -174,21 +174,58 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
     }
 
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>
-    public async Task<HistoryPage> ReadHistory(string card, int limit, long? beforeSeq)
+    /// <remarks>
+    /// <paramref name="kinds"/> (null: all) and the period [<paramref name="from"/>, <paramref name="until"/>) filter
+    /// the entries; the station's (or the partner's) name is its name now.
+    /// </remarks>
+    public async Task<HistoryPage> ReadHistory(string card, int limit, long? beforeSeq,
+        IReadOnlyList<string>? kinds = null,
+        DateTimeOffset? from = null, DateTimeOffset? until = null)
+    {
+        var rows = await ReadHistoryRows(card, limit + 1, beforeSeq, kinds, from, until);
+        var items = rows.Select(r => r.Item).ToList();
+        var more = items.Count > limit;
+        if (more) items.RemoveAt(items.Count - 1);
+        return new HistoryPage(items, more ? items[^1].Id : null);
+    }
+
+    /// <summary>The newest entries with the operator who made each (adjustments, early releases), for
+    /// support.</summary>
+    public async Task<IReadOnlyList<SupportHistoryItem>> ReadSupportHistory(string card, int limit) =>
+        (await ReadHistoryRows(card, limit, null)).Select(r => new SupportHistoryItem(r.Item, r.By)).ToList();
+
+    private async Task<List<(HistoryItem Item, string? By)>> ReadHistoryRows(string card, int limit, long? beforeSeq,
+        IReadOnlyList<string>? kinds = null, DateTimeOffset? from = null, DateTimeOffset? until = null)
     {
         await using var command = database.CreateCommand("""
-            select seq, at, kind, points, litres, amount, station_id, description, available_at
-            from card_ledger where card_number = @card::char(16) and seq < @before
-            order by seq desc limit @limit
+            select l.seq, l.at, l.kind, l.points, l.litres, l.amount, l.station_id, l.description, l.available_at,
+                   l.event->>'reason', l.event->>'operatorId', coalesce(s.name, p.name)
+            from card_ledger l
+            left join stations s on s.station_id = l.station_id
+            left join partners p on l.kind = 'partner' and p.partner_id = l.event->>'sourceId'
+            where l.card_number = @card::char(16) and l.seq < @before
+              and (@kinds::text[] is null or l.kind = any(@kinds::text[]))
+              and (@from::timestamptz is null or l.at >= @from::timestamptz)
+              and (@until::timestamptz is null or l.at < @until::timestamptz)
+            order by l.seq desc limit @limit
             """);
         command.Parameters.AddWithValue("card", card);
         command.Parameters.AddWithValue("before", beforeSeq ?? long.MaxValue);
-        command.Parameters.AddWithValue("limit", limit + 1);
-        var items = new List<HistoryItem>(limit + 1);
+        command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.Add(
+            new NpgsqlParameter("kinds", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+            { Value = kinds is null ? DBNull.Value : kinds.ToArray() });
+        command.Parameters.Add(
+            new NpgsqlParameter("from",
+                NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
+        command.Parameters.Add(
+            new NpgsqlParameter("until",
+                NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)until ?? DBNull.Value });
+        var items = new List<(HistoryItem, string?)>(limit);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            items.Add(new HistoryItem(
+            items.Add((new HistoryItem(
                 Id: reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 At: reader.GetFieldValue<DateTimeOffset>(1),
                 Kind: reader.GetString(2),
@@ -197,10 +234,11 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                 Amount: reader.IsDBNull(5) ? null : new Money(reader.GetDecimal(5)),
                 StationId: reader.IsDBNull(6) ? null : reader.GetString(6),
                 Description: reader.GetString(7),
-                AvailableAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+                AvailableAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                Reason: reader.IsDBNull(9) ? null : reader.GetString(9),
+                StationName: reader.IsDBNull(11) ? null : reader.GetString(11)),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
-        var more = items.Count > limit;
-        if (more) items.RemoveAt(items.Count - 1);
-        return new HistoryPage(items, more ? items[^1].Id : null);
+        return items;
     }
 }

@@ -22,6 +22,8 @@ public static class LedgerJson
         (typeof(PurchaseRefunded), "refund"),
         (typeof(SpendingSwitched), "spending"),
         (typeof(ParticipationTerminated), "terminated"),
+        (typeof(PointsAdjusted), "adjustment"),
+        (typeof(HeldPointsReleasedEarly), "releasedEarly"),
     ];
 
     public static string KindOf(CardEvent e) => e switch

@@ -30,6 +30,11 @@ public sealed record LedgerRowValues(
         PurchaseRefunded r => new(-r.Taken.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId,
             r.OperationId, r.ReceiptId, null,
             RefundDescription(r)),
+        PointsAdjusted a => new(a.Points.Value, null, null, null, a.OperationId, null, null,
+            a.Points.Value > 0 ? "Points added by support" : "Points taken by support"),
+        // Like 'released', the points that became available: a move from hold, not a change of the total.
+        HeldPointsReleasedEarly r => new(r.Points.Value, null, null, null, r.OperationId, null, r.At,
+            "Held points released early by support"),
         SpendingSwitched s => new(0, null, null, null, null, null, null,
             s.Enabled ? "Spending switched on" : "Spending switched off"),
         ParticipationTerminated t
