@@ -47,6 +47,9 @@ public interface IPhoneGrain : IGrainWithStringKey
     /// <summary>Sends a text unless a code went to this phone less than the resend interval ago.</summary>
     Task<Outcome<bool>> SendCode(string text);
 
+    /// <summary>A password reset succeeded: the lock-out and its back-off end.</summary>
+    Task ClearLockout();
+
     /// <summary>Takes the throttle without sending: an unknown phone answers exactly like a known one.</summary>
     Task<Outcome<bool>> PretendToSendCode();
 }

@@ -22,6 +22,8 @@ public sealed partial class MemberGrain(
 {
     private readonly CabinetOptions _options = options.Value;
     private MemberRecord? _member;
+    private int _wrongCurrentPasswords;
+    private DateTimeOffset _changeLockedUntil;
 
     private string Card => this.GetPrimaryKeyString();
 
@@ -55,15 +57,15 @@ public sealed partial class MemberGrain(
     {
         if (_member is null || _member.Phone != phone.Value)
         {
-            passwords.VerifyDecoy(password);
+            await passwords.VerifyDecoyAsync(password);
             return WrongPassword();
         }
-        var verified = passwords.Verify(_member.PasswordHash, password);
+        var verified = await passwords.VerifyAsync(_member.PasswordHash, password);
         if (verified == PasswordVerificationResult.Failed) return WrongPassword();
 
         var now = time.GetUtcNow();
         var member = verified == PasswordVerificationResult.SuccessRehashNeeded
-            ? _member with { PasswordHash = passwords.Hash(password) }
+            ? _member with { PasswordHash = await passwords.HashAsync(password) }
             : _member;
         var (updated, grant) = WithNewSession(member, now);
         await Save(updated);
@@ -85,15 +87,26 @@ public sealed partial class MemberGrain(
     public async Task<Outcome<bool>> ChangePassword(string sessionId, string currentPassword, string newPassword)
     {
         if (_member is null || !await IsSessionActive(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
-        if (passwords.Verify(_member.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
-            return Outcome<bool>.Invalid("currentPassword", "This is not your current password.");
+        // Guessing the current password from a stolen session is limited as sign-in is.
+        var now = time.GetUtcNow();
+        if (_changeLockedUntil > now) return ChangeLocked(now);
+        if (await passwords.VerifyAsync(_member.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        {
+            if (++_wrongCurrentPasswords < _options.LockoutThreshold)
+                return Outcome<bool>.Invalid("currentPassword", "This is not your current password.");
+            _wrongCurrentPasswords = 0;
+            _changeLockedUntil = now + _options.LockoutDuration;
+            LogChangeLocked(Card, _options.LockoutThreshold);
+            return ChangeLocked(now);
+        }
+        _wrongCurrentPasswords = 0;
         if (PasswordPolicy.Check(newPassword, PhoneNumber.Parse(_member.Phone)) is { } problem)
             return Outcome<bool>.Invalid("newPassword", problem);
 
         // A changed password ends every other session: whoever else knew the old one is out.
         await Save(_member with
         {
-            PasswordHash = passwords.Hash(newPassword),
+            PasswordHash = await passwords.HashAsync(newPassword),
             PasswordSetAt = time.GetUtcNow(),
             Sessions = _member.Sessions.Where(s => s.Id == sessionId).ToList(),
         });
@@ -141,6 +154,9 @@ public sealed partial class MemberGrain(
         _member = member;
     }
 
+    private Outcome<bool> ChangeLocked(DateTimeOffset now) => Outcome<bool>.Throttled(_changeLockedUntil - now,
+        $"Too many wrong current passwords: changing the password is locked until {_changeLockedUntil:HH:mm} UTC.");
+
     private static Outcome<SessionGrant> WrongPassword() =>
         Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized, "The phone number or the password is not correct.");
 
@@ -149,6 +165,9 @@ public sealed partial class MemberGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: password changed; other sessions ended")]
     private partial void LogPasswordChanged(string card);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: password change locked after {Threshold} wrong current passwords")]
+    private partial void LogChangeLocked(string card, int threshold);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: cabinet account closed and erased")]
     private partial void LogClosed(string card);

@@ -24,6 +24,7 @@ public sealed partial class PhoneGrain(
 {
     private readonly CabinetOptions _options = options.Value;
     private int _wrongPasswords;
+    private int _lockouts;
     private DateTimeOffset _lockedUntil;
     private DateTimeOffset _lastCodeAt = DateTimeOffset.MinValue;
 
@@ -38,7 +39,7 @@ public sealed partial class PhoneGrain(
         Outcome<SessionGrant> result;
         if (card is null)
         {
-            passwords.VerifyDecoy(password);
+            await passwords.VerifyDecoyAsync(password);
             result = Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized, "The phone number or the password is not correct.");
         }
         else
@@ -48,21 +49,42 @@ public sealed partial class PhoneGrain(
 
         if (result.Status != OutcomeStatus.Unauthorized)
         {
-            if (result.Succeeded) _wrongPasswords = 0;
+            if (result.Succeeded) (_wrongPasswords, _lockouts) = (0, 0);
             return result;
         }
         if (++_wrongPasswords < _options.LockoutThreshold) return result;
 
+        // Each lock-out in a row lasts twice the one before (15 min, 30 min, 1 h, ...; at most a day), until
+        // a right password or a password reset.
         _wrongPasswords = 0;
-        _lockedUntil = now + _options.LockoutDuration;
-        LogLockedOut(_options.LockoutThreshold, _options.LockoutDuration);
+        var duration = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks,
+            _options.LockoutDuration.Ticks * (1L << Math.Min(_lockouts, 20))));
+        _lockouts++;
+        _lockedUntil = now + duration;
+        LogLockedOut(_options.LockoutThreshold, duration);
         return Locked(now);
+    }
+
+    public Task ClearLockout()
+    {
+        (_wrongPasswords, _lockouts, _lockedUntil) = (0, 0, DateTimeOffset.MinValue);
+        return Task.CompletedTask;
     }
 
     public async Task<Outcome<bool>> SendCode(string text)
     {
+        var previous = _lastCodeAt;
         if (TakeThrottle() is { } throttled) return throttled;
-        await sms.Send(Phone, text);
+        try
+        {
+            await sms.Send(Phone, text);
+        }
+        catch (SmsUnavailableException)
+        {
+            // Nothing was sent: asking again need not wait for the resend interval.
+            _lastCodeAt = previous;
+            throw;
+        }
         return Outcome<bool>.Done(true);
     }
 

@@ -28,6 +28,7 @@ public sealed class VerificationGrain(
     private DateTimeOffset _expiresAt;
     private int _wrongCodes;
     private bool _used;
+    private bool _phoneTaken;
 
     public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password)
     {
@@ -41,14 +42,16 @@ public sealed class VerificationGrain(
         if (summary.Value!.Status != "active") return Outcome<CodeSent>.Fail(OutcomeStatus.Rejected, "Participation on this card has ended.");
         if (await GrainFactory.GetGrain<IMemberGrain>(card.Value).IsRegistered())
             return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This card is already registered. Sign in with your phone and password.");
-        if (await store.FindCardByPhone(phone.Value) is not null)
-            return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+        // A phone that already holds a card answers exactly like a free one (no membership oracle): its owner
+        // gets a text without a code saying so, and no code can confirm this registration.
+        _phoneTaken = await store.FindCardByPhone(phone.Value) is not null;
 
         var code = Codes.NewCode();
-        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(Codes.RegistrationText(code, _options.CodeLifetime));
+        var text = _phoneTaken ? Codes.PhoneTakenText() : Codes.RegistrationText(code, _options.CodeLifetime);
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(text);
         if (!sent.Succeeded) return sent.As<CodeSent>();
 
-        (_purpose, _card, _phone, _passwordHash) = (Purpose.Registration, card, phone, passwords.Hash(password));
+        (_purpose, _card, _phone, _passwordHash) = (Purpose.Registration, card, phone, _phoneTaken ? null : await passwords.HashAsync(password));
         return Pending(code);
     }
 
@@ -69,9 +72,22 @@ public sealed class VerificationGrain(
         var code = Codes.NewCode();
         var phoneGrain = GrainFactory.GetGrain<IPhoneGrain>(phone.Value);
         // An unregistered phone gets the same answer, at the same pace, but no text.
-        var sent = card is null
-            ? await phoneGrain.PretendToSendCode()
-            : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime));
+        Outcome<bool> sent;
+        try
+        {
+            sent = card is null
+                ? await phoneGrain.PretendToSendCode()
+                : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime));
+        }
+        catch (SmsUnavailableException)
+        {
+            // Answered as if sent (the failure is logged by the gateway): a 503 here would tell a registered
+            // phone from an unknown one. The member asks again.
+            sent = Outcome<bool>.Done(true);
+        }
+        // A phone that had a code a moment ago is answered as any other (a 429 would tell that someone, so
+        // perhaps a member, asked for one); it just gets no second text yet.
+        if (sent.Status == OutcomeStatus.Throttled) sent = Outcome<bool>.Done(true);
         if (!sent.Succeeded) return sent.As<CodeSent>();
 
         (_purpose, _card, _phone) = (Purpose.PasswordReset, card is null ? null : CardNumber.Parse(card), phone);
@@ -85,8 +101,12 @@ public sealed class VerificationGrain(
         if (Check(code) is { } refused) return refused;
         if (_card is null) return Outcome<bool>.Invalid("code", "The code is not correct.");
 
-        var reset = await GrainFactory.GetGrain<IMemberGrain>(_card.Value).ResetPassword(passwords.Hash(newPassword));
-        if (reset.Succeeded) Finish();
+        var reset = await GrainFactory.GetGrain<IMemberGrain>(_card.Value).ResetPassword(await passwords.HashAsync(newPassword));
+        if (reset.Succeeded)
+        {
+            Finish();
+            await GrainFactory.GetGrain<IPhoneGrain>(_phone!.Value).ClearLockout();
+        }
         return reset;
     }
 
@@ -106,7 +126,8 @@ public sealed class VerificationGrain(
         if (_wrongCodes >= _options.CodeAttempts)
             return Outcome<bool>.Throttled(TimeSpan.FromSeconds(1), "Too many wrong codes: ask for a new one.");
         if (time.GetUtcNow() >= _expiresAt) return Outcome<bool>.Invalid("code", "The code has expired: ask for a new one.");
-        if (Codes.Matches(_codeHash, code) && (_purpose != Purpose.PasswordReset || _card is not null)) return null;
+        var confirmable = _purpose == Purpose.PasswordReset ? _card is not null : !_phoneTaken;
+        if (Codes.Matches(_codeHash, code) && confirmable) return null;
 
         _wrongCodes++;
         return _wrongCodes >= _options.CodeAttempts

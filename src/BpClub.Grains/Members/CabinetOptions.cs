@@ -32,4 +32,8 @@ public sealed class CabinetOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>PBKDF2-HMAC-SHA512 iterations of a new password hash; a hash with fewer is renewed at sign-in.</summary>
+    [Range(100_000, 10_000_000)]
+    public int PasswordHashIterations { get; set; } = 100_000;
 }

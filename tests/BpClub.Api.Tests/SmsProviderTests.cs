@@ -1,0 +1,80 @@
+namespace BpClub.Api.Tests;
+
+/// <summary>A service whose silo sends texts through the HTTP SMS gateway to a local provider.</summary>
+public sealed class SmsProviderFixture : IAsyncLifetime
+{
+    public const string Credential = "Bearer provider-credential-0451";
+
+    public FakeSmsProvider Provider { get; private set; } = null!;
+    public BpClubApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Provider = await FakeSmsProvider.Start();
+        App = await BpClubApp.Start(siloSettings: Provider.SiloSettings(Credential));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
+}
+
+public sealed class SmsProviderTests(SmsProviderFixture fixture) : IClassFixture<SmsProviderFixture>
+{
+    private readonly BpClubApp _app = fixture.App;
+    private readonly FakeSmsProvider _provider = fixture.Provider;
+
+    [Fact]
+    public async Task A_registration_code_goes_to_the_provider_and_confirms_the_registration()
+    {
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        var phone = BpClubApp.NewPhone();
+        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = card, phone, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
+
+        var code = Assert.Single(_provider.CodesSentTo(phone));
+        var request = _provider.Requests.Last(r => r.Json.GetProperty("to").GetString() == phone);
+        Assert.Equal(SmsProviderFixture.Credential, request.Headers["Authorization"]);
+        Assert.Empty(_app.CodesSentTo(phone)); // nothing in the development outbox
+        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm",
+            new { code }).Expect(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_provider_that_keeps_failing_is_a_503_for_registration_and_the_usual_202_for_a_reset()
+    {
+        var station = await _app.NewStationKey();
+        var registered = BpClubApp.NewPhone();
+        var card = await _app.IssueCard(station);
+        var started = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = card, phone = registered, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
+        await _app.Client().PostAsJsonAsync($"/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm",
+            new { code = _provider.CodesSentTo(registered)[^1] }).Expect(HttpStatusCode.Created);
+
+        _provider.DefaultStatus = 503;
+        try
+        {
+            var before = _provider.Requests.Count;
+            var refused = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/registrations",
+                new { cardNumber = await _app.IssueCard(station), phone = BpClubApp.NewPhone(), password = "Sunflower-2026" });
+            var problem = await refused.ExpectProblem(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("could not be sent", problem.GetProperty("detail").GetString());
+            Assert.Equal(3, _provider.Requests.Count - before); // Sms:Http:MaxAttempts
+
+            // A reset answers alike for the registered phone (whose text failed) and for an unknown one.
+            var known = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = registered })
+                .Expect(HttpStatusCode.Accepted);
+            var unknown = await _app.Client().PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = BpClubApp.NewPhone() })
+                .Expect(HttpStatusCode.Accepted);
+            Assert.Equal(Names(known), Names(unknown));
+        }
+        finally
+        {
+            _provider.DefaultStatus = 200;
+        }
+    }
+
+    private static string Names(JsonElement body) => string.Join(",", body.EnumerateObject().Select(p => p.Name));
+}
