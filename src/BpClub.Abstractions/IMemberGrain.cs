@@ -44,8 +44,11 @@ public interface IPhoneGrain : IGrainWithStringKey
 {
     Task<Outcome<SessionGrant>> SignIn(string password);
 
-    /// <summary>Sends a text unless a code went to this phone less than the resend interval ago.</summary>
-    Task<Outcome<bool>> SendCode(string text);
+    /// <summary>
+    /// Sends a text unless a code went to this phone less than the resend interval ago, the number may not get
+    /// texts, or a cap against SMS pumping is reached (per phone, per <paramref name="source"/> address, daily budget).
+    /// </summary>
+    Task<Outcome<bool>> SendCode(string text, string source);
 
     /// <summary>A password reset succeeded: the lock-out and its back-off end.</summary>
     Task ClearLockout();
@@ -60,11 +63,12 @@ public interface IPhoneGrain : IGrainWithStringKey
 /// </summary>
 public interface IVerificationGrain : IGrainWithGuidKey
 {
-    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password);
+    /// <param name="source">The caller's address, for the per-source cap on texts.</param>
+    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password, string source);
 
     Task<Outcome<SessionGrant>> ConfirmRegistration(string code);
 
-    Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone);
+    Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone, string source);
 
     Task<Outcome<bool>> ConfirmPasswordReset(string code, string newPassword);
 }

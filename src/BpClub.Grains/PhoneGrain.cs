@@ -18,6 +18,7 @@ public sealed partial class PhoneGrain(
     MemberStore store,
     MemberPasswords passwords,
     ISmsSender sms,
+    SmsQuota quota,
     IOptions<CabinetOptions> options,
     TimeProvider time,
     ILogger<PhoneGrain> logger) : Grain, IPhoneGrain
@@ -71,10 +72,19 @@ public sealed partial class PhoneGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<Outcome<bool>> SendCode(string text)
+    public async Task<Outcome<bool>> SendCode(string text, string source)
     {
+        if (NotReceiving() is { } invalid) return invalid;
         var previous = _lastCodeAt;
         if (TakeThrottle() is { } throttled) return throttled;
+        var (refusal, retryAfter) = await quota.TryTake(Phone, source);
+        if (refusal is not null)
+        {
+            _lastCodeAt = previous;
+            return Outcome<bool>.Throttled(retryAfter, refusal == SmsRefusal.DailyBudget
+                ? "No more texts can be sent today; try again tomorrow."
+                : "Too many codes were asked for: try again later.");
+        }
         try
         {
             await sms.Send(Phone, text);
@@ -88,7 +98,12 @@ public sealed partial class PhoneGrain(
         return Outcome<bool>.Done(true);
     }
 
-    public Task<Outcome<bool>> PretendToSendCode() => Task.FromResult(TakeThrottle() ?? Outcome<bool>.Done(true));
+    public Task<Outcome<bool>> PretendToSendCode() =>
+        Task.FromResult(NotReceiving() ?? TakeThrottle() ?? Outcome<bool>.Done(true));
+
+    /// <summary>A number texts may not go to (another country, a Ukrainian landline): invalid, whoever holds it.</summary>
+    private Outcome<bool>? NotReceiving() => quota.MayReceive(Phone) ? null
+        : Outcome<bool>.Invalid("phone", "Codes are sent by SMS to mobile numbers of the programme's countries only (+380).");
 
     private Outcome<bool>? TakeThrottle()
     {

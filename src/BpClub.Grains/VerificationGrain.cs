@@ -30,7 +30,7 @@ public sealed class VerificationGrain(
     private bool _used;
     private bool _phoneTaken;
 
-    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password)
+    public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password, string source)
     {
         if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
         if (PasswordPolicy.Check(password, phone) is { } problem) return Outcome<CodeSent>.Invalid("password", problem);
@@ -48,7 +48,7 @@ public sealed class VerificationGrain(
 
         var code = Codes.NewCode();
         var text = _phoneTaken ? Codes.PhoneTakenText() : Codes.RegistrationText(code, _options.CodeLifetime);
-        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(text);
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(text, source);
         if (!sent.Succeeded) return sent.As<CodeSent>();
 
         (_purpose, _card, _phone, _passwordHash) = (Purpose.Registration, card, phone, _phoneTaken ? null : await passwords.HashAsync(password));
@@ -65,7 +65,7 @@ public sealed class VerificationGrain(
         return registered;
     }
 
-    public async Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone)
+    public async Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone, string source)
     {
         if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This confirmation id is taken.");
         var card = await store.FindCardByPhone(phone.Value);
@@ -77,7 +77,7 @@ public sealed class VerificationGrain(
         {
             sent = card is null
                 ? await phoneGrain.PretendToSendCode()
-                : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime));
+                : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime), source);
         }
         catch (SmsUnavailableException)
         {

@@ -76,5 +76,35 @@ public sealed class SmsProviderTests(SmsProviderFixture fixture) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task Codes_to_one_phone_stop_at_the_daily_cap_and_codes_from_one_address_at_the_hourly_cap()
+    {
+        var station = await _app.NewStationKey();
+        var from = _app.ClientFrom(IPAddress.Parse("203.0.113.5"));
+        var phone = BpClubApp.NewPhone();
+        for (var i = 0; i < 2; i++)
+            await from.PostAsJsonAsync("/api/cabinet/v1/registrations",
+                new { cardNumber = await _app.IssueCard(station), phone, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
+        var capped = await from.PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = await _app.IssueCard(station), phone, password = "Sunflower-2026" });
+        await capped.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(capped.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal(2, _provider.CodesSentTo(phone).Count);
+
+        // Four more from the same address reach its six an hour, whatever the phones.
+        for (var i = 0; i < 4; i++)
+            await from.PostAsJsonAsync("/api/cabinet/v1/registrations",
+                new { cardNumber = await _app.IssueCard(station), phone = BpClubApp.NewPhone(), password = "Sunflower-2026" })
+                .Expect(HttpStatusCode.Accepted);
+        var fresh = BpClubApp.NewPhone();
+        await from.PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = await _app.IssueCard(station), phone = fresh, password = "Sunflower-2026" })
+            .ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.Empty(_provider.CodesSentTo(fresh));
+        // Another address is not held back.
+        await _app.ClientFrom(IPAddress.Parse("203.0.113.6")).PostAsJsonAsync("/api/cabinet/v1/registrations",
+            new { cardNumber = await _app.IssueCard(station), phone = fresh, password = "Sunflower-2026" }).Expect(HttpStatusCode.Accepted);
+    }
+
     private static string Names(JsonElement body) => string.Join(",", body.EnumerateObject().Select(p => p.Name));
 }

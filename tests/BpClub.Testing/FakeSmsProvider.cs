@@ -77,6 +77,9 @@ public sealed partial class FakeSmsProvider : IAsyncDisposable
         ["Sms:Http:AuthHeaderValue"] = authorization,
         ["Sms:Http:RetryDelay"] = "00:00:00.050",
         ["Sms:Http:MaxAttempts"] = "3",
+        ["Sms:MaxPerSourcePerHour"] = "6",
+        ["Sms:MaxPerPhonePerDay"] = "2",
+        ["Cabinet:CodeResendInterval"] = "00:00:00",
     };
 
     public async ValueTask DisposeAsync()

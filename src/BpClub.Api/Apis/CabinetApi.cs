@@ -45,7 +45,7 @@ public static class CabinetApi
         return app;
     }
 
-    private static async Task<IResult> StartRegistration(RegistrationRequest request, IClusterClient cluster)
+    private static async Task<IResult> StartRegistration(RegistrationRequest request, HttpContext http, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
@@ -53,7 +53,8 @@ public static class CabinetApi
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
 
-        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartRegistration(card!, phone!, request.Password!);
+        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartRegistration(card!, phone!, request.Password!,
+            Source(http));
         return started.Succeeded
             ? TypedResults.Accepted((string?)null, new RegistrationStarted(started.Value!.Id, started.Value.CodeExpiresAt))
             : OutcomeResults.Problem(started);
@@ -80,12 +81,12 @@ public static class CabinetApi
         return signedIn.Succeeded ? TypedResults.Ok(await StartSession(http, tokens, signedIn.Value!)) : OutcomeResults.Problem(signedIn);
     }
 
-    private static async Task<IResult> StartPasswordReset(PasswordResetRequest request, IClusterClient cluster)
+    private static async Task<IResult> StartPasswordReset(PasswordResetRequest request, HttpContext http, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var phone = Edge.Phone(request.Phone, errors);
         if (!errors.IsEmpty) return OutcomeResults.Invalid(errors);
-        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartPasswordReset(phone!);
+        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartPasswordReset(phone!, Source(http));
         return started.Succeeded
             ? TypedResults.Accepted((string?)null, new PasswordResetStarted(started.Value!.Id, started.Value.CodeExpiresAt))
             : OutcomeResults.Problem(started);
@@ -153,6 +154,9 @@ public static class CabinetApi
         if (!first.Succeeded) return OutcomeResults.Problem(first);
         return TypedResults.ServerSentEvents(streams.Watch(card, aborted), eventType: "balance");
     }
+
+    /// <summary>The caller's address (the client's, behind a configured proxy: ForwardedHeaders) for per-source caps.</summary>
+    private static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {

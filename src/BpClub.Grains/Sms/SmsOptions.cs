@@ -20,6 +20,24 @@ public sealed class SmsOptions
     public string OutboxPath { get; set; } = Path.Combine(".data", "sms-outbox.jsonl");
 
     public HttpSmsOptions Http { get; set; } = new();
+
+    /// <summary>
+    /// Country calling codes texts may go to, comma-separated (default 380: Ukraine, mobile operator codes only).
+    /// Registration and password reset for any other number are refused as invalid.
+    /// </summary>
+    public string CountryCodes { get; set; } = "380";
+
+    /// <summary>Texts to one phone per UTC day.</summary>
+    [Range(1, 1000)]
+    public int MaxPerPhonePerDay { get; set; } = 10;
+
+    /// <summary>Texts asked for from one source address per hour.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPerSourcePerHour { get; set; } = 20;
+
+    /// <summary>Texts to everyone per UTC day; beyond it none is sent (alert on bpclub_sms_refused_total).</summary>
+    [Range(1, 100_000_000)]
+    public int DailyBudget { get; set; } = 20_000;
 }
 
 /// <summary>A generic SMS provider that takes one JSON POST per message ("Sms:Http").</summary>

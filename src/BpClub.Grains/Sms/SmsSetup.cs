@@ -27,8 +27,10 @@ public static partial class SmsSetup
             {
                 if (configuration["BPCLUB_SMS_OUTBOX"] is { Length: > 0 } outbox) o.OutboxPath = outbox;
             })
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
+        services.AddSingleton<SmsQuota>();
 
         if (!string.Equals(section["Provider"], SmsOptions.HttpProvider, StringComparison.OrdinalIgnoreCase))
         {
