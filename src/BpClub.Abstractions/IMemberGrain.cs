@@ -18,8 +18,12 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>Checks the password and opens a session; the caller counts failures for lock-out.</summary>
     Task<Outcome<SessionGrant>> SignIn(PhoneNumber phone, string password);
 
+    /// <summary>
+    /// Whether the session is open and was used within <paramref name="idleTimeout"/>; when <paramref name="touch"/>,
+    /// this use counts as activity (a request does, a balance stream's periodic check does not).
+    /// </summary>
     [AlwaysInterleave]
-    Task<bool> IsSessionActive(string sessionId);
+    Task<bool> IsSessionActive(string sessionId, TimeSpan idleTimeout, bool touch = true);
 
     Task EndSession(string sessionId);
 

@@ -13,6 +13,7 @@ namespace BpClub.Grains;
 /// A card's cabinet account. The members row is the truth and is written before any answer;
 /// the grain keeps it in memory so that checking a session on every cabinet request costs no I/O.
 /// </summary>
+[CollectionAgeLimit(Minutes = 60)]
 public sealed partial class MemberGrain(
     MemberStore store,
     MemberPasswords passwords,
@@ -21,7 +22,11 @@ public sealed partial class MemberGrain(
     ILogger<MemberGrain> logger) : Grain, IMemberGrain
 {
     private readonly CabinetOptions _options = options.Value;
+    /// <summary>How long an idle activation stays (the attribute below): web sessions' idle timeouts are shorter.</summary>
+    public static readonly TimeSpan IdleLife = TimeSpan.FromHours(1);
+
     private MemberRecord? _member;
+    private readonly Dictionary<string, DateTimeOffset> _lastSeen = [];
     private int _wrongCurrentPasswords;
     private DateTimeOffset _changeLockedUntil;
 
@@ -72,10 +77,26 @@ public sealed partial class MemberGrain(
         return Outcome<SessionGrant>.Done(grant);
     }
 
-    public Task<bool> IsSessionActive(string sessionId)
+    public Task<bool> IsSessionActive(string sessionId, TimeSpan idleTimeout, bool touch = true)
     {
         var now = time.GetUtcNow();
-        return Task.FromResult(_member?.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > now) == true);
+        if (_member?.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > now) != true) return Task.FromResult(false);
+        // Last use is kept in memory (a write per request would cost every member request a round trip). A session
+        // this activation has not seen yet counts as used now, unless its idle timeout is shorter than the grain's
+        // idle life (CollectionAgeLimit): then the grain would have been here to see it, so it is treated as idle
+        // (after a silo restart the web cabinet signs in again).
+        if (!_lastSeen.TryGetValue(sessionId, out var seen))
+        {
+            if (idleTimeout < IdleLife) return Task.FromResult(false);
+            seen = now;
+        }
+        if (now - seen > idleTimeout)
+        {
+            _lastSeen.Remove(sessionId);
+            return Task.FromResult(false);
+        }
+        if (touch || !_lastSeen.ContainsKey(sessionId)) _lastSeen[sessionId] = touch ? now : seen;
+        return Task.FromResult(true);
     }
 
     public async Task EndSession(string sessionId)
@@ -86,7 +107,7 @@ public sealed partial class MemberGrain(
 
     public async Task<Outcome<bool>> ChangePassword(string sessionId, string currentPassword, string newPassword)
     {
-        if (_member is null || !await IsSessionActive(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
+        if (_member is null || !_member.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > time.GetUtcNow())) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
         // Guessing the current password from a stolen session is limited as sign-in is.
         var now = time.GetUtcNow();
         if (_changeLockedUntil > now) return ChangeLocked(now);
@@ -142,6 +163,7 @@ public sealed partial class MemberGrain(
     private (MemberRecord Member, SessionGrant Grant) WithNewSession(MemberRecord member, DateTimeOffset now)
     {
         var session = new MemberSession(Codes.NewSessionId(), now + _options.SessionLifetime);
+        _lastSeen[session.Id] = now;
         var sessions = member.Sessions.Where(s => s.ExpiresAt > now)
             .OrderByDescending(s => s.ExpiresAt).Take(_options.MaxSessions - 1)
             .Append(session).ToList();

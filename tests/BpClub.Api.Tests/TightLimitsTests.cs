@@ -23,6 +23,8 @@ public sealed class TightLimitsFixture : IAsyncLifetime
             ["RateLimits:AnonymousBurst"] = "3",
             ["RateLimits:BadKeysPerMinute"] = "3",
             ["Api:KeyCacheEntries"] = "3",
+            ["Cabinet:WebIdleTimeout"] = "00:00:03",
+            ["Api:BalanceStreamRenewal"] = "00:00:01",
         });
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -179,5 +181,34 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         var second = await Wrong();
         await second.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.True(second.Headers.RetryAfter?.Delta > TimeSpan.FromSeconds(2), $"{second.Headers.RetryAfter}");
+    }
+
+    [Fact]
+    public async Task A_web_session_left_idle_ends_and_its_balance_stream_with_it()
+    {
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        var token = await _app.Register(card, BpClubApp.NewPhone(), anonymous: _app.ClientFrom(NewAddress()));
+        var web = _app.Client();
+        web.DefaultRequestHeaders.Add("Cookie", $"bpclub_session={token}");
+        await web.GetAsync("/api/cabinet/v1/me").Expect(HttpStatusCode.OK);
+
+        // The stream's own checks are not activity: with nothing else, the session goes idle after 3 s.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await web.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        var events = BalanceStreamTests.Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+        Assert.Equal("balance", (await BalanceStreamTests.Next(events, TimeSpan.FromSeconds(10))).Name);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ended = await Task.WhenAny(events.Completion, Task.Delay(TimeSpan.FromSeconds(20), stop.Token));
+        var now = await web.GetAsync("/api/cabinet/v1/me");
+        var logged = clock.Elapsed;
+        await Task.WhenAny(events.Completion, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.True(ended == events.Completion, $"{logged} {clock.Elapsed} {events.Completion.Status} "
+            + string.Join(" | ", LogCapture.Lines.Where(l => l.Contains("Balance stream", StringComparison.Ordinal))));
+        Assert.True(ended == events.Completion, $"The stream outlived its idle session; /me is {(int)now.StatusCode}; "
+            + string.Join(" | ", LogCapture.Lines.Where(l => l.Contains("Balance stream", StringComparison.Ordinal))));
+
+        await now.ExpectProblem(HttpStatusCode.Unauthorized);
+        stop.Cancel();
     }
 }

@@ -147,12 +147,17 @@ public static class CabinetApi
         TypedResults.Ok(new AntiforgeryToken(antiforgery.GetAndStoreTokens(http).RequestToken!, Callers.AntiforgeryHeader));
 
     private static async Task<IResult> BalanceEvents(ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams,
-        CancellationToken aborted)
+        IConfiguration configuration, CancellationToken aborted)
     {
         var card = cluster.GetGrain<ICardGrain>(member.CallerId());
         var first = await card.GetBalance();
         if (!first.Succeeded) return OutcomeResults.Problem(first);
-        return TypedResults.ServerSentEvents(streams.Watch(card, aborted), eventType: "balance");
+        // The stream ends with its session (signed out, password changed, expired, idle): checked at every renewal,
+        // without counting as the member's activity.
+        var account = cluster.GetGrain<IMemberGrain>(member.CallerId());
+        var (session, idle) = (member.SessionId(), SessionIdle.For(configuration, member.FindFirstValue(Callers.ViaClaim) ?? "bearer"));
+        return TypedResults.ServerSentEvents(streams.Watch(card, () => account.IsSessionActive(session, idle, touch: false), aborted),
+            eventType: "balance");
     }
 
     /// <summary>The caller's address (the client's, behind a configured proxy: ForwardedHeaders) for per-source caps.</summary>
