@@ -71,11 +71,8 @@ public static class SiloSetup
             .Bind(configuration.GetSection(CabinetOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // The development gateway: BPCLUB_SMS_OUTBOX, else Sms:OutboxPath, else .data/sms-outbox.jsonl.
-        var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
-        if (configuration["BPCLUB_SMS_OUTBOX"] is { Length: > 0 } outbox) sms.OutboxPath = outbox;
-        services.AddSingleton(sms);
-        services.AddSingleton<ISmsSender, OutboxSmsSender>();
+        // Sms:Provider: the development outbox file, or a real HTTP provider (required in Production).
+        services.AddBpClubSms(configuration);
         return services;
     }
 }

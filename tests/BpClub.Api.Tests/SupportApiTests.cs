@@ -51,7 +51,7 @@ public sealed class SupportApiTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task An_adjustment_is_available_at_once_shown_to_the_member_with_its_reason_and_to_support_with_its_author()
+    public async Task An_adjustment_is_available_at_once_shown_to_the_member_with_its_reason_and_to_support_with_who()
     {
         var stationKey = await _app.NewStationKey();
         var member = await _app.NewMember(stationKey);
@@ -178,7 +178,8 @@ public sealed class SupportApiTests(AppFixture fixture)
             .Select(i => i.GetProperty("points").GetInt64()).ToList();
         Assert.Equal([35L, 45L], releases);
         // The member can spend them at the till now.
-        await member.Client().PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = member.Password })
+        await member.Client()
+            .PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = member.Password })
             .Expect(HttpStatusCode.OK);
         await station.PostAsJsonAsync("/api/pos/v1/redemptions",
             new { redemptionId = "spend-1", cardNumber = member.Card, points = 80 })
