@@ -29,8 +29,12 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>Checks the password and opens a session; the caller counts failures for lock-out.</summary>
     Task<Outcome<SessionGrant>> SignIn(PhoneNumber phone, string password);
 
+    /// <summary>
+    /// Whether the session is open and was used within <paramref name="idleTimeout"/>; when <paramref name="touch"/>,
+    /// this use counts as activity (a request does, a balance stream's periodic check does not).
+    /// </summary>
     [AlwaysInterleave]
-    Task<bool> IsSessionActive(string sessionId);
+    Task<bool> IsSessionActive(string sessionId, TimeSpan idleTimeout, bool touch = true);
 
     Task EndSession(string sessionId);
 
@@ -60,8 +64,14 @@ public interface IPhoneGrain : IGrainWithStringKey
 {
     Task<Outcome<SessionGrant>> SignIn(string password);
 
-    /// <summary>Sends a text unless a code went to this phone less than the resend interval ago.</summary>
-    Task<Outcome<bool>> SendCode(string text);
+    /// <summary>
+    /// Sends a text unless a code went to this phone less than the resend interval ago, the number may not get
+    /// texts, or a cap against SMS pumping is reached (per phone, per <paramref name="source"/> address, daily budget).
+    /// </summary>
+    Task<Outcome<bool>> SendCode(string text, string source);
+
+    /// <summary>A password reset succeeded: the lock-out and its back-off end.</summary>
+    Task ClearLockout();
 
     /// <summary>Takes the throttle without sending: an unknown phone answers exactly like a known one.</summary>
     Task<Outcome<bool>> PretendToSendCode();
@@ -73,12 +83,13 @@ public interface IPhoneGrain : IGrainWithStringKey
 /// </summary>
 public interface IVerificationGrain : IGrainWithGuidKey
 {
-    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password,
+    /// <param name="source">The caller's address, for the per-source cap on texts.</param>
+    Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password, string source,
         string? cardCode = null);
 
     Task<Outcome<SessionGrant>> ConfirmRegistration(string code);
 
-    Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone);
+    Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone, string source);
 
     Task<Outcome<bool>> ConfirmPasswordReset(string code, string newPassword);
 }

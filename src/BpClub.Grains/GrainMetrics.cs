@@ -17,6 +17,9 @@ public sealed class GrainMetrics
     private readonly Counter<long> _redemptions;
     private readonly Counter<long> _pointsRedeemed;
     private readonly Counter<long> _remindersFired;
+    private readonly Counter<long> _smsSent;
+    private readonly Counter<long> _smsRefused;
+    private long _smsBudgetLeft = -1;
 
     public GrainMetrics(IMeterFactory meters)
     {
@@ -31,6 +34,28 @@ public sealed class GrainMetrics
             "Points spent by recorded redemptions.");
         _remindersFired = meter.CreateCounter<long>("bpclub.reminders.fired", "{reminder}",
             "Hold-release reminders delivered to card grains.");
+        _smsSent = meter.CreateCounter<long>("bpclub.sms.sent", "{text}", "Texts handed to the SMS gateway.");
+        _smsRefused = meter.CreateCounter<long>("bpclub.sms.refused", "{text}",
+            "Texts not sent because a cap was reached (reason: phone_daily_cap, source_hourly_cap, daily_budget).");
+        meter.CreateObservableGauge("bpclub.sms.budget.remaining", () => Interlocked.Read(ref _smsBudgetLeft), "{text}",
+            "Texts left in today's global SMS budget, as this silo last saw it (-1: none sent yet).");
+    }
+
+    public void SmsSent(long budgetLeft)
+    {
+        _smsSent.Add(1);
+        Interlocked.Exchange(ref _smsBudgetLeft, budgetLeft);
+    }
+
+    public void SmsRefused(BpClub.Grains.Sms.SmsRefusal reason)
+    {
+        _smsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason switch
+        {
+            BpClub.Grains.Sms.SmsRefusal.PhoneDailyCap => "phone_daily_cap",
+            BpClub.Grains.Sms.SmsRefusal.SourceHourlyCap => "source_hourly_cap",
+            _ => "daily_budget",
+        }));
+        if (reason == BpClub.Grains.Sms.SmsRefusal.DailyBudget) Interlocked.Exchange(ref _smsBudgetLeft, 0);
     }
 
     /// <summary>A purchase was committed to the ledger for the first time (not a replayed receipt).</summary>

@@ -29,8 +29,6 @@ public static class SiloSetup
         var connectionString = BpClubPostgres.ConnectionString(configuration);
         silo.Services.AddBpClubStorage(configuration, connectionString);
         var orleans = BpClubPostgres.WithoutReset(connectionString);
-        silo.Services.AddMetrics();
-        silo.Services.AddSingleton<GrainMetrics>();
 
         silo.AddAdoNetGrainStorage(CardGrain.StorageName, o =>
         {
@@ -58,6 +56,9 @@ public static class SiloSetup
         services.AddSingleton<IValidateOptions<ProgrammeRules>, ProgrammeRulesValidator>();
         services.AddBpClubPostgres(connectionString);
         services.AddSingleton(TimeProvider.System);
+        // The SMS quota counts what it refuses, so metrics are wanted by `migrate` too.
+        services.AddMetrics();
+        services.AddSingleton<GrainMetrics>();
         services.AddSingleton<CardLedgerStore>();
         services.AddSingleton<LedgerGroupCommit>();
         services.AddSingleton<ICardLedger, PostgresCardLedger>();
@@ -71,11 +72,8 @@ public static class SiloSetup
             .Bind(configuration.GetSection(CabinetOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // The development gateway: BPCLUB_SMS_OUTBOX, else Sms:OutboxPath, else .data/sms-outbox.jsonl.
-        var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
-        if (configuration["BPCLUB_SMS_OUTBOX"] is { Length: > 0 } outbox) sms.OutboxPath = outbox;
-        services.AddSingleton(sms);
-        services.AddSingleton<ISmsSender, OutboxSmsSender>();
+        // Sms:Provider: the development outbox file, or a real HTTP provider (required in Production).
+        services.AddBpClubSms(configuration);
         return services;
     }
 }

@@ -208,6 +208,14 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["sign-in: over-long password"] =
             new(By.Anyone, "POST", "/api/cabinet/v1/sessions",
                 $$"""{"phone":"{PHONE}","password":"{{new string('x', 300)}}"}"""),
+        ["registration: a landline, no SMS"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"{NEWISSUED}","phone":"+380441234567","password":"Sunflower-2026"}"""),
+        ["registration: a phone of another country"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
+                """{"cardNumber":"{NEWISSUED}","phone":"+48601234567","password":"Sunflower-2026"}"""),
+        ["password reset: a phone of another country"] =
+            new(By.Anyone, "POST", "/api/cabinet/v1/password-resets", """{"phone":"+447700900123"}"""),
         ["password reset: no phone"] = new(By.Anyone, "POST", "/api/cabinet/v1/password-resets", "{}"),
         ["registration: over-long card code"] =
             new(By.Anyone, "POST", "/api/cabinet/v1/registrations",

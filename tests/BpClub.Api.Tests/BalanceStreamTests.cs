@@ -138,9 +138,28 @@ public sealed class BalanceStreamTests(AppFixture fixture)
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
 
-    private sealed record ServerEvent(string Name, JsonElement Data);
+    [Fact]
+    public async Task Signing_out_ends_the_open_stream()
+    {
+        var member = await _app.NewMember(await _app.NewStationKey());
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await member.Client()
+            .SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        var events = Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+        Assert.Equal("balance", (await Next(events, TimeSpan.FromSeconds(10))).Name);
 
-    private static async Task<ServerEvent> Next(ChannelReader<ServerEvent> events, TimeSpan timeout)
+        await member.Client().DeleteAsync("/api/cabinet/v1/sessions/current").Expect(HttpStatusCode.NoContent);
+
+        // Within a renewal (2 s here) the front end ends the stream; the reader sees its end.
+        var ended = await Task.WhenAny(events.Completion, Task.Delay(TimeSpan.FromSeconds(20), stop.Token));
+        Assert.True(ended == events.Completion, "The stream outlived its session.");
+        stop.Cancel();
+    }
+
+    internal sealed record ServerEvent(string Name, JsonElement Data);
+
+    internal static async Task<ServerEvent> Next(ChannelReader<ServerEvent> events, TimeSpan timeout)
     {
         using var wait = new CancellationTokenSource(timeout);
         try { return await events.ReadAsync(wait.Token); }
@@ -149,7 +168,7 @@ public sealed class BalanceStreamTests(AppFixture fixture)
 
     /// <summary>Reads the stream in the background, so that an event is timed when it arrives, not when asked
     /// for.</summary>
-    private static ChannelReader<ServerEvent> Events(Stream stream, CancellationToken stop)
+    internal static ChannelReader<ServerEvent> Events(Stream stream, CancellationToken stop)
     {
         var channel = Channel.CreateUnbounded<ServerEvent>();
         _ = Task.Run(async () =>

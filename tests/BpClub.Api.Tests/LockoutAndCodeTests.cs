@@ -90,4 +90,47 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
         await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Sunflower-2026" })
             .ExpectProblem(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task A_password_reset_lifts_the_lock_out()
+    {
+        var member = await _app.NewMember(await _app.NewStationKey());
+        for (var i = 1; i <= 5; i++)
+            await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+                new { phone = member.Phone, password = $"wrong-password-{i}" });
+        await _app.Client().PostAsJsonAsync("/api/cabinet/v1/sessions",
+            new { phone = member.Phone, password = member.Password })
+            .ExpectProblem(HttpStatusCode.TooManyRequests);
+
+        var before = _app.CodesSentTo(member.Phone).Count;
+        var started = await _app.Client()
+            .PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = member.Phone })
+            .Expect(HttpStatusCode.Accepted);
+        await _app.Client().PostAsJsonAsync(
+            $"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
+            new { code = await _app.LatestCode(member.Phone, before), newPassword = "Another-Password-8" })
+                .Expect(HttpStatusCode.NoContent);
+
+        await _app.SignIn(member.Phone, "Another-Password-8");
+    }
+
+    [Fact]
+    public async Task Guessing_the_current_password_to_change_it_locks_like_sign_in()
+    {
+        var member = await _app.NewMember(await _app.NewStationKey());
+        for (var i = 1; i <= 4; i++)
+            await member.Client().PutAsJsonAsync("/api/cabinet/v1/password",
+                new { currentPassword = $"guess-{i}", newPassword = "Another-Password-8" })
+                    .ExpectProblem(HttpStatusCode.BadRequest);
+        var fifth = await member.Client().PutAsJsonAsync("/api/cabinet/v1/password",
+            new { currentPassword = "guess-5", newPassword = "Another-Password-8" });
+        await fifth.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(fifth.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(10),
+            $"Retry-After: {fifth.Headers.RetryAfter}");
+        // Even the right one waits now; the password is unchanged.
+        await member.Client().PutAsJsonAsync("/api/cabinet/v1/password",
+            new { currentPassword = member.Password, newPassword = "Another-Password-8" })
+                .ExpectProblem(HttpStatusCode.TooManyRequests);
+        await _app.SignIn(member.Phone, member.Password);
+    }
 }

@@ -13,6 +13,7 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         siloSettings: new Dictionary<string, string?>
         {
             ["Cabinet:CodeLifetime"] = "00:00:10",
+            ["Cabinet:LockoutDuration"] = "00:00:02",
         },
         apiSettings: new Dictionary<string, string?>
         {
@@ -22,6 +23,8 @@ public sealed class TightLimitsFixture : IAsyncLifetime
             ["RateLimits:AnonymousBurst"] = "3",
             ["RateLimits:BadKeysPerMinute"] = "3",
             ["Api:KeyCacheEntries"] = "3",
+            ["Cabinet:WebIdleTimeout"] = "00:00:03",
+            ["Api:BalanceStreamRenewal"] = "00:00:01",
         });
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -88,7 +91,7 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_second_code_to_the_same_phone_within_a_minute_is_429_and_sends_nothing()
+    public async Task A_second_registration_code_within_a_minute_is_429_a_reset_202_and_neither_sends_anything()
     {
         var stationKey = await _app.NewStationKey();
         var phone = BpClubApp.NewPhone();
@@ -104,8 +107,12 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
         await again.ExpectProblem(HttpStatusCode.TooManyRequests);
         Assert.True(again.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero
             && wait <= TimeSpan.FromMinutes(1), $"{again.Headers.RetryAfter}");
+        // A reset does not tell a phone that just had a code from any other (no membership oracle): 202, no text.
         var reset = await _anonymous.PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone });
-        await reset.ExpectProblem(HttpStatusCode.TooManyRequests);
+        var unknown = await _app.ClientFrom(NewAddress())
+            .PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = BpClubApp.NewPhone() });
+        await reset.Expect(HttpStatusCode.Accepted);
+        await unknown.Expect(HttpStatusCode.Accepted);
         Assert.Single(_app.CodesSentTo(phone));
     }
 
@@ -171,5 +178,52 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
             .PostAsJsonAsync("/api/cabinet/v1/sessions",
                 new { phone = BpClubApp.NewPhone(), password = "Not-The-Password-1" })
             .ExpectProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_second_lock_out_in_a_row_lasts_twice_as_long()
+    {
+        var phone = BpClubApp.NewPhone();
+        // Each attempt from an address of its own: this is about the phone, not the per-address rate.
+        Task<HttpResponseMessage> Wrong() => _app.ClientFrom(NewAddress())
+            .PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Not-The-Password-1" });
+
+        for (var i = 1; i <= 4; i++) await (await Wrong()).ExpectProblem(HttpStatusCode.Unauthorized);
+        var first = await Wrong();
+        await first.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(first.Headers.RetryAfter?.Delta <= TimeSpan.FromSeconds(2), $"{first.Headers.RetryAfter}");
+
+        // Once the first lock-out is over, a wrong password counts again from one.
+        await Poll.Until(async () => (await Wrong()).StatusCode, s => s == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(10), "the first lock-out to end");
+        for (var i = 2; i <= 4; i++) await (await Wrong()).ExpectProblem(HttpStatusCode.Unauthorized);
+        var second = await Wrong();
+        await second.ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(second.Headers.RetryAfter?.Delta > TimeSpan.FromSeconds(2), $"{second.Headers.RetryAfter}");
+    }
+
+    [Fact]
+    public async Task A_web_session_left_idle_ends_and_its_balance_stream_with_it()
+    {
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        var token = await _app.Register(card, BpClubApp.NewPhone(), anonymous: _app.ClientFrom(NewAddress()));
+        var web = _app.Client();
+        web.DefaultRequestHeaders.Add("Cookie", $"bpclub_session={token}");
+        await web.GetAsync("/api/cabinet/v1/me").Expect(HttpStatusCode.OK);
+
+        // The stream's own checks are not activity: with nothing else, the session goes idle after 3 s.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response =
+            await web.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/cabinet/v1/balance/events"),
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        var events = BalanceStreamTests.Events(await response.Content.ReadAsStreamAsync(stop.Token), stop.Token);
+        Assert.Equal("balance", (await BalanceStreamTests.Next(events, TimeSpan.FromSeconds(10))).Name);
+        // The front end ends the stream at its next renewal (1 s here) once the session is idle.
+        await Poll.Until(() => Task.FromResult(
+            LogCapture.Lines.Count(l => l.Contains("its session ended", StringComparison.Ordinal))),
+            n => n > 0, TimeSpan.FromSeconds(20), "the idle session's stream to end");
+        var now = await web.GetAsync("/api/cabinet/v1/me");
+        await now.ExpectProblem(HttpStatusCode.Unauthorized);
+        stop.Cancel();
     }
 }

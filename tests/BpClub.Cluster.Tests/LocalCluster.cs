@@ -66,7 +66,10 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Cluster__ClusterId"] = "chaos-" + unique,
             ["Cluster__ServiceId"] = "chaos-" + unique,
             ["BPCLUB_OPERATOR_KEY"] = OperatorKey,
-            ["BPCLUB_SMS_OUTBOX"] = Path.Combine(directory, "sms-outbox.jsonl"),
+            // Production refuses the development outbox; the fault test sends no texts, so a provider that
+            // nobody answers is enough.
+            ["Sms__Provider"] = "http",
+            ["Sms__Http__Url"] = "https://127.0.0.1:9/sms",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };

@@ -57,7 +57,14 @@ public sealed partial class BpClubApp : IAsyncDisposable
         TimeProvider? programmeClock = null)
     {
         var outbox = Path.Combine(Path.GetTempPath(), $"bpclub-sms-{Guid.NewGuid():N}.jsonl");
-        var silo = new Dictionary<string, string?> { ["Sms:OutboxPath"] = outbox };
+        var silo = new Dictionary<string, string?>
+        {
+            ["Sms:OutboxPath"] = outbox,
+            // Tests send many texts from one address (the in-memory server has none); the caps have tests of their own.
+            ["Sms:MaxPerPhonePerDay"] = "1000",
+            ["Sms:MaxPerSourcePerHour"] = "1000000",
+            ["Sms:DailyBudget"] = "100000000",
+        };
         foreach (var (key, value) in siloSettings ?? new Dictionary<string, string?>()) silo[key] = value;
         var cluster = await BpClubTestCluster.Start(settings: silo, programmeClock: programmeClock);
 

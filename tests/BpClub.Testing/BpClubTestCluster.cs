@@ -79,6 +79,8 @@ public sealed class BpClubTestCluster : IAsyncDisposable
             [ClusterSetting(nameof(BpClubClusterOptions.ClusterId))] = builder.Options.ClusterId,
             [ClusterSetting(nameof(BpClubClusterOptions.ServiceId))] = builder.Options.ServiceId,
             ["Programme:HoldPeriod"] = "14.00:00:00",
+            // Not Production (a host's default), where a silo refuses the development SMS outbox.
+            [Microsoft.Extensions.Hosting.HostDefaults.EnvironmentKey] = "Testing",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         string? clockName = null;

@@ -25,8 +25,11 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
 
     public int Open => _open.Count;
 
-    /// <summary>The balance now, then every change the card grain pushes, until <paramref name="aborted"/>.</summary>
-    public async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card,
+    /// <summary>
+    /// The balance now, then every change the card grain pushes, until <paramref name="aborted"/> or until
+    /// <paramref name="sessionOpen"/>, asked before every renewal, says the member's session has ended.
+    /// </summary>
+    public async IAsyncEnumerable<BalanceModel> Watch(ICardGrain card, Func<Task<bool>> sessionOpen,
         [EnumeratorCancellation] CancellationToken aborted)
     {
         var watcher = new Watcher();
@@ -39,9 +42,12 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
             while (!aborted.IsCancellationRequested)
             {
                 Outcome<BalanceModel> now;
+                var ended = false;
                 try
                 {
-                    now = await card.Subscribe(reference).WaitAsync(aborted);
+                    ended = !await sessionOpen().WaitAsync(aborted);
+                    now = ended ? Outcome<BalanceModel>.Fail(OutcomeStatus.Unauthorized, "The session has ended.")
+                        : await card.Subscribe(reference).WaitAsync(aborted);
                     failures = 0;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -52,7 +58,8 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
                     if (!await Pause(Backoff(failures), aborted)) break;
                     continue;
                 }
-                if (!now.Succeeded) yield break;
+                if (ended) LogSessionEnded();
+                if (ended || !now.Succeeded) yield break;
                 // Every renewal sends the balance (its asOf moves): a heartbeat that keeps proxies from
                 // closing an idle stream, and a correction for any change missed while unsubscribed.
                 yield return last = now.Value!;
@@ -74,6 +81,7 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
             try { await card.Unsubscribe(reference); }
             catch (Exception) { /* the grain forgets a subscriber that stops renewing */ }
             cluster.DeleteObjectReference<IBalanceObserver>(reference);
+            LogClosed();
         }
     }
 
@@ -92,6 +100,12 @@ public sealed partial class BalanceStreams(IClusterClient cluster, IOptions<ApiO
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Balance stream: subscribing failed ({Failures} in a row); trying again")]
     private partial void LogSubscribeFailed(Exception e, int failures);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Balance stream closed")]
+    private partial void LogClosed();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Balance stream ended: its session ended")]
+    private partial void LogSessionEnded();
 
     private sealed class Watcher : IBalanceObserver
     {

@@ -55,7 +55,7 @@ public static class CabinetApi
 
     private static async Task<Results<Accepted<RegistrationStarted>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> StartRegistration(
-        RegistrationRequest request, IClusterClient cluster)
+        RegistrationRequest request, HttpContext http, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var card = Edge.Card(request.CardNumber, errors);
@@ -65,7 +65,7 @@ public static class CabinetApi
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
-            .StartRegistration(card!, phone!, request.Password!, request.CardCode);
+            .StartRegistration(card!, phone!, request.Password!, Source(http), request.CardCode);
         return OutcomeResults.Map(started,
             code => TypedResults.Accepted((string?)null, new RegistrationStarted(code.Id, code.CodeExpiresAt)));
     }
@@ -98,12 +98,13 @@ public static class CabinetApi
 
     private static async Task<Results<Accepted<PasswordResetStarted>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> StartPasswordReset(
-        PasswordResetRequest request, IClusterClient cluster)
+        PasswordResetRequest request, HttpContext http, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var phone = Edge.Phone(request.Phone, errors);
         if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartPasswordReset(phone!);
+        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
+            .StartPasswordReset(phone!, Source(http));
         return OutcomeResults.Map(started,
             code => TypedResults.Accepted((string?)null, new PasswordResetStarted(code.Id, code.CodeExpiresAt)));
     }
@@ -243,12 +244,24 @@ public static class CabinetApi
 
     private static async Task<Results<ServerSentEventsResult<BalanceModel>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> BalanceEvents(
-        ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams, CancellationToken aborted)
+        ClaimsPrincipal member, IClusterClient cluster, BalanceStreams streams, IConfiguration configuration,
+        CancellationToken aborted)
     {
         var card = cluster.GetGrain<ICardGrain>(member.CallerId());
+        // The stream ends with its session (signed out, password changed, expired, idle): checked at every
+        // renewal, without counting as the member's activity.
+        var account = cluster.GetGrain<IMemberGrain>(member.CallerId());
+        var (session, idle) = (member.SessionId(),
+            SessionIdle.For(configuration, member.FindFirstValue(Callers.ViaClaim) ?? "bearer"));
         return OutcomeResults.Map(await card.GetBalance(),
-            _ => TypedResults.ServerSentEvents(streams.Watch(card, aborted), eventType: "balance"));
+            _ => TypedResults.ServerSentEvents(
+                streams.Watch(card, () => account.IsSessionActive(session, idle, touch: false), aborted),
+                eventType: "balance"));
     }
+
+    /// <summary>The caller's address (the client's, behind a configured proxy: ForwardedHeaders) for per-source
+    /// caps.</summary>
+    private static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {

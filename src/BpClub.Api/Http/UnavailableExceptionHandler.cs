@@ -23,6 +23,8 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (
                 StatusCodes.Status413PayloadTooLarge, "The request body is larger than this endpoint accepts."),
             BadHttpRequestException bad => (bad.StatusCode, Unreadable(bad, field)),
+            _ when Find<SmsUnavailableException>(exception) is not null => (StatusCodes.Status503ServiceUnavailable,
+                "The text with the code could not be sent just now; nothing was changed. Ask again in a moment."),
             _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
                 "Storage or the cluster is unavailable for a moment. Retry with the same operation id; "
                 + "nothing is counted twice."),
@@ -68,6 +70,13 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
     // The framework's words for a parameter it could not convert: Failed to bind parameter "int? limit" from "many".
     [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "[^"]*?(\w+)" from""")]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    private static T? Find<T>(Exception exception) where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
+    }
 
     /// <summary>
     /// The failures that mean "not reachable now, try again": a timeout, a connection that failed, a silo or

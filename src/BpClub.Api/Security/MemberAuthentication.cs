@@ -16,6 +16,7 @@ public sealed class MemberAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IClusterClient cluster,
+    IConfiguration configuration,
     MemberTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -30,7 +31,8 @@ public sealed class MemberAuthenticationHandler(
 
         if (await tokens.Validate(token)
             is not { } session) return AuthenticateResult.Fail("Invalid or expired token.");
-        if (!await cluster.GetGrain<IMemberGrain>(session.Card).IsSessionActive(session.Session))
+        if (!await cluster.GetGrain<IMemberGrain>(session.Card)
+            .IsSessionActive(session.Session, SessionIdle.For(configuration, via)))
             return AuthenticateResult.Fail("The session has ended.");
 
         var identity = new ClaimsIdentity(
@@ -50,6 +52,17 @@ public sealed class MemberAuthenticationHandler(
         Response.Headers.WWWAuthenticate = "Bearer";
         return base.HandleChallengeAsync(properties);
     }
+}
+
+/// <summary>
+/// How long a session may go unused: Cabinet:WebIdleTimeout (30 min) with the web cabinet's cookie,
+/// Cabinet:AppIdleTimeout (30 days, the session's whole life by default) with the mobile app's bearer token.
+/// </summary>
+public static class SessionIdle
+{
+    public static TimeSpan For(IConfiguration configuration, string via) => via == "cookie"
+        ? configuration.GetValue("Cabinet:WebIdleTimeout", TimeSpan.FromMinutes(30))
+        : configuration.GetValue("Cabinet:AppIdleTimeout", TimeSpan.FromDays(30));
 }
 
 public static class ClaimsPrincipalExtensions

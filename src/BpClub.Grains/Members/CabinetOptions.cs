@@ -40,4 +40,9 @@ public sealed class CabinetOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan CardCodeLockout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>PBKDF2-HMAC-SHA512 iterations of a new password hash; a hash with fewer is renewed at
+    /// sign-in.</summary>
+    [Range(100_000, 10_000_000)]
+    public int PasswordHashIterations { get; set; } = 100_000;
 }

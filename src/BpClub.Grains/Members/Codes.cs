@@ -22,6 +22,11 @@ public static class Codes
         $"BP CLUB: код для зміни пароля {code}. Дійсний {Minutes(lifetime)} хв. "
         + "Якщо ви не просили змінити пароль, нічого не робіть.";
 
+    /// <summary>To a phone that already holds a registered card, when someone tries to register it again.</summary>
+    public static string PhoneTakenText() =>
+        "BP CLUB: цей номер уже зареєстрований. Увійдіть з паролем або відновіть пароль. "
+        + "Якщо це були не ви, нічого не робіть.";
+
     private static int Minutes(TimeSpan lifetime) => Math.Max(1, (int)Math.Round(lifetime.TotalMinutes));
 
     public static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=')

@@ -14,6 +14,7 @@ namespace BpClub.Grains.Members;
 /// A card's cabinet account. The members row is the truth and is written before any answer;
 /// the grain keeps it in memory so that checking a session on every cabinet request costs no I/O.
 /// </summary>
+[CollectionAgeLimit(Minutes = 60)]
 public sealed partial class MemberGrain(
     MemberStore store,
     MemberPasswords passwords,
@@ -23,11 +24,18 @@ public sealed partial class MemberGrain(
     ILogger<MemberGrain> logger) : Grain, IMemberGrain
 {
     private readonly CabinetOptions _options = options.Value;
+    /// <summary>How long an idle activation stays (the attribute below): web sessions' idle timeouts are
+    /// shorter.</summary>
+    public static readonly TimeSpan IdleLife = TimeSpan.FromHours(1);
+
     private MemberRecord? _member;
     /// <summary>Wrong passwords given to switch spending on, and the lock they lead to (in memory, like
     /// sign-in's).</summary>
     private int _wrongSpendingPasswords;
     private DateTimeOffset _spendingLockedUntil;
+    private readonly Dictionary<string, DateTimeOffset> _lastSeen = [];
+    private int _wrongCurrentPasswords;
+    private DateTimeOffset _changeLockedUntil;
 
     private string Card => this.GetPrimaryKeyString();
 
@@ -94,13 +102,13 @@ public sealed partial class MemberGrain(
 
     public async Task<Outcome<SpendingModel>> SwitchSpendingOn(string sessionId, string password)
     {
-        if (_member is null || !await IsSessionActive(sessionId))
+        if (_member is null || !_member.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > time.GetUtcNow()))
             return Outcome<SpendingModel>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
         var now = time.GetUtcNow();
         if (_spendingLockedUntil > now)
             return Outcome<SpendingModel>.Throttled(_spendingLockedUntil - now,
                 $"Too many wrong passwords: spending can be switched on again after {_spendingLockedUntil:HH:mm} UTC.");
-        if (passwords.Verify(_member.PasswordHash, password) == PasswordVerificationResult.Failed)
+        if (await passwords.VerifyAsync(_member.PasswordHash, password) == PasswordVerificationResult.Failed)
         {
             if (++_wrongSpendingPasswords < _options.LockoutThreshold)
                 return Outcome<SpendingModel>.Invalid("password", "This is not your password.");
@@ -137,25 +145,41 @@ public sealed partial class MemberGrain(
     {
         if (_member is null || _member.Phone != phone.Value)
         {
-            passwords.VerifyDecoy(password);
+            await passwords.VerifyDecoyAsync(password);
             return WrongPassword();
         }
-        var verified = passwords.Verify(_member.PasswordHash, password);
+        var verified = await passwords.VerifyAsync(_member.PasswordHash, password);
         if (verified == PasswordVerificationResult.Failed) return WrongPassword();
 
         var now = time.GetUtcNow();
         var member = verified == PasswordVerificationResult.SuccessRehashNeeded
-            ? _member with { PasswordHash = passwords.Hash(password) }
+            ? _member with { PasswordHash = await passwords.HashAsync(password) }
             : _member;
         var (updated, grant) = WithNewSession(member, now);
         await Save(updated);
         return Outcome<SessionGrant>.Done(grant);
     }
 
-    public Task<bool> IsSessionActive(string sessionId)
+    public Task<bool> IsSessionActive(string sessionId, TimeSpan idleTimeout, bool touch = true)
     {
         var now = time.GetUtcNow();
-        return Task.FromResult(_member?.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > now) == true);
+        if (_member?.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > now) != true) return Task.FromResult(false);
+        // Last use is kept in memory (a write per request would cost every member request a round trip). A session
+        // this activation has not seen yet counts as used now, unless its idle timeout is shorter than the grain's
+        // idle life (CollectionAgeLimit): then the grain would have been here to see it, so it is treated as idle
+        // (after a silo restart the web cabinet signs in again).
+        if (!_lastSeen.TryGetValue(sessionId, out var seen))
+        {
+            if (idleTimeout < IdleLife) return Task.FromResult(false);
+            seen = now;
+        }
+        if (now - seen > idleTimeout)
+        {
+            _lastSeen.Remove(sessionId);
+            return Task.FromResult(false);
+        }
+        if (touch || !_lastSeen.ContainsKey(sessionId)) _lastSeen[sessionId] = touch ? now : seen;
+        return Task.FromResult(true);
     }
 
     public async Task EndSession(string sessionId)
@@ -166,17 +190,29 @@ public sealed partial class MemberGrain(
 
     public async Task<Outcome<bool>> ChangePassword(string sessionId, string currentPassword, string newPassword)
     {
-        if (_member is null || !await IsSessionActive(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized,
-            "The session has ended.");
-        if (passwords.Verify(_member.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
-            return Outcome<bool>.Invalid("currentPassword", "This is not your current password.");
+        if (_member is null || !_member.Sessions.Any(s => s.Id == sessionId
+            && s.ExpiresAt > time.GetUtcNow())) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized,
+                "The session has ended.");
+        // Guessing the current password from a stolen session is limited as sign-in is.
+        var now = time.GetUtcNow();
+        if (_changeLockedUntil > now) return ChangeLocked(now);
+        if (await passwords.VerifyAsync(_member.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        {
+            if (++_wrongCurrentPasswords < _options.LockoutThreshold)
+                return Outcome<bool>.Invalid("currentPassword", "This is not your current password.");
+            _wrongCurrentPasswords = 0;
+            _changeLockedUntil = now + _options.LockoutDuration;
+            LogChangeLocked(Card, _options.LockoutThreshold);
+            return ChangeLocked(now);
+        }
+        _wrongCurrentPasswords = 0;
         if (PasswordPolicy.Check(newPassword, PhoneNumber.Parse(_member.Phone)) is { } problem)
             return Outcome<bool>.Invalid("newPassword", problem);
 
         // A changed password ends every other session: whoever else knew the old one is out.
         await Save(_member with
         {
-            PasswordHash = passwords.Hash(newPassword),
+            PasswordHash = await passwords.HashAsync(newPassword),
             PasswordSetAt = time.GetUtcNow(),
             Sessions = _member.Sessions.Where(s => s.Id == sessionId).ToList(),
         });
@@ -218,6 +254,7 @@ public sealed partial class MemberGrain(
     private (MemberRecord Member, SessionGrant Grant) WithNewSession(MemberRecord member, DateTimeOffset now)
     {
         var session = new MemberSession(Codes.NewSessionId(), now + _options.SessionLifetime);
+        _lastSeen[session.Id] = now;
         var sessions = member.Sessions.Where(s => s.ExpiresAt > now)
             .OrderByDescending(s => s.ExpiresAt).Take(_options.MaxSessions - 1)
             .Append(session).ToList();
@@ -229,6 +266,9 @@ public sealed partial class MemberGrain(
         await store.Update(member);
         _member = member;
     }
+
+    private Outcome<bool> ChangeLocked(DateTimeOffset now) => Outcome<bool>.Throttled(_changeLockedUntil - now,
+        $"Too many wrong current passwords: changing the password is locked until {_changeLockedUntil:HH:mm} UTC.");
 
     private static Outcome<SessionGrant> WrongPassword() =>
         Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized, "The phone number or the password is not correct.");
@@ -246,6 +286,10 @@ public sealed partial class MemberGrain(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Card {Card}: spending switched on; the member was told by SMS")]
     private partial void LogSpendingSwitchedOn(string card);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Card {Card}: password change locked after {Threshold} wrong current passwords")]
+    private partial void LogChangeLocked(string card, int threshold);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: cabinet account closed and erased")]
     private partial void LogClosed(string card);

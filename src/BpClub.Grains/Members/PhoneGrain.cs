@@ -18,12 +18,14 @@ public sealed partial class PhoneGrain(
     MemberStore store,
     MemberPasswords passwords,
     ISmsSender sms,
+    SmsQuota quota,
     IOptions<CabinetOptions> options,
     TimeProvider time,
     ILogger<PhoneGrain> logger) : Grain, IPhoneGrain
 {
     private readonly CabinetOptions _options = options.Value;
     private int _wrongPasswords;
+    private int _lockouts;
     private DateTimeOffset _lockedUntil;
     private DateTimeOffset _lastCodeAt = DateTimeOffset.MinValue;
 
@@ -38,7 +40,7 @@ public sealed partial class PhoneGrain(
         Outcome<SessionGrant> result;
         if (card is null)
         {
-            passwords.VerifyDecoy(password);
+            await passwords.VerifyDecoyAsync(password);
             result = Outcome<SessionGrant>.Fail(OutcomeStatus.Unauthorized,
                 "The phone number or the password is not correct.");
         }
@@ -49,25 +51,61 @@ public sealed partial class PhoneGrain(
 
         if (result.Status != OutcomeStatus.Unauthorized)
         {
-            if (result.Succeeded) _wrongPasswords = 0;
+            if (result.Succeeded) (_wrongPasswords, _lockouts) = (0, 0);
             return result;
         }
         if (++_wrongPasswords < _options.LockoutThreshold) return result;
 
+        // Each lock-out in a row lasts twice the one before (15 min, 30 min, 1 h, ...; at most a day), until
+        // a right password or a password reset.
         _wrongPasswords = 0;
-        _lockedUntil = now + _options.LockoutDuration;
-        LogLockedOut(_options.LockoutThreshold, _options.LockoutDuration);
+        var duration = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks,
+            _options.LockoutDuration.Ticks * (1L << Math.Min(_lockouts, 20))));
+        _lockouts++;
+        _lockedUntil = now + duration;
+        LogLockedOut(_options.LockoutThreshold, duration);
         return Locked(now);
     }
 
-    public async Task<Outcome<bool>> SendCode(string text)
+    public Task ClearLockout()
     {
+        (_wrongPasswords, _lockouts, _lockedUntil) = (0, 0, DateTimeOffset.MinValue);
+        return Task.CompletedTask;
+    }
+
+    public async Task<Outcome<bool>> SendCode(string text, string source)
+    {
+        if (NotReceiving() is { } invalid) return invalid;
+        var previous = _lastCodeAt;
         if (TakeThrottle() is { } throttled) return throttled;
-        await sms.Send(Phone, text);
+        var (refusal, retryAfter) = await quota.TryTake(Phone, source);
+        if (refusal is not null)
+        {
+            _lastCodeAt = previous;
+            return Outcome<bool>.Throttled(retryAfter, refusal == SmsRefusal.DailyBudget
+                ? "No more texts can be sent today; try again tomorrow."
+                : "Too many codes were asked for: try again later.");
+        }
+        try
+        {
+            await sms.Send(Phone, text);
+        }
+        catch (SmsUnavailableException)
+        {
+            // Nothing was sent: asking again need not wait for the resend interval.
+            _lastCodeAt = previous;
+            throw;
+        }
         return Outcome<bool>.Done(true);
     }
 
-    public Task<Outcome<bool>> PretendToSendCode() => Task.FromResult(TakeThrottle() ?? Outcome<bool>.Done(true));
+    public Task<Outcome<bool>> PretendToSendCode() =>
+        Task.FromResult(NotReceiving() ?? TakeThrottle() ?? Outcome<bool>.Done(true));
+
+    /// <summary>A number texts may not go to (another country, a Ukrainian landline): invalid, whoever holds
+    /// it.</summary>
+    private Outcome<bool>? NotReceiving() => quota.MayReceive(Phone) ? null
+        : Outcome<bool>.Invalid("phone", SmsQuota.MobileOnly);
 
     private Outcome<bool>? TakeThrottle()
     {

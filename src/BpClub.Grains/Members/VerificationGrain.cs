@@ -3,6 +3,7 @@ using BpClub.Domain.Cards;
 using BpClub.Domain.Members;
 using BpClub.Grains.Members;
 using BpClub.Grains.Members.Storage;
+using BpClub.Grains.Sms;
 using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Members;
@@ -14,6 +15,7 @@ namespace BpClub.Grains.Members;
 public sealed class VerificationGrain(
     MemberStore store,
     MemberPasswords passwords,
+    SmsQuota quota,
     IOptions<CabinetOptions> options,
     TimeProvider time) : Grain, IVerificationGrain
 {
@@ -28,13 +30,16 @@ public sealed class VerificationGrain(
     private DateTimeOffset _expiresAt;
     private int _wrongCodes;
     private bool _used;
+    private bool _phoneTaken;
 
     public async Task<Outcome<CodeSent>> StartRegistration(CardNumber card, PhoneNumber phone, string password,
-        string? cardCode)
+        string source, string? cardCode)
     {
         if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
             "This confirmation id is taken.");
         if (PasswordPolicy.Check(password, phone) is { } problem) return Outcome<CodeSent>.Invalid("password", problem);
+        // A number no text can reach is bad input, refused before the card's rules are looked at.
+        if (!quota.MayReceive(phone)) return Outcome<CodeSent>.Invalid("phone", SmsQuota.MobileOnly);
 
         var summary = await GrainFactory.GetGrain<ICardGrain>(card.Value).GetSummary();
         if (summary.Status == OutcomeStatus.NotFound)
@@ -46,19 +51,21 @@ public sealed class VerificationGrain(
         if (await GrainFactory.GetGrain<IMemberGrain>(card.Value).IsRegistered())
             return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
                 "This card is already registered. Sign in with your phone and password.");
-        if (await store.FindCardByPhone(phone.Value) is not null)
-            return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict, "This phone number already holds a registered card.");
+        // A phone that already holds a card answers exactly like a free one (no membership oracle): its owner
+        // gets a text without a code saying so, and no code can confirm this registration.
+        _phoneTaken = await store.FindCardByPhone(phone.Value) is not null;
 
         // Possession before any text goes out: a stranger who knows only the number gets no SMS sent anywhere.
         var proven = await GrainFactory.GetGrain<IMemberGrain>(card.Value).ProveHolder(phone, cardCode);
         if (!proven.Succeeded) return proven.As<CodeSent>();
 
         var code = Codes.NewCode();
-        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value)
-            .SendCode(Codes.RegistrationText(code, _options.CodeLifetime));
+        var text = _phoneTaken ? Codes.PhoneTakenText() : Codes.RegistrationText(code, _options.CodeLifetime);
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(text, source);
         if (!sent.Succeeded) return sent.As<CodeSent>();
 
-        (_purpose, _card, _phone, _passwordHash) = (Purpose.Registration, card, phone, passwords.Hash(password));
+        (_purpose, _card, _phone, _passwordHash) =
+            (Purpose.Registration, card, phone, _phoneTaken ? null : await passwords.HashAsync(password));
         return Pending(code);
     }
 
@@ -73,7 +80,7 @@ public sealed class VerificationGrain(
         return registered;
     }
 
-    public async Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone)
+    public async Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone, string source)
     {
         if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
             "This confirmation id is taken.");
@@ -81,9 +88,22 @@ public sealed class VerificationGrain(
         var code = Codes.NewCode();
         var phoneGrain = GrainFactory.GetGrain<IPhoneGrain>(phone.Value);
         // An unregistered phone gets the same answer, at the same pace, but no text.
-        var sent = card is null
-            ? await phoneGrain.PretendToSendCode()
-            : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime));
+        Outcome<bool> sent;
+        try
+        {
+            sent = card is null
+                ? await phoneGrain.PretendToSendCode()
+                : await phoneGrain.SendCode(Codes.ResetText(code, _options.CodeLifetime), source);
+        }
+        catch (SmsUnavailableException)
+        {
+            // Answered as if sent (the failure is logged by the gateway): a 503 here would tell a registered
+            // phone from an unknown one. The member asks again.
+            sent = Outcome<bool>.Done(true);
+        }
+        // A phone that had a code a moment ago is answered as any other (a 429 would tell that someone, so
+        // perhaps a member, asked for one); it just gets no second text yet.
+        if (sent.Status == OutcomeStatus.Throttled) sent = Outcome<bool>.Done(true);
         if (!sent.Succeeded) return sent.As<CodeSent>();
 
         (_purpose, _card, _phone) = (Purpose.PasswordReset, card is null ? null : CardNumber.Parse(card), phone);
@@ -99,8 +119,13 @@ public sealed class VerificationGrain(
         if (Check(code) is { } refused) return refused;
         if (_card is null) return Outcome<bool>.Invalid("code", "The code is not correct.");
 
-        var reset = await GrainFactory.GetGrain<IMemberGrain>(_card.Value).ResetPassword(passwords.Hash(newPassword));
-        if (reset.Succeeded) Finish();
+        var reset = await GrainFactory.GetGrain<IMemberGrain>(_card.Value)
+            .ResetPassword(await passwords.HashAsync(newPassword));
+        if (reset.Succeeded)
+        {
+            Finish();
+            await GrainFactory.GetGrain<IPhoneGrain>(_phone!.Value).ClearLockout();
+        }
         return reset;
     }
 
@@ -122,7 +147,8 @@ public sealed class VerificationGrain(
             return Outcome<bool>.Throttled(TimeSpan.FromSeconds(1), "Too many wrong codes: ask for a new one.");
         if (time.GetUtcNow() >= _expiresAt) return Outcome<bool>.Invalid("code",
             "The code has expired: ask for a new one.");
-        if (Codes.Matches(_codeHash, code) && (_purpose != Purpose.PasswordReset || _card is not null)) return null;
+        var confirmable = _purpose == Purpose.PasswordReset ? _card is not null : !_phoneTaken;
+        if (Codes.Matches(_codeHash, code) && confirmable) return null;
 
         _wrongCodes++;
         return _wrongCodes >= _options.CodeAttempts

@@ -1,22 +1,15 @@
 using System.Text;
 using System.Text.Json;
 using BpClub.Domain.Cards;
+using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Sms;
-
-public sealed class SmsOptions
-{
-    public const string SectionName = "Sms";
-
-    /// <summary>The development outbox: one JSON line { "to", "text", "at" } per message.</summary>
-    public string OutboxPath { get; set; } = Path.Combine(".data", "sms-outbox.jsonl");
-}
 
 /// <summary>
 /// The development SMS gateway: appends each message to a JSON-lines file that people and tests
 /// read. Several silo processes may share the file, so each message is one append of one line.
 /// </summary>
-public sealed class OutboxSmsSender(SmsOptions options, TimeProvider time) : ISmsSender
+public sealed class OutboxSmsSender(IOptions<SmsOptions> options, TimeProvider time) : ISmsSender
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -24,7 +17,7 @@ public sealed class OutboxSmsSender(SmsOptions options, TimeProvider time) : ISm
     {
         var line = JsonSerializer.Serialize(new { to = to.Value, text, at = time.GetUtcNow() }) + "\n";
         var bytes = Encoding.UTF8.GetBytes(line);
-        var path = Path.GetFullPath(options.OutboxPath);
+        var path = Path.GetFullPath(options.Value.OutboxPath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await _gate.WaitAsync(cancellationToken);
         try
