@@ -8,7 +8,7 @@ namespace BpClub.Grains.Keys;
 /// What stations and partners share: a row with a name and the hash of one key, a new key on
 /// creation and on rotation (shown once, never stored), and checking a presented secret.
 /// </summary>
-public abstract class KeyHolderGrain(TimeProvider time) : Grain
+public abstract class KeyHolderGrain(KeyHolderStore store, TimeProvider time) : Grain
 {
     private KeyHolderRecord? _record;
 
@@ -16,11 +16,8 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
 
     protected string Id => this.GetPrimaryKeyString();
 
-    protected abstract Task<KeyHolderRecord?> Load();
-
-    protected abstract Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now);
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _record = await Load();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _record = await store.Load(Kind, Id);
 
     public Task<KeyHolder?> Authenticate(string secret) =>
         Task.FromResult(_record is { } r && ApiKeys.Matches(r.KeyHash, secret)
@@ -37,7 +34,7 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
         var secret = _record is null ? ApiKeys.NewSecret() : null;
         var record = new KeyHolderRecord(Id, name.Trim(), detail.Trim(), pointsPerUah,
             secret is null ? _record!.KeyHash : ApiKeys.Hash(secret));
-        await Store(record, newKey: secret is not null, time.GetUtcNow());
+        await store.Save(Kind, record, newKey: secret is not null, time.GetUtcNow());
         _record = record;
         return Outcome<(KeyHolderRecord,
             string?)>.Done((record, secret is null ? null : ApiKeys.Compose(Kind, Id, secret)));
@@ -49,8 +46,14 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
             $"Unknown {Kind.ToString().ToLowerInvariant()} {Id}.");
         var secret = ApiKeys.NewSecret();
         var record = _record with { KeyHash = ApiKeys.Hash(secret) };
-        await Store(record, newKey: true, time.GetUtcNow());
+        await store.Save(Kind, record, newKey: true, time.GetUtcNow());
         _record = record;
         return Outcome<(KeyHolderRecord, string?)>.Done((record, ApiKeys.Compose(Kind, Id, secret)));
     }
+
+    /// <summary>The wire model of a saved or rotated holder; the key only when a new one was made.</summary>
+    protected static Outcome<T> Model<T>(Outcome<(KeyHolderRecord Record, string? Key)> saved,
+        Func<KeyHolderRecord, string?, T> view) => saved.Succeeded
+        ? Outcome<T>.Done(view(saved.Value.Record, saved.Value.Key))
+        : saved.As<T>();
 }

@@ -5,14 +5,9 @@ using BpClub.Grains.Keys.Storage;
 namespace BpClub.Grains.Keys;
 
 /// <summary>A partner: its name, earning rate and key.</summary>
-public sealed class PartnerGrain(KeyHolderStore store, TimeProvider time) : KeyHolderGrain(time), IPartnerGrain
+public sealed class PartnerGrain(KeyHolderStore store, TimeProvider time) : KeyHolderGrain(store, time), IPartnerGrain
 {
     protected override KeyKind Kind => KeyKind.Partner;
-
-    protected override Task<KeyHolderRecord?> Load() => store.LoadPartner(Id);
-
-    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now)
-        => store.SavePartner(record, newKey, now);
 
     public async Task<Outcome<PartnerModel>> Save(string name, decimal pointsPerUah)
     {
@@ -24,9 +19,6 @@ public sealed class PartnerGrain(KeyHolderStore store, TimeProvider time) : KeyH
 
     public async Task<Outcome<PartnerModel>> RotateKey() => Model(await Rotate());
 
-    private static Outcome<PartnerModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) => saved.Succeeded
-        ? Outcome<PartnerModel>.Done(
-            new PartnerModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.PointsPerUah,
-                saved.Value.Key))
-        : saved.As<PartnerModel>();
+    private static Outcome<PartnerModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) =>
+        Model(saved, (r, key) => new PartnerModel(r.Id, r.Name, r.PointsPerUah, key));
 }

@@ -5,14 +5,9 @@ using BpClub.Grains.Keys.Storage;
 namespace BpClub.Grains.Keys;
 
 /// <summary>A station: its name, address and till key.</summary>
-public sealed class StationGrain(KeyHolderStore store, TimeProvider time) : KeyHolderGrain(time), IStationGrain
+public sealed class StationGrain(KeyHolderStore store, TimeProvider time) : KeyHolderGrain(store, time), IStationGrain
 {
     protected override KeyKind Kind => KeyKind.Station;
-
-    protected override Task<KeyHolderRecord?> Load() => store.LoadStation(Id);
-
-    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now)
-        => store.SaveStation(record, newKey, now);
 
     public async Task<Outcome<StationModel>> Save(string name, string address)
     {
@@ -23,9 +18,6 @@ public sealed class StationGrain(KeyHolderStore store, TimeProvider time) : KeyH
 
     public async Task<Outcome<StationModel>> RotateKey() => Model(await Rotate());
 
-    private static Outcome<StationModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) => saved.Succeeded
-        ? Outcome<StationModel>.Done(
-            new StationModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.Detail,
-                saved.Value.Key))
-        : saved.As<StationModel>();
+    private static Outcome<StationModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) =>
+        Model(saved, (r, key) => new StationModel(r.Id, r.Name, r.Detail, key));
 }
