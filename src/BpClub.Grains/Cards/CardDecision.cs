@@ -23,6 +23,13 @@ public abstract record CardDecision<T>
 
     public sealed record Replayed(T Result) : CardDecision<T>;
 
+    /// <summary>
+    /// A command that names a ledger entry (a receipt, a payment) the card does not hold from this caller: an unknown
+    /// card when it was never issued, else the entry's own not-found.
+    /// </summary>
+    public static CardDecision<T> EntryNotFound(CardAccount account, string detail) => new Rejected(new Rejection(
+        account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound, detail));
+
     /// <summary>The account's decision, with the command's result computed from it when accepted.</summary>
     public static CardDecision<T> From(Decision decision, Func<Decision.Accepted, T> result) => decision switch
     {

@@ -8,7 +8,7 @@ namespace BpClub.Grains.Keys;
 /// What stations and partners share: a row with a name and the hash of one key, a new key on
 /// creation and on rotation (shown once, never stored), and checking a presented secret.
 /// </summary>
-public abstract class KeyHolderGrain(TimeProvider time) : Grain
+public abstract class KeyHolderGrain(KeyHolderStore store, TimeProvider time) : Grain
 {
     private KeyHolderRecord? _record;
 
@@ -16,11 +16,8 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
 
     protected string Id => this.GetPrimaryKeyString();
 
-    protected abstract Task<KeyHolderRecord?> Load();
-
-    protected abstract Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now);
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _record = await Load();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _record = await store.Load(Kind, Id);
 
     public Task<KeyHolder?> Authenticate(string secret) =>
         Task.FromResult(_record is { } r && ApiKeys.Matches(r.KeyHash, secret)
@@ -37,7 +34,7 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
         var secret = _record is null ? ApiKeys.NewSecret() : null;
         var record = new KeyHolderRecord(Id, name.Trim(), detail.Trim(), pointsPerUah,
             secret is null ? _record!.KeyHash : ApiKeys.Hash(secret));
-        await Store(record, newKey: secret is not null, time.GetUtcNow());
+        await store.Save(Kind, record, newKey: secret is not null, time.GetUtcNow());
         _record = record;
         return Outcome<(KeyHolderRecord,
             string?)>.Done((record, secret is null ? null : ApiKeys.Compose(Kind, Id, secret)));
@@ -49,59 +46,14 @@ public abstract class KeyHolderGrain(TimeProvider time) : Grain
             $"Unknown {Kind.ToString().ToLowerInvariant()} {Id}.");
         var secret = ApiKeys.NewSecret();
         var record = _record with { KeyHash = ApiKeys.Hash(secret) };
-        await Store(record, newKey: true, time.GetUtcNow());
+        await store.Save(Kind, record, newKey: true, time.GetUtcNow());
         _record = record;
         return Outcome<(KeyHolderRecord, string?)>.Done((record, ApiKeys.Compose(Kind, Id, secret)));
     }
-}
 
-public sealed class StationGrain(KeyHolderStore store, TimeProvider time) : KeyHolderGrain(time), IStationGrain
-{
-    protected override KeyKind Kind => KeyKind.Station;
-
-    protected override Task<KeyHolderRecord?> Load() => store.LoadStation(Id);
-
-    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now)
-        => store.SaveStation(record, newKey, now);
-
-    public async Task<Outcome<StationModel>> Save(string name, string address)
-    {
-        var errors = new ValidationErrors();
-        errors.RequireId("address", address, 200);
-        return Model(await Save(name, address ?? "", 0m, errors));
-    }
-
-    public async Task<Outcome<StationModel>> RotateKey() => Model(await Rotate());
-
-    private static Outcome<StationModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) => saved.Succeeded
-        ? Outcome<StationModel>.Done(
-            new StationModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.Detail,
-                saved.Value.Key))
-        : saved.As<StationModel>();
-}
-
-public sealed class PartnerGrain(KeyHolderStore store, TimeProvider time) : KeyHolderGrain(time), IPartnerGrain
-{
-    protected override KeyKind Kind => KeyKind.Partner;
-
-    protected override Task<KeyHolderRecord?> Load() => store.LoadPartner(Id);
-
-    protected override Task Store(KeyHolderRecord record, bool newKey, DateTimeOffset now)
-        => store.SavePartner(record, newKey, now);
-
-    public async Task<Outcome<PartnerModel>> Save(string name, decimal pointsPerUah)
-    {
-        var errors = new ValidationErrors();
-        if (pointsPerUah is < 0m or > 100m) errors.Add("pointsPerUah", "Must be between 0 and 100.");
-        else if (decimal.Round(pointsPerUah, 4) != pointsPerUah) errors.Add("pointsPerUah", "At most four decimals.");
-        return Model(await Save(name, "", pointsPerUah, errors));
-    }
-
-    public async Task<Outcome<PartnerModel>> RotateKey() => Model(await Rotate());
-
-    private static Outcome<PartnerModel> Model(Outcome<(KeyHolderRecord Record, string? Key)> saved) => saved.Succeeded
-        ? Outcome<PartnerModel>.Done(
-            new PartnerModel(saved.Value.Record.Id, saved.Value.Record.Name, saved.Value.Record.PointsPerUah,
-                saved.Value.Key))
-        : saved.As<PartnerModel>();
+    /// <summary>The wire model of a saved or rotated holder; the key only when a new one was made.</summary>
+    protected static Outcome<T> Model<T>(Outcome<(KeyHolderRecord Record, string? Key)> saved,
+        Func<KeyHolderRecord, string?, T> view) => saved.Succeeded
+        ? Outcome<T>.Done(view(saved.Value.Record, saved.Value.Key))
+        : saved.As<T>();
 }

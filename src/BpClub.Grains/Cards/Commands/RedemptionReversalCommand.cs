@@ -33,9 +33,8 @@ public sealed record RedemptionReversalCommand(ReverseRedemption Reversal) : ICa
     public CardDecision<RedemptionReversalResult> Decide(CardAccount account, DateTimeOffset now)
     {
         if (Redemption is null)
-            return new CardDecision<RedemptionReversalResult>.Rejected(new Rejection(
-                account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
-                $"This station has no payment with points {Reversal.RedemptionId} on this card."));
+            return CardDecision<RedemptionReversalResult>.EntryNotFound(account,
+                $"This station has no payment with points {Reversal.RedemptionId} on this card.");
         return CardDecision<RedemptionReversalResult>.From(
             account.ReverseRedemption(Reversal.ReversalId, Reversal.StationId, Redemption, ReversedBefore, now),
             d => new RedemptionReversalResult(Reversal.ReversalId, Reversal.RedemptionId,

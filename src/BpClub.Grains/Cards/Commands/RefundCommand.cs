@@ -35,9 +35,8 @@ public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundR
     public CardDecision<RefundResult> Decide(CardAccount account, DateTimeOffset now)
     {
         if (Receipt is null)
-            return new CardDecision<RefundResult>.Rejected(new Rejection(
-                account.Status == CardStatus.NotIssued ? RejectionKind.NotIssued : RejectionKind.ReceiptNotFound,
-                $"This station has no receipt {Refund.ReceiptId} on this card."));
+            return CardDecision<RefundResult>.EntryNotFound(account,
+                $"This station has no receipt {Refund.ReceiptId} on this card.");
         var lines = (Refund.Lines ?? []).Select(l => l - 1).ToHashSet();
         return CardDecision<RefundResult>.From(
             account.Refund(Refund.RefundId, Refund.StationId, Receipt, EarlierRefunds, lines, now, Annulled),

@@ -1,67 +1,59 @@
+using BpClub.Abstractions;
 using Npgsql;
 
 namespace BpClub.Grains.Keys.Storage;
 
-/// <summary>A station's or partner's row: who it is and the hash of its current key.</summary>
-public sealed record KeyHolderRecord(string Id, string Name, string Detail, decimal PointsPerUah, byte[] KeyHash);
-
-/// <summary>The stations and partners tables: the machine callers and their hashed keys.</summary>
+/// <summary>
+/// The stations and partners tables: the machine callers and their hashed keys. Both have the same shape (an id,
+/// a name, one value of their own, the key's hash and when it was rotated); a station's value is its address, a
+/// partner's its earning rate.
+/// </summary>
 public sealed class KeyHolderStore(NpgsqlDataSource database)
 {
-    public async Task<KeyHolderRecord?> LoadStation(string id)
-    {
-        await using var command =
-            database.CreateCommand("select name, address, key_hash from stations where station_id = @id");
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
-            ? new KeyHolderRecord(id, reader.GetString(0), reader.GetString(1), 0m, (byte[])reader[2]) : null;
-    }
+    private static readonly KeyHolderTable Stations = new("stations", "station_id", "address", ValueIsRate: false);
+    private static readonly KeyHolderTable Partners = new("partners", "partner_id", "points_per_uah", ValueIsRate: true);
 
-    public async Task<KeyHolderRecord?> LoadPartner(string id)
+    public async Task<KeyHolderRecord?> Load(KeyKind kind, string id)
     {
-        await using var command =
-            database.CreateCommand("select name, points_per_uah, key_hash from partners where partner_id = @id");
+        var table = TableOf(kind);
+        await using var command = database.CreateCommand(table.Select);
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
-            ? new KeyHolderRecord(id, reader.GetString(0), "", reader.GetDecimal(1), (byte[])reader[2]) : null;
+        if (!await reader.ReadAsync()) return null;
+        var name = reader.GetString(0);
+        var keyHash = (byte[])reader[2];
+        return table.ValueIsRate
+            ? new KeyHolderRecord(id, name, "", reader.GetDecimal(1), keyHash)
+            : new KeyHolderRecord(id, name, reader.GetString(1), 0m, keyHash);
     }
 
     /// <summary>Inserts or updates; a new key hash (creation or rotation) also stamps the rotation time.</summary>
-    public async Task SaveStation(KeyHolderRecord station, bool newKey, DateTimeOffset now)
+    public async Task Save(KeyKind kind, KeyHolderRecord holder, bool newKey, DateTimeOffset now)
     {
-        await using var command = database.CreateCommand("""
-            insert into stations (station_id, name, address, key_hash, created_at, key_rotated_at)
-            values (@id, @name, @address, @hash, @now, @now)
-            on conflict (station_id) do update set name = excluded.name, address = excluded.address,
-                key_hash = excluded.key_hash,
-                key_rotated_at = case when @newKey then excluded.key_rotated_at else stations.key_rotated_at end
-            """);
-        command.Parameters.AddWithValue("id", station.Id);
-        command.Parameters.AddWithValue("name", station.Name);
-        command.Parameters.AddWithValue("address", station.Detail);
-        command.Parameters.AddWithValue("hash", station.KeyHash);
+        var table = TableOf(kind);
+        await using var command = database.CreateCommand(table.Upsert);
+        command.Parameters.AddWithValue("id", holder.Id);
+        command.Parameters.AddWithValue("name", holder.Name);
+        command.Parameters.AddWithValue("value", table.ValueIsRate ? holder.PointsPerUah : holder.Detail);
+        command.Parameters.AddWithValue("hash", holder.KeyHash);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("newKey", newKey);
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task SavePartner(KeyHolderRecord partner, bool newKey, DateTimeOffset now)
+    private static KeyHolderTable TableOf(KeyKind kind) => kind == KeyKind.Station ? Stations : Partners;
+
+    /// <summary>One key holders' table and its two statements, built once from constant names.</summary>
+    private sealed record KeyHolderTable(string Name, string IdColumn, string ValueColumn, bool ValueIsRate)
     {
-        await using var command = database.CreateCommand("""
-            insert into partners (partner_id, name, points_per_uah, key_hash, created_at, key_rotated_at)
-            values (@id, @name, @rate, @hash, @now, @now)
-            on conflict (partner_id) do update set name = excluded.name, points_per_uah = excluded.points_per_uah,
+        public string Select { get; } = $"select name, {ValueColumn}, key_hash from {Name} where {IdColumn} = @id";
+
+        public string Upsert { get; } = $"""
+            insert into {Name} ({IdColumn}, name, {ValueColumn}, key_hash, created_at, key_rotated_at)
+            values (@id, @name, @value, @hash, @now, @now)
+            on conflict ({IdColumn}) do update set name = excluded.name, {ValueColumn} = excluded.{ValueColumn},
                 key_hash = excluded.key_hash,
-                key_rotated_at = case when @newKey then excluded.key_rotated_at else partners.key_rotated_at end
-            """);
-        command.Parameters.AddWithValue("id", partner.Id);
-        command.Parameters.AddWithValue("name", partner.Name);
-        command.Parameters.AddWithValue("rate", partner.PointsPerUah);
-        command.Parameters.AddWithValue("hash", partner.KeyHash);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("newKey", newKey);
-        await command.ExecuteNonQueryAsync();
+                key_rotated_at = case when @newKey then excluded.key_rotated_at else {Name}.key_rotated_at end
+            """;
     }
 }

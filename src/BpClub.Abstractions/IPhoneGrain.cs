@@ -1,0 +1,24 @@
+
+namespace BpClub.Abstractions;
+
+/// <summary>
+/// Everything addressed by a phone number before anyone is signed in: sign-in with its lock-out
+/// after repeated wrong passwords, and the pace of SMS codes. Kept in memory only, so no phone
+/// number is written anywhere by it.
+/// </summary>
+public interface IPhoneGrain : IGrainWithStringKey
+{
+    Task<Outcome<SessionGrant>> SignIn(string password);
+
+    /// <summary>
+    /// Sends a text unless a code went to this phone less than the resend interval ago, the number may not get
+    /// texts, or a cap against SMS pumping is reached (per phone, per <paramref name="source"/> address, daily budget).
+    /// </summary>
+    Task<Outcome<bool>> SendCode(string text, string source);
+
+    /// <summary>A password reset succeeded: the lock-out and its back-off end.</summary>
+    Task ClearLockout();
+
+    /// <summary>Takes the throttle without sending: an unknown phone answers exactly like a known one.</summary>
+    Task<Outcome<bool>> PretendToSendCode();
+}
