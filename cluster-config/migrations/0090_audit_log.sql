@@ -19,6 +19,7 @@ create table audit_log (
 
 create index audit_log_kind on audit_log (kind, id);
 create index audit_log_at on audit_log (at);
+create index audit_log_subject on audit_log (subject, id);
 
 create function audit_log_append_only() returns trigger language plpgsql as $$
 begin

@@ -17,12 +17,13 @@ public static class AuditApi
             .ProducesProblems(401, 403, 429, 503);
         admin.MapGet("/audit", Read).WithSummary(
             "The audit log, newest first: sign-ins and their failures, lock-outs, key creation and rotation, "
-            + "operators' actions; optionally of some kinds (kind=a,b) and an interval (from, to); paged by before.");
+            + "operators' actions; optionally of some kinds (kind=a,b), an interval (from, to) and one subject "
+            + "(a card, station, partner or promotion); paged by before.");
         return app;
     }
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> Read(AuditLog audit, int? limit,
-        string? kind, string? from, string? to, string? before, CancellationToken cancellationToken)
+        string? kind, string? from, string? to, string? before, string? subject, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (limit is < 1 or > 100) errors.Add("limit", "Must be between 1 and 100.");
@@ -46,8 +47,12 @@ public static class AuditApi
                 cursor = id;
             else errors.Add("before", "The nextBefore of a page: a positive whole number.");
         }
+        if (subject is { Length: > 64 }) errors.Add("subject", "At most 64 characters.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
-        return TypedResults.Ok(await audit.Read(new AuditQuery(kinds, since, until, cursor, limit ?? 50),
+        // A card number in any spelling the other endpoints take, as the log writes it.
+        if (subject is not null && Edge.Card(subject, new ValidationErrors()) is { } card) subject = card.ToString();
+        return TypedResults.Ok(await audit.Read(new AuditQuery(kinds, since, until, cursor, limit ?? 50,
+                string.IsNullOrWhiteSpace(subject) ? null : subject),
             cancellationToken));
     }
 

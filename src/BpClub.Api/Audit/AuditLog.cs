@@ -17,7 +17,7 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextBefore
 
 /// <summary>What the operators' audit endpoint asks for.</summary>
 public sealed record AuditQuery(IReadOnlyList<string>? Kinds, DateTimeOffset? From, DateTimeOffset? To, long? Before,
-    int Limit);
+    int Limit, string? Subject = null);
 
 /// <summary>
 /// The security audit log in PostgreSQL (audit_log, append-only: the database refuses UPDATE, DELETE and TRUNCATE).
@@ -64,6 +64,7 @@ public sealed class AuditLog(NpgsqlDataSource database, TimeProvider time)
               and (@from::timestamptz is null or at >= @from)
               and (@to::timestamptz is null or at < @to)
               and (@before::bigint is null or id < @before)
+              and (@subject::text is null or subject = @subject)
             order by id desc
             limit @limit
             """);
@@ -82,6 +83,10 @@ public sealed class AuditLog(NpgsqlDataSource database, TimeProvider time)
         command.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Bigint)
         {
             Value = (object?)query.Before ?? DBNull.Value,
+        });
+        command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlDbType.Text)
+        {
+            Value = (object?)query.Subject ?? DBNull.Value,
         });
         command.Parameters.AddWithValue("limit", query.Limit + 1);
         var items = new List<AuditEntry>();
