@@ -215,6 +215,25 @@ public sealed class AuditLogTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_refused_action_is_recorded_with_its_status_even_when_its_ids_are_unprintable()
+    {
+        var card = await _app.IssueCard(await _app.NewStationKey());
+        await _app.Operator().PostAsync($"/api/admin/v1/cards/{card}/holds/release",
+            Http.Raw("""{"releaseId":"bad\u0000id\u0007"}""")).ExpectProblem(HttpStatusCode.BadRequest);
+        await _app.Operator().PostAsJsonAsync($"/api/admin/v1/cards/{card}/adjustments",
+            new { adjustmentId = new string('a', 300), points = 1, reason = "Goodwill" })
+            .ExpectProblem(HttpStatusCode.BadRequest);
+
+        var lines = await Audit($"subject={card}");
+        var release = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "card.holdsReleased");
+        Assert.Equal((400, "bad\uFFFDid\uFFFD"), (release.GetProperty("status").GetInt32(),
+            release.GetProperty("details").GetProperty("releaseId").GetString()));
+        var adjustment = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "card.adjusted");
+        Assert.Equal(new string('a', 64),
+            adjustment.GetProperty("details").GetProperty("adjustmentId").GetString());
+    }
+
+    [Fact]
     public async Task Only_operators_read_the_log()
     {
         var stationKey = await _app.NewStationKey();

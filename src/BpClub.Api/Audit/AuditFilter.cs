@@ -135,5 +135,12 @@ public sealed class AuditFilter(AuditLog audit, MemberTokens tokens) : IEndpoint
         return details;
     }
 
-    private static string? Bounded(string? text) => text is { Length: > 64 } ? text[..64] : text;
+    /// <summary>At most 64 characters, control characters (which PostgreSQL may refuse: NUL) as U+FFFD: a bad id is
+    /// recorded as well as it can be, never failing its line.</summary>
+    private static string? Bounded(string? text) => text is null ? null
+        : string.Create(Math.Min(text.Length, 64), text, (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+                span[i] = char.IsControl(source[i]) || char.IsSurrogate(source[i]) ? '\uFFFD' : source[i];
+        });
 }
