@@ -132,6 +132,7 @@ public static class Extensions
         app.MapPosApi();
         app.MapPartnersApi();
         app.MapCabinetApi();
+        app.MapCabinetSelfServiceApi();
         app.MapAdminApi();
         return app;
     }
