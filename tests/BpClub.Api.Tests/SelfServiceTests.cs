@@ -116,7 +116,8 @@ public sealed class SelfServiceTests(AppFixture fixture)
         Assert.Equal(1, await _app.Cluster.Database.Scalar<long>(
             "select count(*) from members where card_number = @card", card));
         var me = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");
-        Assert.Equal((first, "active"), (me.GetProperty("firstName").GetString(), me.GetProperty("status").GetString()));
+        Assert.Equal((first, "active"),
+            (me.GetProperty("firstName").GetString(), me.GetProperty("status").GetString()));
         Assert.Equal(42, (await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/balance"))
             .GetProperty("total").GetInt64());
         await station.Purchase(Http.FuelPurchase($"ss-still-{card}", card, litres: 10m, amount: 600m));
