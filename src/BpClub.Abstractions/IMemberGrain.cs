@@ -53,4 +53,15 @@ public interface IMemberGrain : IGrainWithStringKey
 
     /// <summary>Termination: the account and its sessions are deleted, with the phone they held.</summary>
     Task Close();
+
+    /// <summary>
+    /// The member leaves the programme: with the password again (wrong ones count against the phone's sign-in
+    /// lock-out), the card is terminated as an operator's termination would (points forfeited, personal data
+    /// erased in the same transaction) and every session ends.
+    /// </summary>
+    Task<Outcome<TerminationResult>> Terminate(string sessionId, string password);
+
+    /// <summary>The member edits the name or the birth date recorded at the till; answers the updated
+    /// profile.</summary>
+    Task<Outcome<MemberProfile>> UpdateProfile(string sessionId, ProfileChange change);
 }

@@ -137,6 +137,7 @@ public static class Extensions
         app.MapPosApi();
         app.MapPartnersApi();
         app.MapCabinetApi();
+        app.MapCabinetSelfServiceApi();
         app.MapAdminApi();
         app.MapAuditApi();
         return app;

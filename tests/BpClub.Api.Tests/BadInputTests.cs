@@ -255,6 +255,29 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["history csv: more than 366 days"] =
             new(By.Member, "GET", "/api/cabinet/v1/history.csv?from=2025-01-01&to=2026-12-01", null),
         ["history csv: unknown kind"] = new(By.Member, "GET", "/api/cabinet/v1/history.csv?kind=jackpot", null),
+        // Self-service: leaving the programme and editing the profile.
+        ["termination: no password"] = new(By.Member, "POST", "/api/cabinet/v1/termination", "{}"),
+        ["termination: empty password"] =
+            new(By.Member, "POST", "/api/cabinet/v1/termination", """{"password":""}"""),
+        ["termination: over-long password"] = new(By.Member, "POST", "/api/cabinet/v1/termination",
+            $$"""{"password":"{{new string('x', 300)}}"}"""),
+        ["termination: password not a string"] =
+            new(By.Member, "POST", "/api/cabinet/v1/termination", """{"password":42}""", Errors: false),
+        ["termination: wrong password"] =
+            new(By.Member, "POST", "/api/cabinet/v1/termination", """{"password":"Not-my-password-1"}"""),
+        ["profile: blank first name"] = new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"firstName":"  "}"""),
+        ["profile: over-long last name"] = new(By.Member, "PATCH", "/api/cabinet/v1/me",
+            $$"""{"lastName":"{{new string('n', 101)}}"}"""),
+        ["profile: name with control characters"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"firstName":"Ir\u0007yna"}"""),
+        ["profile: birth date in the future"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"2999-01-01"}"""),
+        ["profile: birth date too long ago"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"1850-01-01"}"""),
+        ["profile: birth date not a date"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"14.07.1985"}""", Errors: false),
+        ["profile: a good name beside a bad birth date"] = new(By.Member, "PATCH", "/api/cabinet/v1/me",
+            """{"firstName":"Changed","birthDate":"2999-01-01"}"""),
         // Operators.
         ["promotion: ends before it starts"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
@@ -391,11 +414,12 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var history = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/history?limit=100");
         var summary = await target.App.Operator()
             .GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{target.Member.Card}");
+        var me = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");
         return (
             $"{balance.GetProperty("available")} {balance.GetProperty("total")} {balance.GetProperty("onHold")}",
             history.GetProperty("items").ToString(),
             $"{summary.GetProperty("status")} {summary.GetProperty("spendingEnabled")} "
             + $"{summary.GetProperty("balance").GetProperty("total")} "
-            + $"{summary.GetProperty("tier").GetProperty("qualifyingLitres")}");
+            + $"{summary.GetProperty("tier").GetProperty("qualifyingLitres")} {me}");
     }
 }

@@ -30,6 +30,9 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/cabinet/v1/history" },
         { "get", "/api/cabinet/v1/history.csv" },
         { "get", "/api/cabinet/v1/tier" },
+        { "patch", "/api/cabinet/v1/me" },
+        { "get", "/api/cabinet/v1/export" },
+        { "post", "/api/cabinet/v1/termination" },
         { "put", "/api/admin/v1/stations/{stationId}" },
         { "post", "/api/admin/v1/stations/{stationId}/key" },
         { "put", "/api/admin/v1/partners/{partnerId}" },
@@ -106,6 +109,9 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm", "201", "SessionResponse" },
         { "post", "/api/cabinet/v1/sessions", "200", "SessionResponse" },
         { "get", "/api/cabinet/v1/balance", "200", "BalanceModel" },
+        { "patch", "/api/cabinet/v1/me", "200", "MeResponse" },
+        { "get", "/api/cabinet/v1/export", "200", "MemberExport" },
+        { "post", "/api/cabinet/v1/termination", "200", "TerminationResult" },
         { "put", "/api/admin/v1/stations/{stationId}", "201", "StationKeyResponse" },
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
@@ -131,6 +137,8 @@ public sealed class OpenApiTests(AppFixture fixture)
     [InlineData("post", "/api/cabinet/v1/sessions")]
     [InlineData("put", "/api/cabinet/v1/spending")]
     [InlineData("post", "/api/admin/v1/cards/{cardNumber}/termination")]
+    [InlineData("post", "/api/cabinet/v1/termination")]
+    [InlineData("patch", "/api/cabinet/v1/me")]
     public async Task Problems_are_documented_as_problem_details(string method, string path)
     {
         var responses = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method)

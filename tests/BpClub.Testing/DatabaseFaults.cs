@@ -24,6 +24,11 @@ public static partial class DatabaseFaults
         Install(database, "orleansreminderstable", "before insert or update", deferred: false,
             $"new.grainid like '%{Literal(card)}%'", $"reminders of card {Literal(card)} refused");
 
+    /// <summary>Deleting this card's cabinet account fails: an erasure whose last step breaks.</summary>
+    public static Task<IAsyncDisposable> RefuseMemberErasure(this NpgsqlDataSource database, string card) =>
+        Install(database, "members", "before delete", deferred: false,
+            $"old.card_number = '{Literal(card)}'", $"erasure of the account of card {Literal(card)} refused");
+
     private static async Task<IAsyncDisposable> Install(NpgsqlDataSource database, string table, string timing,
         bool deferred, string condition, string message)
     {

@@ -69,7 +69,7 @@ public sealed record PasswordResetStarted(Guid ResetId, DateTimeOffset CodeExpir
 public sealed record SessionResponse(string AccessToken, DateTimeOffset ExpiresAt);
 
 public sealed record MeResponse(string CardNumber, string Phone, string? FirstName, string? LastName, string Status,
-    bool SpendingEnabled);
+    bool SpendingEnabled, DateOnly? BirthDate = null);
 
 public sealed record StationKeyResponse(string StationId, string Name, string Address, string? ApiKey);
 

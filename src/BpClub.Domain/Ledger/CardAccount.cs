@@ -331,11 +331,11 @@ public sealed class CardAccount
             : Decide(now, _ => Record(new SpendingSwitched(now, enabled))));
 
     /// <summary>Ends participation: whatever is left, available or on hold, is forfeited.</summary>
-    public Decision Terminate(string reference, DateTimeOffset now) =>
+    public Decision Terminate(DateTimeOffset now) =>
         WhenActive() ?? Decide(now, account =>
         {
             var left = account.Settled + new Points(account._lotsTotal);
-            return Record(new ParticipationTerminated(now, Points.Max(left, Points.Zero), reference));
+            return Record(new ParticipationTerminated(now, Points.Max(left, Points.Zero)));
         });
 
     // ---- applying events ----------------------------------------------------------------

@@ -97,7 +97,9 @@ public sealed record RedemptionReversed(DateTimeOffset At, string OperationId, s
 
 public sealed record SpendingSwitched(DateTimeOffset At, bool Enabled) : CardEvent(At);
 
-public sealed record ParticipationTerminated(DateTimeOffset At, Points Forfeited, string Reference) : CardEvent(At);
+/// <summary>Participation ended; what was left is forfeited. The application's reference is not kept: it may name the
+/// member, and the ledger outlives the erasure of personal data.</summary>
+public sealed record ParticipationTerminated(DateTimeOffset At, Points Forfeited) : CardEvent(At);
 
 /// <summary>
 /// A manual correction by an operator (support): <see cref="Points"/> added to the available balance, or taken

@@ -1,4 +1,4 @@
-// The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings).
+// The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings, #/profile).
 // The session is the HttpOnly cookie set at sign-in: the page never sees the token.
 import { api } from './api.js';
 import { t, getLanguage, setLanguage } from './i18n.js';
@@ -7,6 +7,7 @@ import { signInPage, registerPage, forgotPage } from './pages-auth.js';
 import { homePage } from './pages-home.js';
 import { historyPage } from './pages-history.js';
 import { settingsPage } from './pages-settings.js';
+import { profilePage } from './pages-profile.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -71,6 +72,7 @@ const memberRoutes = {
   },
   history: () => historyPage({ onError: memberError }),
   settings: me => settingsPage({ me, onError: memberError }),
+  profile: me => profilePage({ me, onError: memberError, onLeft: () => { stopWatching(); notice = 'profile.left'; go('#/signin'); } }),
 };
 
 let rendering = 0;

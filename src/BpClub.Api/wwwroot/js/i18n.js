@@ -66,6 +66,16 @@ const texts = {
     'field.spendingPassword': 'Пароль для підтвердження', 'settings.spendingConfirm': 'Увімкнути', 'settings.cancel': 'Скасувати',
     'settings.spendingConfirmExplain': 'Щоб увімкнути оплату балами, введіть пароль. Ми надішлемо SMS про це на ваш телефон.',
     'error.password': 'Це не ваш пароль.', 'error.spendingLocked': 'Забагато неправильних паролів. Увімкнути оплату можна буде після {time}.',
+    // Profile: editing the questionnaire, the data download, leaving the programme.
+    'nav.profile': 'Профіль', 'profile.title': 'Профіль', 'profile.details': 'Особисті дані', 'profile.phone': 'Телефон: {phone}',
+    'field.firstName': "Ім'я", 'field.lastName': 'Прізвище', 'field.birthDate': 'Дата народження',
+    'profile.save': 'Зберегти', 'profile.saved': 'Збережено.',
+    'profile.export': 'Мої дані', 'profile.exportExplain': 'Файл JSON з усім, що ми зберігаємо про вас: профіль, картка, бали, рівень, уся історія та налаштування.',
+    'profile.download': 'Завантажити мої дані',
+    'profile.leaveTitle': 'Вийти з програми', 'profile.leaveExplain': 'Усі бали, доступні й на утриманні, згорять, картку буде закрито, а ваші особисті дані — видалено. Це не можна скасувати.',
+    'field.leavePassword': 'Пароль для підтвердження', 'profile.leaveSure': 'Я розумію, що бали згорять, а картку буде закрито',
+    'profile.leaveConfirmFirst': 'Підтвердьте, що розумієте наслідки.', 'profile.leave': 'Вийти з програми назавжди',
+    'profile.left': 'Ви вийшли з програми. Ваші особисті дані видалено.',
   },
   ru: {
     skip: 'Перейти к содержимому', language: 'Язык',
@@ -131,6 +141,16 @@ const texts = {
     'field.spendingPassword': 'Пароль для подтверждения', 'settings.spendingConfirm': 'Включить', 'settings.cancel': 'Отмена',
     'settings.spendingConfirmExplain': 'Чтобы включить оплату баллами, введите пароль. Мы отправим SMS об этом на ваш телефон.',
     'error.password': 'Это не ваш пароль.', 'error.spendingLocked': 'Слишком много неверных паролей. Включить оплату можно будет после {time}.',
+    // Profile: editing the questionnaire, the data download, leaving the programme.
+    'nav.profile': 'Профиль', 'profile.title': 'Профиль', 'profile.details': 'Личные данные', 'profile.phone': 'Телефон: {phone}',
+    'field.firstName': 'Имя', 'field.lastName': 'Фамилия', 'field.birthDate': 'Дата рождения',
+    'profile.save': 'Сохранить', 'profile.saved': 'Сохранено.',
+    'profile.export': 'Мои данные', 'profile.exportExplain': 'Файл JSON со всем, что мы храним о вас: профиль, карта, баллы, уровень, вся история и настройки.',
+    'profile.download': 'Скачать мои данные',
+    'profile.leaveTitle': 'Выйти из программы', 'profile.leaveExplain': 'Все баллы, доступные и на удержании, сгорят, карта будет закрыта, а ваши личные данные — удалены. Это нельзя отменить.',
+    'field.leavePassword': 'Пароль для подтверждения', 'profile.leaveSure': 'Я понимаю, что баллы сгорят, а карта будет закрыта',
+    'profile.leaveConfirmFirst': 'Подтвердите, что понимаете последствия.', 'profile.leave': 'Выйти из программы навсегда',
+    'profile.left': 'Вы вышли из программы. Ваши личные данные удалены.',
   },
   en: {
     skip: 'Skip to content', language: 'Language',
@@ -196,6 +216,16 @@ const texts = {
     'field.spendingPassword': 'Password to confirm', 'settings.spendingConfirm': 'Switch on', 'settings.cancel': 'Cancel',
     'settings.spendingConfirmExplain': 'To switch paying with points on, enter your password. We will text your phone that it was switched on.',
     'error.password': 'This is not your password.', 'error.spendingLocked': 'Too many wrong passwords. You can switch spending on again after {time}.',
+    // Profile: editing the questionnaire, the data download, leaving the programme.
+    'nav.profile': 'Profile', 'profile.title': 'Profile', 'profile.details': 'Personal details', 'profile.phone': 'Phone: {phone}',
+    'field.firstName': 'First name', 'field.lastName': 'Last name', 'field.birthDate': 'Date of birth',
+    'profile.save': 'Save', 'profile.saved': 'Saved.',
+    'profile.export': 'My data', 'profile.exportExplain': 'A JSON file of everything we hold about you: profile, card, points, level, the whole history and your settings.',
+    'profile.download': 'Download my data',
+    'profile.leaveTitle': 'Leave the programme', 'profile.leaveExplain': 'All your points, available and on hold, are forfeited, the card is closed and your personal data is erased. This cannot be undone.',
+    'field.leavePassword': 'Password to confirm', 'profile.leaveSure': 'I understand that my points are forfeited and the card is closed',
+    'profile.leaveConfirmFirst': 'Confirm that you understand what happens.', 'profile.leave': 'Leave the programme for good',
+    'profile.left': 'You have left the programme. Your personal data has been erased.',
   },
 };
 
