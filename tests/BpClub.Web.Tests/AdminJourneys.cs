@@ -204,7 +204,9 @@ public sealed class AdminJourneys(BrowserFixture fixture) : Journey(fixture)
         await In("promotion-form", "endsAt").FillAsync(now.AddHours(-2).ToString("yyyy-MM-ddTHH:mm"));
         await In("promotion-form", "multiplier").FillAsync("2");
         await Button("Create or replace promotion").ClickAsync();
-        await Expect(Page.Locator("#promotion-form [data-form-error]")).ToContainTextAsync(Text("endsAt|after"));
+        await Expect(Page.Locator("#promotion-form [data-error-for='endsAt']"))
+            .ToHaveTextAsync("Must be after startsAt.");
+        await Expect(Page.Locator("#promotion-form [data-form-error]")).ToContainTextAsync("Invalid request");
         await Expect(Page.Locator($"tr[data-promotion='{promotionId}']")).ToHaveCountAsync(0);
 
         await In("promotion-form", "endsAt").FillAsync(now.AddDays(2).ToString("yyyy-MM-ddTHH:mm"));

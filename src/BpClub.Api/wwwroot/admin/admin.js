@@ -39,7 +39,9 @@ function signInView(message) {
   const form = h('form', { class: 'card auth', id: 'sign-in-form', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title', tabindex: '-1', text: t('signIn.title') }),
     message ? h('p', { class: 'notice', role: 'status', text: t(message) }) : null,
-    field({ name: 'operatorKey', label: t('signIn.key'), type: 'password', autocomplete: 'off', hint: t('signIn.hint') }),
+    field({
+      name: 'operatorKey', label: t('signIn.key'), type: 'password', autocomplete: 'off', hint: t('signIn.hint'),
+    }),
     formError(),
     h('div', { class: 'actions' }, submit(t('signIn.submit'))));
   onSubmit(form, async data => {
@@ -307,7 +309,8 @@ function keyHolderSection({ kind, idLabel, fields, body, save, rotate }) {
 
 const stationsSection = () => keyHolderSection({
   kind: 'station', idLabel: t('stations.id'),
-  fields: [field({ name: 'name', label: t('stations.name') }), field({ name: 'address', label: t('stations.address') })],
+  fields: [field({ name: 'name', label: t('stations.name') }),
+    field({ name: 'address', label: t('stations.address') })],
   body: (form, data) => ({ name: String(data.get('name')).trim(), address: String(data.get('address')).trim() }),
   save: (id, b) => admin.saveStation(id, b.name, b.address),
   rotate: id => admin.rotateStationKey(id),

@@ -37,10 +37,12 @@ const strings = {
   'release.pointsInvalid': 'A positive whole number, or empty for all.',
   cancel: 'Cancel',
 
-  'stations.title': 'Stations', 'stations.id': 'Station id', 'stations.idHint': "Letters, digits, '-' and '_', at most 32.",
+  'stations.title': 'Stations', 'stations.id': 'Station id',
+  'stations.idHint': "Letters, digits, '-' and '_', at most 32.",
   'stations.name': 'Name', 'stations.address': 'Address', 'stations.save': 'Create or update station',
   'stations.rotateTitle': 'Rotate a station key', 'stations.rotate': 'Rotate key',
-  'stations.created': 'Station {id} created. Its key:', 'stations.updated': 'Station {id} updated; its key is unchanged.',
+  'stations.created': 'Station {id} created. Its key:',
+  'stations.updated': 'Station {id} updated; its key is unchanged.',
   'stations.rotated': 'New key for station {id} (the old one stops working within seconds):',
 
   'partners.title': 'Partners', 'partners.id': 'Partner id', 'partners.name': 'Name',
