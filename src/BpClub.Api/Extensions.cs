@@ -133,6 +133,7 @@ public static class Extensions
         app.MapPartnersApi();
         app.MapCabinetApi();
         app.MapAdminApi();
+        app.MapReplacementApi();
         return app;
     }
 }

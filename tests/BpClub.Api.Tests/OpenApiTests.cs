@@ -41,6 +41,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/admin/v1/cards/{cardNumber}/adjustments" },
         { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
+        { "post", "/api/cabinet/v1/card-replacements" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement" },
     };
 
     private async Task<JsonElement> Document() => await _app.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -108,6 +110,9 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/admin/v1/stations/{stationId}", "201", "StationKeyResponse" },
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
+        { "post", "/api/cabinet/v1/card-replacements", "201", "CardReplacementResponse" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "201", "CardReplacementResponse" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "200", "CardReplacementResponse" },
     };
 
     [Theory]
