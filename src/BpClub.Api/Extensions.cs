@@ -141,6 +141,7 @@ public static class Extensions
         app.MapCabinetSelfServiceApi();
         app.MapAdminApi();
         app.MapAuditApi();
+        app.MapReplacementApi();
         return app;
     }
 }
