@@ -91,7 +91,7 @@ public sealed class ReplacementTests
     {
         var (_, started) = Started();
         var terminated = new CardUnderTest(Start);
-        CardUnderTest.Must(terminated.Run(a => a.Terminate("application", terminated.Now)));
+        CardUnderTest.Must(terminated.Run(a => a.Terminate(terminated.Now)));
         var (replacing, _) = Started();
 
         Assert.True(terminated.Run(a => a.ReceiveTransfer("t-1", OldCard, started.Moved, terminated.Now)).IsRejected);
