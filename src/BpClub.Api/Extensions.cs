@@ -131,6 +131,7 @@ public static class Extensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();
+        app.MapPartnerRefundsApi();
         app.MapCabinetApi();
         app.MapAdminApi();
         return app;

@@ -126,6 +126,10 @@ public sealed partial class CardGrain(
     public Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default) =>
         Run(command, c => new RefundCommand(c), cancellationToken);
 
+    public Task<Outcome<PartnerRefundResult>> RefundPartner(RefundPartnerTransaction command,
+        CancellationToken cancellationToken = default) =>
+        Run(command, c => new PartnerRefundCommand(c), cancellationToken);
+
     public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>
         _log is null ? Task.FromResult(NotACard<SpendingModel>()) : _log.Run(new SpendingCommand(enabled));
 

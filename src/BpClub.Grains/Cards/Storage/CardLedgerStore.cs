@@ -41,7 +41,7 @@ public sealed record ReminderRow(string GrainId, int GrainHash, string Name, Dat
 /// one transaction for the commands of many cards, their operation rows (the primary key makes a retried
 /// operation id a no-op), their ledger rows, and any change to a card holder's personal data.
 /// </summary>
-public sealed class CardLedgerStore(NpgsqlDataSource database)
+public sealed partial class CardLedgerStore(NpgsqlDataSource database)
 {
     /// <summary>The operation key of a card's issue: one per card.</summary>
     public const string IssueOperationKey = "issue";
