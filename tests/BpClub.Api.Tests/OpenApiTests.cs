@@ -16,6 +16,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/pos/v1/refunds" },
         { "get", "/api/pos/v1/cards/{cardNumber}/balance" },
         { "post", "/api/partners/v1/accruals" },
+        { "post", "/api/partners/v1/refunds" },
         { "post", "/api/cabinet/v1/registrations" },
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm" },
         { "post", "/api/cabinet/v1/sessions" },
@@ -101,6 +102,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/pos/v1/cards/{cardNumber}", "201", "CardSummary" },
         { "post", "/api/pos/v1/purchases/quote", "200", "PurchaseQuoteResult" },
         { "post", "/api/partners/v1/accruals", "201", "PartnerAccrualResult" },
+        { "post", "/api/partners/v1/refunds", "201", "PartnerRefundResult" },
+        { "post", "/api/partners/v1/refunds", "200", "PartnerRefundResult" },
         { "post", "/api/cabinet/v1/registrations", "202", "RegistrationStarted" },
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm", "201", "SessionResponse" },
         { "post", "/api/cabinet/v1/sessions", "200", "SessionResponse" },
@@ -126,6 +129,7 @@ public sealed class OpenApiTests(AppFixture fixture)
     [Theory]
     [InlineData("post", "/api/pos/v1/purchases")]
     [InlineData("post", "/api/partners/v1/accruals")]
+    [InlineData("post", "/api/partners/v1/refunds")]
     [InlineData("post", "/api/cabinet/v1/sessions")]
     [InlineData("put", "/api/cabinet/v1/spending")]
     [InlineData("post", "/api/admin/v1/cards/{cardNumber}/termination")]

@@ -31,7 +31,10 @@ public static class PartnerRefundsApi
         var errors = new ValidationErrors();
         errors.RequireId("partnerRefundId", request.PartnerRefundId);
         errors.RequireId("partnerTransactionId", request.PartnerTransactionId);
+        // Checked here too, not only by the card: input this bad is a 400 whether or not the transaction exists.
         if (request.Amount is <= 0m) errors.Add("amount", "Must be greater than zero, or left out for all of it.");
+        else if (request.Amount is { } some && decimal.Round(some, 2) != some)
+            errors.Add("amount", "At most two decimals.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var partnerId = partner.CallerId();

@@ -202,7 +202,9 @@ public sealed partial class CardLedgerStore(NpgsqlDataSource database)
                    l.event->>'reason', l.event->>'operatorId', coalesce(s.name, p.name)
             from card_ledger l
             left join stations s on s.station_id = l.station_id
-            left join partners p on l.kind = 'partner' and p.partner_id = l.event->>'sourceId'
+            -- A partner's accrual names it as the source, a partner's refund as the partner.
+            left join partners p on p.partner_id = case l.kind when 'partner' then l.event->>'sourceId'
+                                                               when 'refund' then l.event->>'partnerId' end
             where l.card_number = @card::char(16) and l.seq < @before
               and (@kinds::text[] is null or l.kind = any(@kinds::text[]))
               and (@from::timestamptz is null or l.at >= @from::timestamptz)
