@@ -133,6 +133,7 @@ public static class Extensions
         app.MapPartnersApi();
         app.MapPartnerRefundsApi();
         app.MapCabinetApi();
+        app.MapCabinetCatalogueApi();
         app.MapAdminApi();
         return app;
     }

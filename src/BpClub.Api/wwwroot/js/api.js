@@ -62,6 +62,8 @@ export const api = {
   /** The CSV download's address for a filter ({ kind, from, to }): a plain link, sent with the session cookie. */
   historyCsvUrl: (filter = {}) => `${base}/history.csv?${historyQuery(filter)}`,
   balanceEventsUrl: `${base}/balance/events`,
+  partners: () => call('GET', '/partners'),
+  offers: () => call('GET', '/offers'),
 };
 
 /** The history's query string: only the parts that are set. */

@@ -1,4 +1,4 @@
-// The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings).
+// The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings, #/partners, #/offers).
 // The session is the HttpOnly cookie set at sign-in: the page never sees the token.
 import { api } from './api.js';
 import { t, getLanguage, setLanguage } from './i18n.js';
@@ -7,6 +7,8 @@ import { signInPage, registerPage, forgotPage } from './pages-auth.js';
 import { homePage } from './pages-home.js';
 import { historyPage } from './pages-history.js';
 import { settingsPage } from './pages-settings.js';
+import { partnersPage } from './pages-partners.js';
+import { offersPage } from './pages-offers.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -71,6 +73,8 @@ const memberRoutes = {
   },
   history: () => historyPage({ onError: memberError }),
   settings: me => settingsPage({ me, onError: memberError }),
+  partners: () => partnersPage(),
+  offers: () => offersPage(),
 };
 
 let rendering = 0;
