@@ -55,7 +55,8 @@ public sealed class DotnetTools(string? folder, string workDir)
             var log = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             if (!File.Exists(file)) return $"(no trace: {log.Trim().Split('\n').LastOrDefault()})";
-            return TopFrames(await Run(tool, "report", file, "topN", "-n", "400", "--inclusive"), 35);
+            return TopFrames(await Run(tool, "report", file, "topN", "-n", "400", "--inclusive"), 35, "inclusive")
+                + "\n\n" + TopFrames(await Run(tool, "report", file, "topN", "-n", "400"), 30, "exclusive");
         };
     }
 
@@ -63,17 +64,17 @@ public sealed class DotnetTools(string? folder, string workDir)
         "libc.so.6!", "ld-linux", "libcoreclr.so!?", "system.private.corelib!?", "libclrjit.so!?"];
 
     /// <summary>
-    /// The report's inclusive list without the kernel, libc, event and unresolved-module frames that head
+    /// The report's list (inclusive: the frame and what it called; exclusive: the frame's own time) without the kernel, libc, event and unresolved-module frames that head
     /// every stack: what is left is the managed (and named native) frames, as a share of all CPU samples.
     /// </summary>
-    private static string TopFrames(string report, int count)
+    private static string TopFrames(string report, int count, string kind)
     {
         var frames = report.Split('\n')
             .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\s*\d+\.\s+(.*?)\s{2,}([\d.]+%)"))
             .Where(m => m.Success && !Plumbing.Any(p => m.Groups[1].Value.StartsWith(p, StringComparison.Ordinal)))
             .Take(count)
             .Select(m => $"{m.Groups[2].Value,7}  {m.Groups[1].Value}");
-        return "inclusive share of the process's CPU samples, frame\n" + string.Join('\n', frames);
+        return $"{kind} share of the process's CPU samples, frame\n" + string.Join('\n', frames);
     }
 
     private string? Tool(string name)

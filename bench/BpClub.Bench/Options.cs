@@ -42,6 +42,11 @@ public sealed record Options
     /// Shows what BpClub costs once that is fixed; the product as it is runs without it.
     /// </summary>
     public bool CardTextIndex { get; init; }
+    /// <summary>
+    /// Diagnostic only (<c>--quick 1</c>): pgbench, random accrual on both services and the profile pass, reported
+    /// to results/quick-*.md (latest.md is left alone): a couple of minutes to see what a change did.
+    /// </summary>
+    public bool Quick { get; init; }
     /// <summary>Ledger entries of the long-history card; 0 (the default) skips that scenario.</summary>
     public int LongHistoryEntries { get; init; }
 
@@ -49,7 +54,7 @@ public sealed record Options
     [
         "url", "baseline-url", "operator-key", "pg", "baseline-pg", "pgbench", "api-pid", "silo-pid", "baseline-pid",
         "postmaster-pid", "silo-metrics", "api-metrics", "dotnet-tools", "results", "work", "sms-outbox", "commit", "rerun",
-        "tills", "seconds", "warmup", "cards", "zipf", "profile-seconds", "long-history", "card-text-index",
+        "tills", "seconds", "warmup", "cards", "zipf", "profile-seconds", "long-history", "card-text-index", "quick",
     ];
 
     public static Options Parse(string[] args)
@@ -91,6 +96,7 @@ public sealed record Options
             ProfileSeconds = Int("profile-seconds", 12),
             LongHistoryEntries = Int("long-history", 0),
             CardTextIndex = Int("card-text-index", 0) == 1,
+            Quick = Int("quick", 0) == 1,
         };
     }
 }

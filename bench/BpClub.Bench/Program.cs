@@ -26,10 +26,11 @@ var bl = new Target("baseline", new Service(http, options.BaselineUrl, options.O
     [("baseline", options.BaselinePid, new RuntimeMetrics(http, null))]);
 var tools = new DotnetTools(options.DotnetTools, options.WorkDir);
 var report = await new BenchRun(options, bp, bl, new LoadRunner(http, cpu), cpu, tools, http).Run();
-var markdown = Report.Markdown(options, report);
+var markdown = options.Quick ? Report.QuickMarkdown(options, report) : Report.Markdown(options, report);
 Directory.CreateDirectory(options.ResultsDir);
-var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+var stamp = (options.Quick ? "quick-" : "")
+    + DateTime.UtcNow.ToString("yyyy-MM-dd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
 await File.WriteAllTextAsync(Path.Combine(options.ResultsDir, $"{stamp}.md"), markdown);
-await File.WriteAllTextAsync(Path.Combine(options.ResultsDir, "latest.md"), markdown);
+if (!options.Quick) await File.WriteAllTextAsync(Path.Combine(options.ResultsDir, "latest.md"), markdown);
 Console.WriteLine(markdown);
 Console.WriteLine($"written: {Path.Combine(options.ResultsDir, $"{stamp}.md")} and latest.md");

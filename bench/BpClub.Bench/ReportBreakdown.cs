@@ -5,6 +5,27 @@ namespace BpClub.Bench;
 // "Where the time goes": CPU per process, what PostgreSQL did per request, the statements, the runtimes, the profiles.
 public static partial class Report
 {
+    /// <summary>What <c>--quick 1</c> measured: random accrual on both, its CPU and statements, the profiles.</summary>
+    public static string QuickMarkdown(Options options, BenchReport r)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(Inv, $"# BpClub quick benchmark (random accrual only) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        s.AppendLine();
+        s.AppendLine(Inv, $"Commit `{options.Commit}`; load average at the end " +
+            $"{File.ReadAllText("/proc/loadavg").Split(' ')[0]}; pool {options.Cards:N0} cards; " +
+            $"{options.Tills} tills, {options.Duration.TotalSeconds:F0} s. pgbench: {r.Pgbench.Tps:F0}/s.");
+        s.AppendLine();
+        s.AppendLine("| service: scenario | conc. | req/s | p50 ms | p95 ms | p99 ms | errors " +
+            "| CPU s/1k: front end | silo | baseline | postgres | bench | others (cores) |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var runs in new[] { r.BpClub, r.Baseline }) Line(s, runs[Scenarios.Random].Load);
+        s.AppendLine();
+        CpuPerProcess(s, r, r.BpClub[Scenarios.Random], r.Baseline[Scenarios.Random]);
+        Statements(s, $"BpClub: {Scenarios.Random}", r.BpClub[Scenarios.Random]);
+        Profiles(s, r);
+        return s.ToString();
+    }
+
     private static void WhereTheTimeGoes(StringBuilder s, BenchReport r)
     {
         var bpRun = r.BpClub[Scenarios.Random];
@@ -18,6 +39,11 @@ public static partial class Report
                 Statements(s, $"{title}: {scenario}", runs[scenario]);
         Runtime(s, r);
         Counters(s, bpRun, blRun);
+        Profiles(s, r);
+    }
+
+    private static void Profiles(StringBuilder s, BenchReport r)
+    {
         if (r.Profiles.Count == 0) return;
         s.AppendLine("### CPU profile of a further random-accrual run (dotnet-trace collect-linux, cpu-sampling)");
         s.AppendLine();

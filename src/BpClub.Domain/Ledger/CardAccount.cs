@@ -16,6 +16,9 @@ public sealed partial class CardAccount
 {
     private readonly ProgrammeRules _rules;
     private readonly ProgrammeCalendar _calendar;
+
+    /// <summary>The programme's calendar (its zone, months and expiry dates), built once per account.</summary>
+    public ProgrammeCalendar Calendar => _calendar;
     private readonly LevelLadder _ladder;
     // Immutable, so that deciding a command on a copy costs the same with one lot or ten thousand
     // (a busy fleet card holds a lot per purchase for the whole hold period).

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 
 namespace BpClub.Domain.Programme;
@@ -74,7 +75,13 @@ public sealed class ProgrammeRules
         if (Levels.Count == 0) Levels = DefaultLevels();
     }
 
-    public TimeZoneInfo ResolveTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    /// <summary>
+    /// The programme's zone. Every card account asks for it when it is built (each activation); the runtime's own
+    /// lookup takes a process-wide lock, so zones found once are kept here.
+    /// </summary>
+    public TimeZoneInfo ResolveTimeZone() => Zones.GetOrAdd(TimeZone, TimeZoneInfo.FindSystemTimeZoneById);
+
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
 }
 
 public sealed class LevelRule

@@ -185,7 +185,7 @@ public sealed partial class CardGrain(
             return Outcome<HistoryPage>.Invalid(errors.ToDictionary());
         if (Account.Status == CardStatus.NotIssued)
             return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
-        var calendar = new ProgrammeCalendar(options.Value);
+        var calendar = Account.Calendar;
         var page = await history.ReadHistory(Key, query.Limit, before, query.Kinds?.Distinct().ToList(),
             query.From is { } start ? calendar.DayStart(start) : null,
             query.To is { } end && end < DateOnly.MaxValue ? calendar.DayStart(end.AddDays(1)) : null);

@@ -11,7 +11,8 @@ namespace BpClub.Grains.Keys.Storage;
 public sealed class KeyHolderStore(NpgsqlDataSource database)
 {
     private static readonly KeyHolderTable Stations = new("stations", "station_id", "address", ValueIsRate: false);
-    private static readonly KeyHolderTable Partners = new("partners", "partner_id", "points_per_uah", ValueIsRate: true);
+    private static readonly KeyHolderTable Partners =
+        new("partners", "partner_id", "points_per_uah", ValueIsRate: true);
 
     public async Task<KeyHolderRecord?> Load(KeyKind kind, string id)
     {
