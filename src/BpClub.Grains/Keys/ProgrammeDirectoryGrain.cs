@@ -1,4 +1,6 @@
 using BpClub.Abstractions;
+using BpClub.Domain.Programme;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Concurrency;
 
@@ -7,10 +9,14 @@ namespace BpClub.Grains.Keys;
 /// <summary>
 /// Reads partners and promotions for members: only names, rates, rules and periods leave it, never ids or keys. A
 /// partner at rate 0 earns nothing and is not listed; a promotion's stations are named by their names and addresses.
+/// A promotion only for other levels than the member's is not shown at all.
 /// </summary>
 [StatelessWorker]
-public sealed class ProgrammeDirectoryGrain(NpgsqlDataSource database) : Grain, IProgrammeDirectoryGrain
+public sealed class ProgrammeDirectoryGrain(NpgsqlDataSource database, IOptions<ProgrammeRules> rules) : Grain,
+    IProgrammeDirectoryGrain
 {
+    private readonly Dictionary<int, string> _levelNames = rules.Value.Levels.ToDictionary(l => l.Level, l => l.Name);
+
     public async Task<IReadOnlyList<PartnerListing>> Partners()
     {
         await using var command = database.CreateCommand(
@@ -21,10 +27,11 @@ public sealed class ProgrammeDirectoryGrain(NpgsqlDataSource database) : Grain, 
         return partners;
     }
 
-    public async Task<IReadOnlyList<OfferModel>> Offers(DateTimeOffset now, TimeSpan horizon)
+    public async Task<IReadOnlyList<OfferModel>> Offers(DateTimeOffset now, TimeSpan horizon, int level)
     {
         var promotions = (await GrainFactory.GetGrain<IPromotionCatalogGrain>(0).List())
             .Where(p => p.EndsAt > now && p.StartsAt < now + horizon)
+            .Where(p => p.Levels is not { Count: > 0 } || p.Levels.Contains(level))
             .OrderBy(p => p.StartsAt > now).ThenBy(p => p.StartsAt > now ? p.StartsAt : p.EndsAt)
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
@@ -33,8 +40,13 @@ public sealed class ProgrammeDirectoryGrain(NpgsqlDataSource database) : Grain, 
             new OfferRule(p.Multiplier, p.BonusPoints, Listed(p.ProductCodes), Listed(p.Categories),
                 p.StationIds is { Count: > 0 } ids
                     ? ids.Where(stations.ContainsKey).Select(id => stations[id]).OrderBy(s => s.Name).ToList()
-                    : null))).ToList();
+                    : null,
+                LevelNames(p.Levels)))).ToList();
     }
+
+    private IReadOnlyList<string>? LevelNames(IReadOnlyList<int>? levels) => levels is { Count: > 0 }
+        ? levels.Order().Where(_levelNames.ContainsKey).Select(l => _levelNames[l]).ToList()
+        : null;
 
     private static IReadOnlyList<string>? Listed(IReadOnlyList<string>? values) =>
         values is { Count: > 0 } ? values : null;
