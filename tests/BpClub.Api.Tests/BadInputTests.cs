@@ -292,6 +292,14 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["promotion: no start"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
                 """{"name":"x","endsAt":"2026-12-10T00:00:00Z","multiplier":2}"""),
+        ["promotion: a level the programme does not have"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":2,"""
+                + "\"levels\":[2,9]}"),
+        ["promotion: levels not a list of numbers"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":2,"""
+                + "\"levels\":[\"Gold\"]}"),
         ["station: over-long id"] =
             new(By.Operator, "PUT", "/api/admin/v1/stations/" + new string('s', 40), """{"name":"x","address":"y"}"""),
         ["partner: negative rate"] =

@@ -47,6 +47,7 @@ public sealed class CabinetOffersApiTests(AppFixture fixture)
         var rule = running.GetProperty("rule");
         Assert.Equal(2m, rule.GetProperty("multiplier").GetDecimal());
         Assert.Equal(JsonValueKind.Null, rule.GetProperty("bonusPoints").ValueKind);
+        Assert.Equal(JsonValueKind.Null, rule.GetProperty("levels").ValueKind);
         Assert.Equal(["A95", "DP"], rule.GetProperty("productCodes").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(("BP Lviv " + tag, "Lviv, Horodotska 9"), (rule.GetProperty("stations")[0].GetProperty("name")
             .GetString(), rule.GetProperty("stations")[0].GetProperty("address").GetString()));
@@ -76,5 +77,63 @@ public sealed class CabinetOffersApiTests(AppFixture fixture)
         await _app.Operator().DeleteAsync($"/api/admin/v1/promotions/offer-{tag}").Expect(HttpStatusCode.OK);
 
         Assert.DoesNotContain($"Ending {tag}", await member.GetStringAsync("/api/cabinet/v1/offers"));
+    }
+
+    [Fact]
+    public async Task A_promotion_for_other_levels_is_neither_offered_to_the_member_nor_earned_by_the_card()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var stationId = "st-" + tag;
+        var till = _app.Client(await _app.NewStationKey(stationId));
+        var now = DateTimeOffset.UtcNow;
+        var saved = await _app.Operator().PutAsJsonAsync($"/api/admin/v1/promotions/gold-{tag}", new
+        {
+            name = $"Gold {tag}", startsAt = now.AddHours(-1), endsAt = now.AddDays(3),
+            stationIds = new[] { stationId }, multiplier = 2m, levels = new[] { 3, 2 },
+        }).Expect(HttpStatusCode.Created);
+        Assert.Equal([3, 2], saved.GetProperty("levels").EnumerateArray().Select(l => l.GetInt32()));
+        await Promotion($"green-{tag}", new { name = $"Green {tag}", startsAt = now.AddHours(-1),
+            endsAt = now.AddDays(3), stationIds = new[] { stationId }, bonusPoints = 5, levels = new[] { 1 } });
+        var member = await _app.NewMember(await _app.NewStationKey());
+
+        async Task<List<string>> Offered() =>
+            (await member.Client().GetFromJsonAsync<JsonElement>("/api/cabinet/v1/offers")).GetProperty("offers")
+            .EnumerateArray().Select(o => o.GetProperty("name").GetString()!).Where(n => n.EndsWith(tag)).ToList();
+
+        // Green: the Green promotion only, and a Green card's purchase earns nothing from the Gold one.
+        Assert.Equal([$"Green {tag}"], await Offered());
+        var green = await till.Purchase(Http.FuelPurchase($"r1-{tag}", member.Card, litres: 10m, amount: 600m));
+        Assert.Equal(10 + 5, green.GetProperty("pointsEarned").GetInt64());
+        Assert.DoesNotContain(green.GetProperty("breakdown").EnumerateArray(),
+            b => b.GetProperty("reason").GetString() == $"promotion:gold-{tag}");
+
+        await till.Purchase(Http.FuelPurchase($"r2-{tag}", member.Card, litres: 100m, amount: 6000m));
+
+        // Gold: the Gold promotion, named for its levels, and no longer the Green one; its purchases earn it.
+        var offers = (await member.Client().GetFromJsonAsync<JsonElement>("/api/cabinet/v1/offers"))
+            .GetProperty("offers").EnumerateArray().Where(o => o.GetProperty("name").GetString()!.EndsWith(tag))
+            .ToList();
+        Assert.Equal([$"Gold {tag}"], offers.Select(o => o.GetProperty("name").GetString()));
+        Assert.Equal(["Gold", "Platinum"], offers[0].GetProperty("rule").GetProperty("levels").EnumerateArray()
+            .Select(l => l.GetString()));
+        var gold = await till.Purchase(Http.FuelPurchase($"r3-{tag}", member.Card, litres: 10m, amount: 600m));
+        Assert.Equal(10 * 2 * 2, gold.GetProperty("pointsEarned").GetInt64());
+        Assert.Contains(gold.GetProperty("breakdown").EnumerateArray(),
+            b => b.GetProperty("reason").GetString() == $"promotion:gold-{tag}");
+    }
+
+    [Fact]
+    public async Task A_member_whose_card_is_at_no_listed_level_sees_none_of_the_levels_promotions()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var station = await OwnStation("BP Odesa " + tag);
+        var now = DateTimeOffset.UtcNow;
+        await Promotion($"plat-{tag}", new { name = $"Platinum {tag}", startsAt = now.AddDays(1),
+            endsAt = now.AddDays(3), stationIds = new[] { station }, bonusPoints = 50, levels = new[] { 3 } });
+        var member = (await _app.NewMember(await _app.NewStationKey())).Client();
+
+        var text = await member.GetStringAsync("/api/cabinet/v1/offers");
+
+        Assert.DoesNotContain(tag, text);
     }
 }

@@ -25,7 +25,13 @@ public sealed class OfferJourneys(BrowserFixture fixture) : Journey(fixture)
         (await App.Operator().PutAsJsonAsync($"/api/admin/v1/promotions/soon-{tag}", new
         {
             name = "Кава з бонусом " + tag, startsAt = now.AddDays(5), endsAt = now.AddDays(9),
-            stationIds = new[] { stationId }, categories = new[] { "coffee" }, bonusPoints = 20,
+            stationIds = new[] { stationId }, categories = new[] { "coffee" }, bonusPoints = 20, levels = new[] { 1 },
+        })).EnsureSuccessStatusCode();
+        // Only for Gold: a Green member is not shown it.
+        (await App.Operator().PutAsJsonAsync($"/api/admin/v1/promotions/gold-{tag}", new
+        {
+            name = "Для золотих " + tag, startsAt = now.AddHours(-1), endsAt = now.AddDays(3),
+            stationIds = new[] { stationId }, bonusPoints = 30, levels = new[] { 2 },
         })).EnsureSuccessStatusCode();
         var (_, phone, _) = await RegisteredCard();
         await SignIn(phone);
@@ -43,6 +49,9 @@ public sealed class OfferJourneys(BrowserFixture fixture) : Journey(fixture)
         await Expect(soon).ToContainTextAsync("Незабаром");
         await Expect(soon).ToContainTextAsync("+20 бонусних балів за позицію на товари: coffee");
         await Expect(soon).ToContainTextAsync("З ");
+        await Expect(soon).ToContainTextAsync("Для рівнів: Green");
+        await Expect(running).Not.ToContainTextAsync("Для рівнів");
+        await Expect(Page.Locator("#offers")).Not.ToContainTextAsync("Для золотих " + tag);
         await Screenshot("62-offers");
         await AssertAccessible();
 

@@ -36,6 +36,8 @@ function offerCard(offer) {
     h('h2', { class: 'offer-name', text: offer.name }),
     h('p', { class: 'offer-reward strong', text: `${reward(offer.rule)} ${scope(offer.rule)}` }),
     h('p', { class: 'offer-where', text: where(offer.rule) }),
+    offer.rule.levels ? h('p', { class: 'offer-levels', text: t('offers.levels', { list: list(offer.rule.levels) }) })
+      : null,
     h('p', { class: 'offer-when muted', text: when(offer) }));
 }
 
