@@ -137,8 +137,10 @@ public static class Extensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();
+        app.MapPartnerRefundsApi();
         app.MapCabinetApi();
         app.MapCabinetSelfServiceApi();
+        app.MapCabinetCatalogueApi();
         app.MapAdminApi();
         app.MapAuditApi();
         app.MapReplacementApi();

@@ -66,6 +66,8 @@ export const api = {
   updateProfile: change => call('PATCH', '/me', change),
   exportUrl: `${base}/export`,
   terminate: password => call('POST', '/termination', { password }),
+  partners: () => call('GET', '/partners'),
+  offers: () => call('GET', '/offers'),
 };
 
 /** The history's query string: only the parts that are set. */
