@@ -3,7 +3,8 @@ using BpClub.Domain.Cards;
 namespace BpClub.Abstractions;
 
 /// <summary>
-/// A pending confirmation by SMS code (registration or password reset), keyed by a random id.
+/// A pending confirmation by SMS code (registration, password reset, or a card replacement proven by the phone the
+/// till recorded with the new card), keyed by a random id.
 /// Kept in memory: a code lives five minutes, and a lost one is simply asked for again.
 /// </summary>
 public interface IVerificationGrain : IGrainWithGuidKey
@@ -17,4 +18,13 @@ public interface IVerificationGrain : IGrainWithGuidKey
     Task<Outcome<CodeSent>> StartPasswordReset(PhoneNumber phone, string source);
 
     Task<Outcome<bool>> ConfirmPasswordReset(string code, string newPassword);
+
+    /// <summary>Sends a code to the member's phone before <paramref name="card"/> moves to
+    /// <paramref name="newCard"/>, whose till recorded that phone: a session alone (perhaps a stolen one) cannot
+    /// move a member's points onto a card someone had issued with their number.</summary>
+    Task<Outcome<CodeSent>> StartCardReplacement(CardNumber card, CardNumber newCard, PhoneNumber phone,
+        string source);
+
+    /// <summary>The new card, once the member of <paramref name="card"/> brings the right code back.</summary>
+    Task<Outcome<CardNumber>> ConfirmCardReplacement(CardNumber card, string code);
 }
