@@ -66,6 +66,9 @@ export const api = {
   updateProfile: change => call('PATCH', '/me', change),
   exportUrl: `${base}/export`,
   terminate: password => call('POST', '/termination', { password }),
+  // A lost or damaged card: 201 with the new card, or 202 { replacementId } when a code went to the phone.
+  replaceCard: (newCardNumber, cardCode) => call('POST', '/card-replacements', { newCardNumber, cardCode }),
+  confirmReplacement: (id, code) => call('POST', `/card-replacements/${encodeURIComponent(id)}/confirm`, { code }),
   partners: () => call('GET', '/partners'),
   offers: () => call('GET', '/offers'),
 };
