@@ -39,7 +39,8 @@ public sealed class ReplacementJourneys(BrowserFixture fixture) : Journey(fixtur
         await AssertAccessible();
 
         var before = App.CodesSentTo(phone).Count;
-        await Page.GetByLabel("Номер нової картки").FillAsync(string.Join(' ', fresh.Chunk(4).Select(c => new string(c))));
+        var spaced = string.Join(' ', fresh.Chunk(4).Select(c => new string(c)));
+        await Page.GetByLabel("Номер нової картки").FillAsync(spaced);
         await Button("Перенести на нову картку").ClickAsync();
         await Expect(Page.GetByText("Касир вказав ваш телефон: ми надіслали на нього код.", new() { Exact = false }))
             .ToBeVisibleAsync();
@@ -56,8 +57,7 @@ public sealed class ReplacementJourneys(BrowserFixture fixture) : Journey(fixtur
 
         // Still signed in, now on the new card.
         await Page.GetByRole(AriaRole.Link, new() { Name = "На головну" }).ClickAsync();
-        await Expect(Page.Locator("#card-number")).ToHaveTextAsync(string.Join(' ', fresh.Chunk(4)
-            .Select(c => new string(c))));
+        await Expect(Page.Locator("#card-number")).ToHaveTextAsync(spaced);
         await Expect(Page.Locator("#total")).ToHaveTextAsync("40");
     }
 

@@ -72,7 +72,9 @@ public sealed partial class MemberGrain(
     {
         var proof = await store.LoadProof(Card);
         if (proof is { Phone: { } recorded })
-            return recorded == phone.Value ? Outcome<PossessionProof>.Done(PossessionProof.RecordedPhone) : Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected,
+            return recorded == phone.Value
+                ? Outcome<PossessionProof>.Done(PossessionProof.RecordedPhone)
+                : Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected,
                 "This card cannot be registered with this phone number. Register with the phone given at the station " +
                 "when the card was issued.");
         if (proof?.CardCodeHash is not { } hash)
@@ -82,7 +84,8 @@ public sealed partial class MemberGrain(
         var now = time.GetUtcNow();
         if (proof.LockedUntil is { } locked && locked > now) return CardCodeLocked(locked, now);
         if (string.IsNullOrWhiteSpace(cardCode))
-            return Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected, "Enter the card code printed on the card (cardCode).");
+            return Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected,
+                "Enter the card code printed on the card (cardCode).");
         if (CardCodes.Matches(hash, cardCode))
         {
             if (proof.WrongCodes > 0 || proof.LockedUntil is not null) await store.SaveCardCodeAttempts(Card, 0, null);
