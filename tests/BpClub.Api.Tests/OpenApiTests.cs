@@ -42,6 +42,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
         { "get", "/api/admin/v1/audit" },
+        { "post", "/api/admin/v1/token-keys/rotation" },
     };
 
     private async Task<JsonElement> Document() => await _app.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -110,6 +111,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
         { "get", "/api/admin/v1/audit", "200", "AuditPage" },
+        { "post", "/api/admin/v1/token-keys/rotation", "200", "TokenKeysResponse" },
     };
 
     [Theory]
