@@ -51,6 +51,26 @@ public interface IMemberGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<RegistrationSummary?> GetRegistration();
 
+    /// <summary>Reads the account again: a card replacement moved it to or from this card.</summary>
+    Task Reload();
+
+    /// <summary>
+    /// After a replacement moved the account here: the session, if it is open, as a grant naming this card (the
+    /// member's token names the old one), counted as used now.
+    /// </summary>
+    Task<SessionGrant?> AdoptSession(string sessionId);
+
     /// <summary>Termination: the account and its sessions are deleted, with the phone they held.</summary>
     Task Close();
+
+    /// <summary>
+    /// The member leaves the programme: with the password again (wrong ones count against the phone's sign-in
+    /// lock-out), the card is terminated as an operator's termination would (points forfeited, personal data
+    /// erased in the same transaction) and every session ends.
+    /// </summary>
+    Task<Outcome<TerminationResult>> Terminate(string sessionId, string password);
+
+    /// <summary>The member edits the name or the birth date recorded at the till; answers the updated
+    /// profile.</summary>
+    Task<Outcome<MemberProfile>> UpdateProfile(string sessionId, ProfileChange change);
 }

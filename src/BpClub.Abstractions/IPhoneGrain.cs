@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 
 namespace BpClub.Abstractions;
 
@@ -18,6 +19,17 @@ public interface IPhoneGrain : IGrainWithStringKey
 
     /// <summary>A password reset succeeded: the lock-out and its back-off end.</summary>
     Task ClearLockout();
+
+    /// <summary>How long sign-in for this phone stays locked, or null when it is not: a password asked for again in the
+    /// cabinet (leaving the programme) obeys the same lock. Interleaved: the member grain asks it while a sign-in
+    /// may be waiting for that member grain.</summary>
+    [AlwaysInterleave]
+    Task<TimeSpan?> PasswordLockedFor();
+
+    /// <summary>Counts a password given in the cabinet as sign-in counts one: a right one ends the run of wrong
+    /// ones, a wrong one may start the lock-out (then the answer is the 429).</summary>
+    [AlwaysInterleave]
+    Task<Outcome<bool>> CountPassword(bool right);
 
     /// <summary>Takes the throttle without sending: an unknown phone answers exactly like a known one.</summary>
     Task<Outcome<bool>> PretendToSendCode();

@@ -126,6 +126,7 @@ public static class Extensions
         app.UseCookiePolicy();
         app.UseSecurityHeaders();
         app.UseNoStore("/api/cabinet/v1");
+        app.UseNoStore("/api/admin/v1");
         app.UseRequestSizeLimit(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes);
         app.UseWebCabinet();
         app.UseBadKeyLimit();
@@ -142,10 +143,14 @@ public static class Extensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();
+        app.MapPartnerRefundsApi();
         app.MapCabinetApi();
+        app.MapCabinetSelfServiceApi();
+        app.MapCabinetCatalogueApi();
         app.MapAdminApi();
         app.MapAuditApi();
         app.MapTokenKeysApi();
+        app.MapReplacementApi();
         return app;
     }
 }

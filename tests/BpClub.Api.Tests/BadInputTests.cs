@@ -7,6 +7,8 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
     public string StationKey { get; private set; } = "";
     public string PartnerKey { get; private set; } = "";
     public Member Member { get; private set; } = null!;
+    /// <summary>The target partner's transaction on the target card, for bad partner refunds.</summary>
+    public const string PartnerTx = "t-partner";
 
     public async Task InitializeAsync()
     {
@@ -16,6 +18,9 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
         var station = App.Client(StationKey);
         await station.Purchase(Http.FuelPurchase("t-1", Member.Card, litres: 40m, amount: 2400m));
         await station.Purchase(Http.FuelPurchase("t-2", Member.Card, litres: 25m, amount: 1500m));
+        await App.Client(PartnerKey).PostAsJsonAsync("/api/partners/v1/accruals",
+            new { partnerTransactionId = PartnerTx, cardNumber = Member.Card, amount = 400m })
+            .Expect(HttpStatusCode.Created);
         await Member.Client()
             .PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = Member.Password })
                 .Expect(HttpStatusCode.OK);
@@ -38,6 +43,7 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
     private const string Quotes = "/api/pos/v1/purchases/quote";
     private const string Adjustments = "/api/admin/v1/cards/{CARD}/adjustments";
     private const string HoldRelease = "/api/admin/v1/cards/{CARD}/holds/release";
+    private const string PartnerRefunds = "/api/partners/v1/refunds";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
     private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"",
@@ -190,6 +196,27 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
                 """
                 {"partnerTransactionId":"bad-p","cardNumber":"{CARD}","amount":100,"occurredAt":"2999-12-31T00:00:00Z"}
                 """),
+        // Partner refunds (the target card has a transaction of the target partner, {PARTNERTX}).
+        ["partner refund: no partnerRefundId"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerTransactionId":"{PARTNERTX}"}"""),
+        ["partner refund: no partnerTransactionId"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerRefundId":"bad-pr"}"""),
+        ["partner refund: blank partnerRefundId"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerRefundId":" ","partnerTransactionId":"{PARTNERTX}"}"""),
+        ["partner refund: over-long partnerRefundId"] = new(By.Partner, "POST", PartnerRefunds,
+            $$"""{"partnerRefundId":"{{new string('r', 65)}}","partnerTransactionId":"{PARTNERTX}"}"""),
+        ["partner refund: over-long partnerTransactionId"] = new(By.Partner, "POST", PartnerRefunds,
+            $$"""{"partnerRefundId":"bad-pr","partnerTransactionId":"{{new string('t', 65)}}"}"""),
+        ["partner refund: zero amount"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":0}"""),
+        ["partner refund: negative amount"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":-10}"""),
+        ["partner refund: three decimals"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":1.005}"""),
+        ["partner refund: amount as words"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":"ten"}""", Errors: false),
+        ["partner refund: malformed JSON"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerRefundId":"bad-pr",""", Errors: false),
         // The cabinet.
         ["registration: bad phone"] =
             new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
@@ -255,6 +282,29 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["history csv: more than 366 days"] =
             new(By.Member, "GET", "/api/cabinet/v1/history.csv?from=2025-01-01&to=2026-12-01", null),
         ["history csv: unknown kind"] = new(By.Member, "GET", "/api/cabinet/v1/history.csv?kind=jackpot", null),
+        // Self-service: leaving the programme and editing the profile.
+        ["termination: no password"] = new(By.Member, "POST", "/api/cabinet/v1/termination", "{}"),
+        ["termination: empty password"] =
+            new(By.Member, "POST", "/api/cabinet/v1/termination", """{"password":""}"""),
+        ["termination: over-long password"] = new(By.Member, "POST", "/api/cabinet/v1/termination",
+            $$"""{"password":"{{new string('x', 300)}}"}"""),
+        ["termination: password not a string"] =
+            new(By.Member, "POST", "/api/cabinet/v1/termination", """{"password":42}""", Errors: false),
+        ["termination: wrong password"] =
+            new(By.Member, "POST", "/api/cabinet/v1/termination", """{"password":"Not-my-password-1"}"""),
+        ["profile: blank first name"] = new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"firstName":"  "}"""),
+        ["profile: over-long last name"] = new(By.Member, "PATCH", "/api/cabinet/v1/me",
+            $$"""{"lastName":"{{new string('n', 101)}}"}"""),
+        ["profile: name with control characters"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"firstName":"Ir\u0007yna"}"""),
+        ["profile: birth date in the future"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"2999-01-01"}"""),
+        ["profile: birth date too long ago"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"1850-01-01"}"""),
+        ["profile: birth date not a date"] =
+            new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"14.07.1985"}""", Errors: false),
+        ["profile: a good name beside a bad birth date"] = new(By.Member, "PATCH", "/api/cabinet/v1/me",
+            """{"firstName":"Changed","birthDate":"2999-01-01"}"""),
         // Operators.
         ["promotion: ends before it starts"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
@@ -265,6 +315,14 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["promotion: no start"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
                 """{"name":"x","endsAt":"2026-12-10T00:00:00Z","multiplier":2}"""),
+        ["promotion: a level the programme does not have"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":2,"""
+                + "\"levels\":[2,9]}"),
+        ["promotion: levels not a list of numbers"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":2,"""
+                + "\"levels\":[\"Gold\"]}"),
         ["station: over-long id"] =
             new(By.Operator, "PUT", "/api/admin/v1/stations/" + new string('s', 40), """{"name":"x","address":"y"}"""),
         ["partner: negative rate"] =
@@ -333,6 +391,25 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["audit: limit over 100"] = new(By.Operator, "GET", "/api/admin/v1/audit?limit=101", null),
         ["audit: over-long subject"] =
             new(By.Operator, "GET", "/api/admin/v1/audit?subject=" + new string('s', 65), null),
+        // Card replacement.
+        ["card replacement: no newCardNumber"] =
+            new(By.Member, "POST", "/api/cabinet/v1/card-replacements", """{"cardCode":"ABCD-EFGH-JKMN"}"""),
+        ["card replacement: newCardNumber failing Luhn"] = new(By.Member, "POST", "/api/cabinet/v1/card-replacements",
+            """{"newCardNumber":"4000001234567890","cardCode":"ABCD-EFGH-JKMN"}"""),
+        ["card replacement: the same card"] = new(By.Member, "POST", "/api/cabinet/v1/card-replacements",
+            """{"newCardNumber":"{CARD}","cardCode":"ABCD-EFGH-JKMN"}"""),
+        ["card replacement: over-long cardCode"] = new(By.Member, "POST", "/api/cabinet/v1/card-replacements",
+            $$"""{"newCardNumber":"{NEWISSUED}","cardCode":"{{new string('A', 65)}}"}"""),
+        ["card replacement: newCardNumber as a number"] = new(By.Member, "POST",
+            "/api/cabinet/v1/card-replacements", """{"newCardNumber":4000001234567899}""", Errors: false),
+        ["operator replacement: no newCardNumber"] =
+            new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/replacement", "{}"),
+        ["operator replacement: the same card"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/replacement",
+            """{"newCardNumber":"{CARD}"}"""),
+        ["operator replacement: old card too short"] = new(By.Operator, "POST", "/api/admin/v1/cards/4000/replacement",
+            """{"newCardNumber":"{NEWISSUED}"}"""),
+        ["operator replacement: newCardNumber with letters"] = new(By.Operator, "POST",
+            "/api/admin/v1/cards/{CARD}/replacement", """{"newCardNumber":"4000-0012-3456-789X"}"""),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);
@@ -350,7 +427,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var body = bad.Body;
         if (body is not null)
         {
-            body = body.Replace("{CARD}", target.Member.Card).Replace("{PHONE}", BpClubApp.NewPhone())
+            body = body.Replace("{CARD}", target.Member.Card)
+                .Replace("{PARTNERTX}", TargetCardFixture.PartnerTx).Replace("{PHONE}", BpClubApp.NewPhone())
                 .Replace("{MEMBERPHONE}", target.Member.Phone);
             if (body.Contains("{NEWISSUED}", StringComparison.Ordinal)) body =
                 body.Replace("{NEWISSUED}", await app.IssueCard(target.StationKey));
@@ -391,11 +469,12 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var history = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/history?limit=100");
         var summary = await target.App.Operator()
             .GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{target.Member.Card}");
+        var me = await member.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me");
         return (
             $"{balance.GetProperty("available")} {balance.GetProperty("total")} {balance.GetProperty("onHold")}",
             history.GetProperty("items").ToString(),
             $"{summary.GetProperty("status")} {summary.GetProperty("spendingEnabled")} "
             + $"{summary.GetProperty("balance").GetProperty("total")} "
-            + $"{summary.GetProperty("tier").GetProperty("qualifyingLitres")}");
+            + $"{summary.GetProperty("tier").GetProperty("qualifyingLitres")} {me}");
     }
 }

@@ -16,6 +16,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/pos/v1/refunds" },
         { "get", "/api/pos/v1/cards/{cardNumber}/balance" },
         { "post", "/api/partners/v1/accruals" },
+        { "post", "/api/partners/v1/refunds" },
         { "post", "/api/cabinet/v1/registrations" },
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm" },
         { "post", "/api/cabinet/v1/sessions" },
@@ -30,6 +31,11 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/cabinet/v1/history" },
         { "get", "/api/cabinet/v1/history.csv" },
         { "get", "/api/cabinet/v1/tier" },
+        { "patch", "/api/cabinet/v1/me" },
+        { "get", "/api/cabinet/v1/export" },
+        { "post", "/api/cabinet/v1/termination" },
+        { "get", "/api/cabinet/v1/partners" },
+        { "get", "/api/cabinet/v1/offers" },
         { "put", "/api/admin/v1/stations/{stationId}" },
         { "post", "/api/admin/v1/stations/{stationId}/key" },
         { "put", "/api/admin/v1/partners/{partnerId}" },
@@ -43,6 +49,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/admin/v1/cluster" },
         { "get", "/api/admin/v1/audit" },
         { "post", "/api/admin/v1/token-keys/rotation" },
+        { "post", "/api/cabinet/v1/card-replacements" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement" },
     };
 
     private async Task<JsonElement> Document() => await _app.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -104,15 +112,25 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/pos/v1/cards/{cardNumber}", "201", "CardSummary" },
         { "post", "/api/pos/v1/purchases/quote", "200", "PurchaseQuoteResult" },
         { "post", "/api/partners/v1/accruals", "201", "PartnerAccrualResult" },
+        { "post", "/api/partners/v1/refunds", "201", "PartnerRefundResult" },
+        { "post", "/api/partners/v1/refunds", "200", "PartnerRefundResult" },
+        { "get", "/api/cabinet/v1/partners", "200", "PartnersResponse" },
+        { "get", "/api/cabinet/v1/offers", "200", "OffersResponse" },
         { "post", "/api/cabinet/v1/registrations", "202", "RegistrationStarted" },
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm", "201", "SessionResponse" },
         { "post", "/api/cabinet/v1/sessions", "200", "SessionResponse" },
         { "get", "/api/cabinet/v1/balance", "200", "BalanceModel" },
+        { "patch", "/api/cabinet/v1/me", "200", "MeResponse" },
+        { "get", "/api/cabinet/v1/export", "200", "MemberExport" },
+        { "post", "/api/cabinet/v1/termination", "200", "TerminationResult" },
         { "put", "/api/admin/v1/stations/{stationId}", "201", "StationKeyResponse" },
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
         { "get", "/api/admin/v1/audit", "200", "AuditPage" },
         { "post", "/api/admin/v1/token-keys/rotation", "200", "TokenKeysResponse" },
+        { "post", "/api/cabinet/v1/card-replacements", "201", "CardReplacementResponse" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "201", "CardReplacementResponse" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "200", "CardReplacementResponse" },
     };
 
     [Theory]
@@ -131,9 +149,12 @@ public sealed class OpenApiTests(AppFixture fixture)
     [Theory]
     [InlineData("post", "/api/pos/v1/purchases")]
     [InlineData("post", "/api/partners/v1/accruals")]
+    [InlineData("post", "/api/partners/v1/refunds")]
     [InlineData("post", "/api/cabinet/v1/sessions")]
     [InlineData("put", "/api/cabinet/v1/spending")]
     [InlineData("post", "/api/admin/v1/cards/{cardNumber}/termination")]
+    [InlineData("post", "/api/cabinet/v1/termination")]
+    [InlineData("patch", "/api/cabinet/v1/me")]
     public async Task Problems_are_documented_as_problem_details(string method, string path)
     {
         var responses = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method)

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Npgsql;
-
 namespace BpClub.Api.Tests;
 
 /// <summary>Termination forfeits the points, closes access and leaves no personal data anywhere in the
@@ -81,33 +78,5 @@ public sealed class TerminationTests(AppFixture fixture)
         Assert.DoesNotContain(phone, await Dump());
     }
 
-    /// <summary>pg_dump of the whole test database, as text.</summary>
-    private async Task<string> Dump()
-    {
-        var settings = new NpgsqlConnectionStringBuilder(_app.Cluster.ConnectionString);
-        var start = new ProcessStartInfo(PgDump()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--no-owner", "-h", settings.Host!, "-p",
-            settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "-U", settings.Username ?? "postgres", "-d", settings.Database! })
-            start.ArgumentList.Add(argument);
-        if (settings.Password is { } password) start.Environment["PGPASSWORD"] = password;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pg_dump failed: {await errors}");
-        var dump = await output;
-        Assert.Contains("card_ledger", dump);
-        return dump;
-    }
-
-    private static string PgDump()
-    {
-        var installed = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
-                .Select(d => Path.Combine(d, "bin", "pg_dump")).FirstOrDefault(File.Exists)
-            : null;
-        return installed ?? "pg_dump";
-    }
+    private Task<string> Dump() => DatabaseDump.Of(_app.Cluster.ConnectionString);
 }

@@ -162,7 +162,7 @@ public static class CabinetApi
             // The cabinet's settings page shows whether spending is on, so the profile carries it.
             var card = await cluster.GetGrain<ICardGrain>(member.CallerId()).GetSummary();
             return TypedResults.Ok(new MeResponse(p.CardNumber, p.Phone.Value, p.FirstName, p.LastName, p.Status,
-                card.Value?.SpendingEnabled ?? false));
+                card.Value?.SpendingEnabled ?? false, p.BirthDate));
         });
 
     private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult,
@@ -264,7 +264,7 @@ public static class CabinetApi
     /// caps.</summary>
     private static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
+    internal static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {
         var token = await tokens.Issue(grant);
         http.Response.Cookies.Append(Callers.SessionCookie, token, SessionCookie(grant.ExpiresAt));
@@ -272,7 +272,7 @@ public static class CabinetApi
     }
 
     // Secure is the cookie policy's (TransportSecurity): always in Production, else when the request was HTTPS.
-    private static CookieOptions SessionCookie(DateTimeOffset expires) => new()
+    internal static CookieOptions SessionCookie(DateTimeOffset expires) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,

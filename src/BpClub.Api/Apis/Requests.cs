@@ -50,7 +50,7 @@ public sealed record PartnerRequest(string? Name, decimal? PointsPerUah);
 public sealed record PromotionRequest(
     string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
     List<string>? StationIds, List<string>? ProductCodes, List<string>? Categories,
-    decimal? Multiplier, long? BonusPoints);
+    decimal? Multiplier, long? BonusPoints, List<int>? Levels = null);
 
 public sealed record TerminationRequest(DateTimeOffset? ApplicationReceivedAt, string? Reference);
 
@@ -69,7 +69,7 @@ public sealed record PasswordResetStarted(Guid ResetId, DateTimeOffset CodeExpir
 public sealed record SessionResponse(string AccessToken, DateTimeOffset ExpiresAt);
 
 public sealed record MeResponse(string CardNumber, string Phone, string? FirstName, string? LastName, string Status,
-    bool SpendingEnabled);
+    bool SpendingEnabled, DateOnly? BirthDate = null);
 
 public sealed record StationKeyResponse(string StationId, string Name, string Address, string? ApiKey);
 
@@ -84,14 +84,15 @@ public sealed record ClusterResponse(int ActiveSilos, long TotalActivations, IRe
 public sealed record CardLookupResponse(
     string CardNumber, string Status, bool SpendingEnabled, BalanceModel Balance, TierModel Tier,
     DateTimeOffset? IssuedAt, DateTimeOffset? TerminatedAt, RegistrationResponse? Registration,
-    IReadOnlyList<OperationResponse> LastOperations)
+    IReadOnlyList<OperationResponse> LastOperations, string? ReplacedBy = null)
 {
     public static CardLookupResponse From(CardSummary card, RegistrationSummary? registration,
         IReadOnlyList<SupportHistoryItem> operations) => new(
         card.CardNumber, card.Status, card.SpendingEnabled, card.Balance, card.Tier, card.IssuedAt, card.TerminatedAt,
         registration is null ? null : new RegistrationResponse(registration.MaskedPhone, registration.RegisteredAt),
         operations.Select(o => new OperationResponse(o.Item.Id, o.Item.At, o.Item.Kind, o.Item.Points, o.Item.Litres,
-            o.Item.Amount, o.Item.StationId, o.Item.Description, o.Item.AvailableAt, o.Item.Reason, o.By)).ToList());
+            o.Item.Amount, o.Item.StationId, o.Item.Description, o.Item.AvailableAt, o.Item.Reason, o.By)).ToList(),
+        card.ReplacedBy);
 }
 
 /// <summary>A cabinet account as support sees it: <see cref="Phone"/> masked.</summary>

@@ -233,15 +233,32 @@ public sealed partial class MemberGrain(
         if (_member is null) return Outcome<MemberProfile>.Fail(OutcomeStatus.NotFound,
             "This card has no cabinet account.");
         var card = await GrainFactory.GetGrain<ICardGrain>(Card).GetSummary();
-        var name = await store.HolderName(Card);
+        var holder = await store.Holder(Card);
         return Outcome<MemberProfile>.Done(
-            new MemberProfile(Card, PhoneNumber.Parse(_member.Phone), name?.FirstName, name?.LastName,
-            card.Value?.Status ?? "unknown"));
+            new MemberProfile(Card, PhoneNumber.Parse(_member.Phone), holder?.FirstName, holder?.LastName,
+            card.Value?.Status ?? "unknown", holder?.BirthDate, _member.RegisteredAt,
+            holder?.ConsentAt));
     }
 
     public Task<RegistrationSummary?> GetRegistration() => Task.FromResult(_member is null
         ? null
         : new RegistrationSummary(PhoneNumber.Parse(_member.Phone).Masked(), _member.RegisteredAt));
+
+    public async Task Reload()
+    {
+        _member = await store.Load(Card);
+        _lastSeen.Clear();
+    }
+
+    public async Task<SessionGrant?> AdoptSession(string sessionId)
+    {
+        _member = await store.Load(Card);
+        var now = time.GetUtcNow();
+        if (_member?.Sessions.FirstOrDefault(s => s.Id == sessionId && s.ExpiresAt > now) is not { } session)
+            return null;
+        _lastSeen[session.Id] = now;
+        return new SessionGrant(Card, session.Id, session.ExpiresAt);
+    }
 
     public async Task Close()
     {
@@ -250,6 +267,46 @@ public sealed partial class MemberGrain(
         LogClosed(Card);
         DeactivateOnIdle();
     }
+
+    public async Task<Outcome<TerminationResult>> Terminate(string sessionId, string password)
+    {
+        if (!HasSession(sessionId)) return Outcome<TerminationResult>.Fail(OutcomeStatus.Unauthorized,
+            "The session has ended.");
+        // A stolen session alone cannot end the membership: the password is asked for again, and guessing it here
+        // counts against the same lock-out as guessing it at sign-in.
+        var phone = GrainFactory.GetGrain<IPhoneGrain>(_member!.Phone);
+        if (await phone.PasswordLockedFor() is { } locked)
+            return Outcome<TerminationResult>.Throttled(locked,
+                "Too many wrong passwords: try again later, or set a new password with a code by SMS.");
+        var right = await passwords.VerifyAsync(_member.PasswordHash, password) != PasswordVerificationResult.Failed;
+        var counted = await phone.CountPassword(right);
+        if (!right)
+            return counted.Status == OutcomeStatus.Throttled ? counted.As<TerminationResult>()
+                : Outcome<TerminationResult>.Invalid("password", "This is not your password.");
+
+        // The card's termination erases the questionnaire and this account (phone, password, sessions) in the
+        // statement that records it; what is left here is the copy in memory.
+        var terminated = await GrainFactory.GetGrain<ICardGrain>(Card)
+            .Terminate(new TerminateParticipation(time.GetUtcNow(), "cabinet"));
+        if (terminated.Succeeded)
+        {
+            LogLeft(Card);
+            await Close();
+        }
+        return terminated;
+    }
+
+    public async Task<Outcome<MemberProfile>> UpdateProfile(string sessionId, ProfileChange change)
+    {
+        if (!HasSession(sessionId)) return Outcome<MemberProfile>.Fail(OutcomeStatus.Unauthorized,
+            "The session has ended.");
+        if (!await store.UpdateHolder(Card, change))
+            return Outcome<MemberProfile>.Fail(OutcomeStatus.NotFound, "This card has no questionnaire on record.");
+        return await GetProfile();
+    }
+
+    private bool HasSession(string sessionId) =>
+        _member is not null && _member.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > time.GetUtcNow());
 
     private (MemberRecord Member, SessionGrant Grant) WithNewSession(MemberRecord member, DateTimeOffset now)
     {
@@ -290,6 +347,9 @@ public sealed partial class MemberGrain(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Card {Card}: password change locked after {Threshold} wrong current passwords")]
     private partial void LogChangeLocked(string card, int threshold);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: the member left the programme")]
+    private partial void LogLeft(string card);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: cabinet account closed and erased")]
     private partial void LogClosed(string card);

@@ -34,7 +34,7 @@ public sealed partial class PhoneGrain(
     public async Task<Outcome<SessionGrant>> SignIn(string password)
     {
         var now = time.GetUtcNow();
-        if (_lockedUntil > now) return Locked(now);
+        if (_lockedUntil > now) return Locked<SessionGrant>(now);
 
         var card = await store.FindCardByPhone(Phone.Value);
         Outcome<SessionGrant> result;
@@ -54,7 +54,30 @@ public sealed partial class PhoneGrain(
             if (result.Succeeded) (_wrongPasswords, _lockouts) = (0, 0);
             return result;
         }
-        if (++_wrongPasswords < _options.LockoutThreshold) return result;
+        return CountWrongPassword(now) ? Locked<SessionGrant>(now) : result;
+    }
+
+    public Task<TimeSpan?> PasswordLockedFor()
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult<TimeSpan?>(_lockedUntil > now ? _lockedUntil - now : null);
+    }
+
+    public Task<Outcome<bool>> CountPassword(bool right)
+    {
+        var now = time.GetUtcNow();
+        if (right)
+        {
+            (_wrongPasswords, _lockouts) = (0, 0);
+            return Task.FromResult(Outcome<bool>.Done(true));
+        }
+        return Task.FromResult(CountWrongPassword(now) ? Locked<bool>(now) : Outcome<bool>.Done(false));
+    }
+
+    /// <summary>True when this wrong password starts a lock-out.</summary>
+    private bool CountWrongPassword(DateTimeOffset now)
+    {
+        if (++_wrongPasswords < _options.LockoutThreshold) return false;
 
         // Each lock-out in a row lasts twice the one before (15 min, 30 min, 1 h, ...; at most a day), until
         // a right password or a password reset.
@@ -64,7 +87,7 @@ public sealed partial class PhoneGrain(
         _lockouts++;
         _lockedUntil = now + duration;
         LogLockedOut(_options.LockoutThreshold, duration);
-        return Locked(now);
+        return true;
     }
 
     public Task ClearLockout()
@@ -118,7 +141,7 @@ public sealed partial class PhoneGrain(
         return null;
     }
 
-    private Outcome<SessionGrant> Locked(DateTimeOffset now) => Outcome<SessionGrant>.Throttled(_lockedUntil - now,
+    private Outcome<T> Locked<T>(DateTimeOffset now) => Outcome<T>.Throttled(_lockedUntil - now,
         $"Too many wrong passwords: sign-in for this phone is locked until {_lockedUntil:HH:mm} UTC. "
         + "You can set a new password with a code by SMS.");
 

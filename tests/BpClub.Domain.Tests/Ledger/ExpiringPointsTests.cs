@@ -91,7 +91,7 @@ public sealed class ExpiringPointsTests
         Assert.Null(spent.Balance.Expiring);
 
         var terminated = CardInMay();
-        CardUnderTest.Must(terminated.Run(a => a.Terminate("application 5", terminated.Now)));
+        CardUnderTest.Must(terminated.Run(a => a.Terminate(terminated.Now)));
         Assert.Null(terminated.Balance.Expiring);
     }
 

@@ -69,7 +69,7 @@ public sealed class QuoteTests
     public void Quote_on_a_terminated_card_is_refused_and_on_a_card_never_issued_not_found()
     {
         var card = new CardUnderTest(Kyiv.At(2026, 3, 10));
-        CardUnderTest.Must(card.Run(a => a.Terminate("application 3", card.Now)));
+        CardUnderTest.Must(card.Run(a => a.Terminate(card.Now)));
         var never = new CardAccount(CardUnderTest.DefaultRules());
 
         Assert.Equal(RejectionKind.RuleViolated, card.Account.Quote(Receipt(card), []).Rejection?.Kind);

@@ -65,7 +65,7 @@ public sealed class SupportTests
     public void Adjustments_and_early_releases_need_an_active_card()
     {
         var card = CardWithAvailable(50m);
-        CardUnderTest.Must(card.Run(a => a.Terminate("APP-1", card.Now)));
+        CardUnderTest.Must(card.Run(a => a.Terminate(card.Now)));
 
         Assert.Equal(RejectionKind.RuleViolated, card.Adjust(10).Rejection!.Kind);
         Assert.Equal(RejectionKind.RuleViolated, card.ReleaseEarly().Rejection!.Kind);

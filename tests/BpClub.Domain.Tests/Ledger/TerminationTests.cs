@@ -13,7 +13,7 @@ public sealed class TerminationTests
         card.Advance(TimeSpan.FromDays(15));
         card.BuyFuel(25m);
         card.SwitchSpendingOn();
-        terminated = (ParticipationTerminated)CardUnderTest.Must(card.Run(a => a.Terminate("application 17", card.Now)))
+        terminated = (ParticipationTerminated)CardUnderTest.Must(card.Run(a => a.Terminate(card.Now)))
             .Events.Single();
         return card;
     }
@@ -23,7 +23,7 @@ public sealed class TerminationTests
     {
         var card = TerminatedCard(out var terminated, out _);
 
-        Assert.Equal((65L, "application 17"), (terminated.Forfeited.Value, terminated.Reference));
+        Assert.Equal(65L, terminated.Forfeited.Value);
         Assert.Equal((0L, 0L), (card.Balance.Available.Value, card.Balance.OnHold.Value));
         Assert.Equal(CardStatus.Terminated, card.Account.Status);
         Assert.Equal(card.Now, card.Account.TerminatedAt);
@@ -45,7 +45,7 @@ public sealed class TerminationTests
             card.Account.Redeem("x", "st-1", new Points(1), now),
             card.Account.Refund("x", "st-1", purchase, [], new HashSet<int>(), now),
             card.Account.SwitchSpending(false, now),
-            card.Account.Terminate("again", now),
+            card.Account.Terminate(now),
         ];
 
         Assert.All(attempts, a => Assert.Equal(RejectionKind.RuleViolated, a.Rejection?.Kind));
@@ -61,7 +61,7 @@ public sealed class TerminationTests
         var now = Kyiv.At(2026, 3, 1);
 
         Assert.Equal(RejectionKind.NotIssued, account.Redeem("x", "st-1", new Points(1), now).Rejection?.Kind);
-        Assert.Equal(RejectionKind.NotIssued, account.Terminate("x", now).Rejection?.Kind);
+        Assert.Equal(RejectionKind.NotIssued, account.Terminate(now).Rejection?.Kind);
         Assert.Equal(RejectionKind.NotIssued, account.SwitchSpending(true, now).Rejection?.Kind);
     }
 }

@@ -62,6 +62,12 @@ export const api = {
   /** The CSV download's address for a filter ({ kind, from, to }): a plain link, sent with the session cookie. */
   historyCsvUrl: (filter = {}) => `${base}/history.csv?${historyQuery(filter)}`,
   balanceEventsUrl: `${base}/balance/events`,
+  // Self-service: the profile, the data download (a plain link with the cookie), leaving the programme.
+  updateProfile: change => call('PATCH', '/me', change),
+  exportUrl: `${base}/export`,
+  terminate: password => call('POST', '/termination', { password }),
+  partners: () => call('GET', '/partners'),
+  offers: () => call('GET', '/offers'),
 };
 
 /** The history's query string: only the parts that are set. */

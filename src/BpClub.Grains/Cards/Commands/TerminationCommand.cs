@@ -14,7 +14,7 @@ public sealed record TerminationCommand(TerminateParticipation Termination) : IC
         validator.ValidateTermination(Termination.Reference, Termination.ApplicationReceivedAt, now);
 
     public CardDecision<TerminationResult> Decide(CardAccount account, DateTimeOffset now) =>
-        CardDecision<TerminationResult>.From(account.Terminate(Termination.Reference, now),
+        CardDecision<TerminationResult>.From(account.Terminate(now),
             d => new TerminationResult(d.Events.OfType<ParticipationTerminated>().Single().Forfeited)) switch
         {
             CardDecision<TerminationResult>.Accepted accepted => accepted with { ErasesHolder = true },

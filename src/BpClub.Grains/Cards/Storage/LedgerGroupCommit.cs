@@ -235,6 +235,12 @@ public sealed partial class LedgerGroupCommit(NpgsqlDataSource database, IOption
             delete from card_holders
             where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from left_out)
         ),
+        accounts_erased as (
+            -- The cabinet account (the phone, the password hash, the sessions) goes in the same statement as the
+            -- questionnaire and the ledger's termination entry: an erasure cannot half-happen.
+            delete from members
+            where card_number = any(@erase::char(16)[]) and card_number not in (select card_number from left_out)
+        ),
         forgotten as (
             -- The issue operation's request hash was computed from the questionnaire: a hash of a name,
             -- a phone and a birth date can be guessed back, so it goes with them.

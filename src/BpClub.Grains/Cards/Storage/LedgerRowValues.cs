@@ -30,6 +30,9 @@ public sealed record LedgerRowValues(
         PurchaseRefunded r => new(-r.Taken.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId,
             r.OperationId, r.ReceiptId, null,
             RefundDescription(r)),
+        // The transaction's id goes in receipt_id, where its later refunds are looked for.
+        PartnerTransactionRefunded r => new(-r.Taken.Value, null, -r.Amount.Uah, null, r.OperationId, r.TransactionId,
+            null, PartnerRefundDescription(r)),
         PointsAdjusted a => new(a.Points.Value, null, null, null, a.OperationId, null, null,
             a.Points.Value > 0 ? "Points added by support" : "Points taken by support"),
         // Like 'released', the points that became available: a move from hold, not a change of the total.
@@ -40,6 +43,14 @@ public sealed record LedgerRowValues(
         ParticipationTerminated t
             => new(-t.Forfeited.Value, null, null, null, null, null, null,
                 "Participation terminated; remaining points forfeited"),
+        ReplacementStarted r => new(-r.Moved.Total(), null, null, null, r.TransferId, null, null,
+            $"Card replaced: {r.Moved.Total()} points moving to the new card ending {r.NewCard[^4..]}"),
+        TransferReceived r => new(r.Moved.Total(), null, null, null, r.TransferId, null, null,
+            $"Points moved from the replaced card ending {r.OldCard[^4..]}"),
+        ReplacementCompleted r => new(0, null, null, null, r.TransferId, null, null,
+            $"Card closed: replaced by the card ending {r.NewCard[^4..]}"),
+        ReplacementAborted r => new(r.Restored.Total(), null, null, null, r.TransferId, null, null,
+            $"Replacement abandoned ({r.Reason}): points back on this card"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event."),
     };
 
@@ -54,6 +65,18 @@ public sealed record LedgerRowValues(
                 (r.AnnulledLate ? "as a late receipt" : "by the annual expiry") + ", not taken again");
         return parts.Count == 0 ? $"Refund of receipt {r.ReceiptId}"
             : $"Refund of receipt {r.ReceiptId}: {string.Join("; ", parts)}";
+    }
+
+    private static string PartnerRefundDescription(PartnerTransactionRefunded r)
+    {
+        var parts = new List<string>();
+        if (r.FromHold.Value != 0) parts.Add($"{r.FromHold.Value} from points on hold");
+        if (r.FromAvailable.Value != 0) parts.Add($"{r.FromAvailable.Value} from available points");
+        if (r.FromAnnulled.Value != 0)
+            parts.Add($"{r.FromAnnulled.Value} annulled already " +
+                (r.AnnulledLate ? "as a late transaction" : "by the annual expiry") + ", not taken again");
+        var head = $"Refund at partner {r.PartnerId} of transaction {r.TransactionId}";
+        return parts.Count == 0 ? head : $"{head}: {string.Join("; ", parts)}";
     }
 
     private static string PurchaseDescription(PointsEarned p)

@@ -1,3 +1,4 @@
+using BpClub.Abstractions;
 using System.Text.Json;
 using BpClub.Grains.Cards.Storage;
 using Npgsql;
@@ -19,6 +20,8 @@ public sealed record MemberRecord(
 public sealed record HolderProof(string? Phone, byte[]? CardCodeHash, int WrongCodes, DateTimeOffset? LockedUntil);
 
 public enum MemberInsert { Inserted, CardTaken, PhoneTaken }
+
+public enum MemberMove { Moved, NothingToMove, TargetTaken }
 
 /// <summary>The members table (personal data: the phone) and the card holder's name for the cabinet.</summary>
 public sealed class MemberStore(NpgsqlDataSource database)
@@ -82,6 +85,20 @@ public sealed class MemberStore(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A card replacement's step: the cabinet account (phone, password, sessions) moves from one card to the other.
+    /// Idempotent: nothing left on <paramref name="from"/> is nothing to move.
+    /// </summary>
+    public async Task<MemberMove> Move(string from, string to)
+    {
+        await using var command = database.CreateCommand(
+            "update members set card_number = @to::char(16) where card_number = @from::char(16)");
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        try { return await command.ExecuteNonQueryAsync() > 0 ? MemberMove.Moved : MemberMove.NothingToMove; }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation) { return MemberMove.TargetTaken; }
+    }
+
     public async Task Delete(string card)
     {
         await using var command = database.CreateCommand("delete from members where card_number = @card::char(16)");
@@ -89,15 +106,39 @@ public sealed class MemberStore(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The name from the questionnaire filled in at the till, if it is still on record.</summary>
-    public async Task<(string FirstName, string LastName)?> HolderName(string card)
+    /// <summary>The name and birth date from the questionnaire filled in at the till, if it is still on
+    /// record.</summary>
+    public async Task<(string FirstName, string LastName, DateOnly? BirthDate, DateTimeOffset ConsentAt)?> Holder(
+        string card)
     {
-        await using var command =
-            database.CreateCommand(
-                "select first_name, last_name from card_holders where card_number = @card::char(16)");
+        await using var command = database.CreateCommand("""
+            select first_name, last_name, birth_date, consent_at from card_holders where card_number = @card::char(16)
+            """);
         command.Parameters.AddWithValue("card", card);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetString(1)) : null;
+        return await reader.ReadAsync()
+            ? (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2),
+                reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
+    /// <summary>The member's own edit of the questionnaire (null fields stay); false when there is none (a
+    /// terminated card's is gone, and an update cannot bring it back).</summary>
+    public async Task<bool> UpdateHolder(string card, ProfileChange change)
+    {
+        await using var command = database.CreateCommand("""
+            update card_holders set first_name = coalesce(@first, first_name), last_name = coalesce(@last, last_name),
+                birth_date = coalesce(@birth, birth_date)
+            where card_number = @card::char(16)
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.Add(new NpgsqlParameter("first", NpgsqlTypes.NpgsqlDbType.Text)
+            { Value = (object?)change.FirstName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("last", NpgsqlTypes.NpgsqlDbType.Text)
+            { Value = (object?)change.LastName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("birth", NpgsqlTypes.NpgsqlDbType.Date)
+            { Value = (object?)change.BirthDate ?? DBNull.Value });
+        return await command.ExecuteNonQueryAsync() == 1;
     }
 
     /// <summary>
