@@ -87,7 +87,7 @@ for overlay in dev prod; do
   "$KUBECTL" kustomize "k8s/overlays/$overlay" > "$WORK/$overlay.yaml" || die "kustomize of $overlay failed"
   external=()
   # prod reads its connection string and operator key from Secrets created out of band (never committed).
-  [[ $overlay == prod ]] && external=(--external Secret/bpclub-postgres --external Secret/bpclub-operator --external Secret/bpclub-sms)
+  [[ $overlay == prod ]] && external=(--external Secret/bpclub-postgres --external Secret/bpclub-operator --external Secret/bpclub-sms --external Secret/bpclub-data-protection)
   node "$VALIDATOR/validate.mjs" --name "$overlay" "${external[@]}" --programme-env "$WORK/$overlay.programme" "$WORK/$overlay.yaml" \
     || die "the $overlay manifests are invalid"
   mapfile -t rules < "$WORK/$overlay.programme"

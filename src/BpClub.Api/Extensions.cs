@@ -58,6 +58,7 @@ public static class Extensions
         services.AddTransportSecurity(configuration, builder.Environment);
         services.AddBpClubRateLimits(configuration);
         services.AddBpClubSecurity(configuration);
+        services.AddBpClubDataProtection(configuration, builder.Environment);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [BpClubPostgres.ReadyTag]);
         builder.AddManagementListener();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize =
@@ -66,6 +67,11 @@ public static class Extensions
 
     private static void AddBpClubSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TokenKeyOptions>().Bind(configuration.GetSection(TokenKeyOptions.SectionName))
+            .ValidateDataAnnotations().Validate(o => o.Problem() is null, "Cabinet:TokenSigningKey and "
+                + "Cabinet:PreviousTokenSigningKey, when set, are base64 of at least 32 bytes (the previous one only "
+                + "with a current one).").ValidateOnStart();
+        services.AddSingleton<TokenSigningKeys>();
         services.AddSingleton<MemberTokens>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KnownKeyCache>();
@@ -143,6 +149,7 @@ public static class Extensions
         app.MapCabinetCatalogueApi();
         app.MapAdminApi();
         app.MapAuditApi();
+        app.MapTokenKeysApi();
         app.MapReplacementApi();
         return app;
     }

@@ -7,6 +7,10 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>Tests sign their own tokens with it (an expired one, for instance).</summary>
     public static readonly byte[] TokenSigningKey = "bpclub-api-tests-token-signing-key-32+bytes"u8.ToArray();
 
+    /// <summary>The kid the front end names that key by (cfg- and 16 hex digits of its SHA-256).</summary>
+    public static readonly string KeyId = "cfg-" + Convert.ToHexStringLower(
+        System.Security.Cryptography.SHA256.HashData(TokenSigningKey))[..16];
+
     public BpClubApp App { get; private set; } = null!;
 
     public async Task InitializeAsync() => App = await BpClubApp.Start(

@@ -13,7 +13,8 @@ public sealed class ProductionBehindProxyFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => App = await BpClubApp.Start(environment: "Production",
         siloSettings: new Dictionary<string, string?> { ["Cabinet:CodeResendInterval"] = "00:00:00" },
-        apiSettings: new Dictionary<string, string?>
+        // Production refuses to start without the certificate that encrypts the Data Protection key ring.
+        apiSettings: new Dictionary<string, string?>(TestCertificates.DataProtectionSettings())
         {
             ["ForwardedHeaders:KnownProxies:0"] = Proxy.ToString(),
             ["ForwardedHeaders:KnownNetworks:0"] = "10.30.0.0/16",

@@ -48,6 +48,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
         { "get", "/api/admin/v1/audit" },
+        { "post", "/api/admin/v1/token-keys/rotation" },
         { "post", "/api/cabinet/v1/card-replacements" },
         { "post", "/api/cabinet/v1/card-replacements/{replacementId}/confirm" },
         { "post", "/api/admin/v1/cards/{cardNumber}/replacement" },
@@ -66,7 +67,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         Assert.True(operation.TryGetProperty("responses", out var responses) && responses.EnumerateObject().Any());
         Assert.Contains(responses.EnumerateObject(), r => r.Name.StartsWith('2'));
         // Every write that takes a body describes it (rotating a key and deleting take none).
-        if (method is "put" or "post" && !path.EndsWith("/key", StringComparison.Ordinal))
+        if (method is "put" or "post" && !path.EndsWith("/key", StringComparison.Ordinal)
+            && !path.EndsWith("/token-keys/rotation", StringComparison.Ordinal))
             Assert.True(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content")
                 .TryGetProperty("application/json", out _),
                 $"{method} {path} does not describe its body.");
@@ -126,6 +128,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
         { "get", "/api/admin/v1/audit", "200", "AuditPage" },
+        { "post", "/api/admin/v1/token-keys/rotation", "200", "TokenKeysResponse" },
         { "post", "/api/cabinet/v1/card-replacements", "201", "CardReplacementResponse" },
         { "post", "/api/cabinet/v1/card-replacements", "202", "CardReplacementStarted" },
         { "post", "/api/cabinet/v1/card-replacements/{replacementId}/confirm", "201", "CardReplacementResponse" },

@@ -73,6 +73,8 @@ public sealed class LocalCluster : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+        // A front end in Production encrypts the Data Protection key ring with a certificate, or refuses to start.
+        foreach (var (key, value) in TestCertificates.DataProtectionEnvironment()) all[key] = value;
         foreach (var (key, value) in settings) all[key] = value;
         var cluster = new LocalCluster(directory, pgPort, connectionString, all);
 

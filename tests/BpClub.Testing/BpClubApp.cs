@@ -29,8 +29,9 @@ public sealed partial class BpClubApp : IAsyncDisposable
     private readonly WebApplicationFactory<api::Program> _factory;
 
     private BpClubApp(BpClubTestCluster cluster, WebApplicationFactory<api::Program> factory, string outbox,
-        Uri baseAddress, int managementPort, bool kestrel)
+        Uri baseAddress, int managementPort, bool kestrel, bool ownsCluster = true)
     {
+        _ownsCluster = ownsCluster;
         Cluster = cluster;
         _factory = factory;
         SmsOutbox = outbox;
@@ -40,6 +41,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
     }
 
     private readonly bool _kestrel;
+    private readonly bool _ownsCluster;
 
     /// <summary>The front end's management port (Management:Port), where /metrics is served.</summary>
     public int ManagementPort { get; }
@@ -70,7 +72,18 @@ public sealed partial class BpClubApp : IAsyncDisposable
         };
         foreach (var (key, value) in siloSettings ?? new Dictionary<string, string?>()) silo[key] = value;
         var cluster = await BpClubTestCluster.Start(settings: silo, programmeClock: programmeClock);
+        return await StartFront(cluster, outbox, apiSettings, kestrel, environment, ownsCluster: true);
+    }
 
+    /// <summary>Another front end (a second replica) on <paramref name="first"/>'s cluster and database, with the same
+    /// settings as a test gives every replica; disposing it leaves the cluster running.</summary>
+    public static Task<BpClubApp> StartFrontEnd(BpClubApp first, IDictionary<string, string?>? apiSettings = null,
+        string environment = "Testing") =>
+        StartFront(first.Cluster, first.SmsOutbox, apiSettings, kestrel: false, environment, ownsCluster: false);
+
+    private static async Task<BpClubApp> StartFront(BpClubTestCluster cluster, string outbox,
+        IDictionary<string, string?>? apiSettings, bool kestrel, string environment, bool ownsCluster)
+    {
         var api = new Dictionary<string, string?>
         {
             [BpClubPostgres.ConnectionStringKey] = cluster.ConnectionString,
@@ -113,7 +126,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
             factory.StartServer();
             baseAddress = factory.Server.BaseAddress;
         }
-        var app = new BpClubApp(cluster, factory, outbox, baseAddress, ManagementPortOf(api), kestrel);
+        var app = new BpClubApp(cluster, factory, outbox, baseAddress, ManagementPortOf(api), kestrel, ownsCluster);
         await Poll.Until(async () => (await app.Client().GetAsync("/health/ready")).StatusCode,
             s => s == System.Net.HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "the front end to reach the cluster");
@@ -251,6 +264,7 @@ public sealed partial class BpClubApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
+        if (!_ownsCluster) return;
         await Cluster.DisposeAsync();
         try { File.Delete(SmsOutbox); } catch (IOException) { }
     }

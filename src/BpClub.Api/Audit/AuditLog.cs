@@ -33,6 +33,7 @@ public sealed class AuditLog(NpgsqlDataSource database, TimeProvider time)
         AuditKinds.StationSaved, AuditKinds.StationKeyRotated, AuditKinds.PartnerSaved, AuditKinds.PartnerKeyRotated,
         AuditKinds.PromotionSaved, AuditKinds.PromotionEnded, AuditKinds.CardLookedUp, AuditKinds.CardAdjusted,
         AuditKinds.CardHoldsReleased, AuditKinds.CardTerminated,
+        AuditKinds.TokenKeysRotated,
     };
 
     public async Task Append(string kind, string actor, string? subject, string source, int status,
@@ -122,4 +123,5 @@ public static class AuditKinds
     public const string CardAdjusted = "card.adjusted";
     public const string CardHoldsReleased = "card.holdsReleased";
     public const string CardTerminated = "card.terminated";
+    public const string TokenKeysRotated = "tokenKeys.rotated";
 }
