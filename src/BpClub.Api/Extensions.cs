@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using BpClub.Api.Apis;
+using BpClub.Api.Audit;
 using BpClub.Api.Health;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
@@ -66,12 +67,16 @@ public static class Extensions
     private static void AddBpClubSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<MemberTokens>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<KnownKeyCache>();
-        services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName));
+        services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.SectionName))
+            .Validate(o => o.Problem() is null, "Operators:Named holds an unusable entry: each is an operator id "
+                + "(letters, digits, '-' and '_', at most 32, not 'key-…') = the SHA-256 of its key, 64 hex digits.")
+            .ValidateOnStart();
         if (configuration["BPCLUB_OPERATOR_KEY"] is { Length: > 0 } bootstrap)
             services.PostConfigure<OperatorOptions>(o => o.Keys.Add(bootstrap));
         else if (configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>()
-            is not { Keys.Count: > 0 })
+            is not ({ Keys.Count: > 0 } or { Named.Count: > 0 }))
         {
             // Development convenience: no operator key configured, so make one and show it
             // on the console, once. It is never written to the log.
@@ -134,6 +139,7 @@ public static class Extensions
         app.MapCabinetApi();
         app.MapCabinetSelfServiceApi();
         app.MapAdminApi();
+        app.MapAuditApi();
         return app;
     }
 }

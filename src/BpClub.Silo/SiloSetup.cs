@@ -61,6 +61,7 @@ public static class SiloSetup
         services.AddSingleton<GrainMetrics>();
         services.AddSingleton<CardLedgerStore>();
         services.AddSingleton<LedgerGroupCommit>();
+        services.AddSingleton<LedgerTailReads>();
         services.AddSingleton<ICardLedger, PostgresCardLedger>();
         services.AddSingleton<ActivePromotions>();
         services.AddSingleton<SchemaMigrator>();

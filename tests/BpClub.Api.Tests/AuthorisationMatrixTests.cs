@@ -133,6 +133,7 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["POST admin/cards/adjustments"] = new("POST", "/api/admin/v1/cards/{B}/adjustments", _ => "{}", Operator),
         ["POST admin/cards/holds/release"] = new("POST", "/api/admin/v1/cards/{B}/holds/release", _ => "{}", Operator),
         ["GET admin/cluster"] = new("GET", "/api/admin/v1/cluster", _ => null, Operator),
+        ["GET admin/audit"] = new("GET", "/api/admin/v1/audit", _ => null, Operator),
     };
 
     private const string MatrixFuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";

@@ -342,6 +342,20 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
             """{"releaseId":"bad\u0000h"}"""),
         ["hold release: card too short"] =
             new(By.Operator, "POST", "/api/admin/v1/cards/4000/holds/release", """{"releaseId":"bad-h"}"""),
+        // The audit log's query.
+        ["audit: unknown kind"] = new(By.Operator, "GET", "/api/admin/v1/audit?kind=card.stolen", null),
+        ["audit: over-long kind"] = new(By.Operator, "GET", "/api/admin/v1/audit?kind=" + new string('k', 501), null),
+        ["audit: from not an instant"] = new(By.Operator, "GET", "/api/admin/v1/audit?from=yesterday", null),
+        ["audit: from without an offset"] =
+            new(By.Operator, "GET", "/api/admin/v1/audit?from=2026-12-07T10:00:00", null),
+        ["audit: to not after from"] = new(By.Operator, "GET",
+            "/api/admin/v1/audit?from=2026-12-07T10:00:00Z&to=2026-12-07T09:00:00Z", null),
+        ["audit: before not a number"] = new(By.Operator, "GET", "/api/admin/v1/audit?before=abc", null),
+        ["audit: before zero"] = new(By.Operator, "GET", "/api/admin/v1/audit?before=0", null),
+        ["audit: limit zero"] = new(By.Operator, "GET", "/api/admin/v1/audit?limit=0", null),
+        ["audit: limit over 100"] = new(By.Operator, "GET", "/api/admin/v1/audit?limit=101", null),
+        ["audit: over-long subject"] =
+            new(By.Operator, "GET", "/api/admin/v1/audit?subject=" + new string('s', 65), null),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);

@@ -44,6 +44,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/admin/v1/cards/{cardNumber}/adjustments" },
         { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
+        { "get", "/api/admin/v1/audit" },
     };
 
     private async Task<JsonElement> Document() => await _app.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -114,6 +115,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/admin/v1/stations/{stationId}", "201", "StationKeyResponse" },
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
+        { "get", "/api/admin/v1/audit", "200", "AuditPage" },
     };
 
     [Theory]

@@ -146,13 +146,18 @@ public sealed partial class ServerProcess : IDisposable
     /// A loopback port nobody listens on right now, below the kernel's ephemeral range (32768 and up): a port
     /// from that range may be taken by any outgoing connection before the process binds it. The fixed ports of
     /// ./bpclub up and the benchmark (8080, 9101.., 11111.., 18080, 19101, 21111, 22111, 30000.., 55432, 56432)
-    /// are outside 23000-29000.
+    /// are outside 23000-29000. A port is handed out once per test run: the ports of one process are picked before
+    /// it binds any of them, so a port that is still free may already belong to a process that is starting.
     /// </summary>
     public static int FreePort()
     {
         while (true)
         {
             var port = Random.Shared.Next(23000, 29000);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Add(port)) continue;
+            }
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -165,6 +170,8 @@ public sealed partial class ServerProcess : IDisposable
             }
         }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     private const int SigTerm = 15;
 

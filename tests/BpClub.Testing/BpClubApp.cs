@@ -22,6 +22,9 @@ public sealed partial class BpClubApp : IAsyncDisposable
     public const string OperatorKey = "op-test-key-0123456789abcdefghij";
     /// <summary>A second operator's key, so that tests can tell who did what.</summary>
     public const string SecondOperatorKey = "op-test-key-second-9876543210zyxw";
+    /// <summary>A named operator's key (Operators:Named: the configuration holds only its SHA-256).</summary>
+    public const string NamedOperatorKey = "op-test-key-named-olena-5555aaaa";
+    public const string NamedOperatorId = "olena";
 
     private readonly WebApplicationFactory<api::Program> _factory;
 
@@ -77,6 +80,8 @@ public sealed partial class BpClubApp : IAsyncDisposable
                 cluster.Cluster.Options.ServiceId,
             ["Operators:Keys:0"] = OperatorKey,
             ["Operators:Keys:1"] = SecondOperatorKey,
+            ["Operators:Named:" + NamedOperatorId] = Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(NamedOperatorKey))),
             ["RateLimits:AnonymousPerMinute"] = "100000",
             ["RateLimits:AnonymousBurst"] = "100000",
             ["RateLimits:PerCallerPerSecond"] = "100000",

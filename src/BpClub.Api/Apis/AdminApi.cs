@@ -1,4 +1,5 @@
 using BpClub.Abstractions;
+using BpClub.Api.Audit;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using System.Security.Claims;
@@ -18,24 +19,31 @@ public static class AdminApi
             .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
             .ProducesProblems(401, 403, 429, 503);
 
-        admin.MapPut("/stations/{stationId}", SaveStation)
+        admin.MapPut("/stations/{stationId}", SaveStation).Audited(AuditKinds.StationSaved)
             .WithSummary("Create a station (its key is in the answer, once) or update its name and address.");
         admin.MapPost("/stations/{stationId}/key", RotateStationKey).ProducesProblems(404)
+            .Audited(AuditKinds.StationKeyRotated)
             .WithSummary("Replace the station's key; the old one stops working within seconds.");
-        admin.MapPut("/partners/{partnerId}", SavePartner);
-        admin.MapPost("/partners/{partnerId}/key", RotatePartnerKey).ProducesProblems(404);
-        admin.MapPut("/promotions/{promotionId}", SavePromotion)
+        admin.MapPut("/partners/{partnerId}", SavePartner).Audited(AuditKinds.PartnerSaved);
+        admin.MapPost("/partners/{partnerId}/key", RotatePartnerKey).ProducesProblems(404)
+            .Audited(AuditKinds.PartnerKeyRotated);
+        admin.MapPut("/promotions/{promotionId}", SavePromotion).Audited(AuditKinds.PromotionSaved)
             .WithSummary("Create or replace a promotion; tills see it within seconds.");
         admin.MapGet("/promotions", ListPromotions);
         admin.MapDelete("/promotions/{promotionId}", EndPromotion).ProducesProblems(404)
+            .Audited(AuditKinds.PromotionEnded)
             .WithSummary("End a promotion now.");
-        admin.MapGet("/cards/{cardNumber}", CardLookup).ProducesProblems(404).WithSummary(
+        admin.MapGet("/cards/{cardNumber}", CardLookup).ProducesProblems(404).Audited(AuditKinds.CardLookedUp)
+            .WithSummary(
             "For support: the card's status, balance and level, its registration (phone masked), its last operations.");
-        admin.MapPost("/cards/{cardNumber}/adjustments", Adjust).ProducesProblems(404, 409, 422).WithSummary(
+        admin.MapPost("/cards/{cardNumber}/adjustments", Adjust).ProducesProblems(404, 409, 422)
+            .Audited(AuditKinds.CardAdjusted).WithSummary(
             "A manual correction with a reason, positive or negative (never below zero available); idempotent.");
         admin.MapPost("/cards/{cardNumber}/holds/release", ReleaseHolds).ProducesProblems(404, 409, 422)
+            .Audited(AuditKinds.CardHoldsReleased)
             .WithSummary("Release held points early: some, or all of them when points is left out; idempotent.");
-        admin.MapPost("/cards/{cardNumber}/termination", Terminate).ProducesProblems(404, 422).WithSummary(
+        admin.MapPost("/cards/{cardNumber}/termination", Terminate).ProducesProblems(404, 422)
+            .Audited(AuditKinds.CardTerminated).WithSummary(
             "End participation on a written application: points forfeited, access closed, personal data destroyed.");
         admin.MapGet("/cluster", Cluster);
         return app;

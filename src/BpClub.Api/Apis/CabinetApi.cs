@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Security.Claims;
 using BpClub.Abstractions;
+using BpClub.Api.Audit;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Validation;
@@ -24,7 +25,7 @@ public static class CabinetApi
         anonymous.MapPost("/registrations/{registrationId:guid}/confirm", ConfirmRegistration)
             .ProducesProblems(404, 409)
             .WithSummary("Confirm a registration with the SMS code; signs the member in.");
-        anonymous.MapPost("/sessions", SignIn).ProducesProblems(401).WithSummary(
+        anonymous.MapPost("/sessions", SignIn).ProducesProblems(401).Audited(AuditKinds.SignIn).WithSummary(
             "Sign in with phone and password. Five wrong passwords lock sign-in for the phone for 15 minutes (429).");
         anonymous.MapPost("/password-resets", StartPasswordReset).WithSummary(
             "Send a code to reset the password; the answer is the same whether or not the phone is registered.");

@@ -15,6 +15,25 @@ public sealed class OperatorOptions
 
     /// <summary>The bootstrap operator key (BPCLUB_OPERATOR_KEY); operators' other keys may follow.</summary>
     public List<string> Keys { get; set; } = [];
+
+    /// <summary>Operators by name: the operator's id (letters, digits, '-' and '_', at most 32) to the SHA-256 of
+    /// their key (64 hex digits), so the configuration holds no key (Operators:Named:olena = 9f86…). The id names
+    /// the operator in the ledger and the audit log.</summary>
+    public Dictionary<string, string> Named { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Why the named keys are unusable, or null.</summary>
+    public string? Problem()
+    {
+        foreach (var (name, hash) in Named)
+        {
+            if (!ApiKeys.IsValidId(name) || name.StartsWith("key-", StringComparison.Ordinal))
+                return $"Operators:Named: '{name}' is not an operator id (letters, digits, '-' and '_', at most 32, "
+                    + "not starting with 'key-').";
+            if (hash.Length != 64 || !hash.All(Uri.IsHexDigit))
+                return $"Operators:Named:{name} must be the SHA-256 of the key, 64 hex digits.";
+        }
+        return null;
+    }
 }
 
 /// <summary>
@@ -86,8 +105,9 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     /// <summary>
-    /// The operator's id when <paramref name="key"/> is an operator key: <c>key-</c> and the first ten hex digits of
-    /// its SHA-256, which names the key in the ledger (who made an adjustment) without revealing it.
+    /// The operator's id when <paramref name="key"/> is an operator key: the name of a named key
+    /// (<see cref="OperatorOptions.Named"/>), else <c>key-</c> and the first ten hex digits of its SHA-256, which names
+    /// the key in the ledger (who made an adjustment) without revealing it.
     /// </summary>
     private string? OperatorKeyId(string key)
     {
@@ -96,7 +116,10 @@ public sealed class ApiKeyAuthenticationHandler(
         foreach (var known in operators.CurrentValue.Keys)
             match |= known.Length > 0
                 && CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(known)));
-        return match ? "key-" + Convert.ToHexStringLower(presented.AsSpan(0, 5)) : null;
+        string? named = null;
+        foreach (var (name, hash) in operators.CurrentValue.Named)
+            if (CryptographicOperations.FixedTimeEquals(presented, Convert.FromHexString(hash))) named = name;
+        return named ?? (match ? "key-" + Convert.ToHexStringLower(presented.AsSpan(0, 5)) : null);
     }
 
     private AuthenticateResult Success(string role, string id, decimal? pointsPerUah)

@@ -46,46 +46,6 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
     /// <summary>The operation key of a card's issue: one per card.</summary>
     public const string IssueOperationKey = "issue";
 
-    public async Task<IReadOnlyList<(long Seq, CardEvent Event)>> ReadAfter(string card, long seq)
-    {
-        await using var command =
-            database.CreateCommand(
-                "select seq, event from card_ledger where card_number = @card::char(16) and seq > @seq order by seq");
-        command.Parameters.AddWithValue("card", card);
-        command.Parameters.AddWithValue("seq", seq);
-        var events = new List<(long, CardEvent)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) events.Add((reader.GetInt64(0),
-            LedgerJson.DeserializeEvent(reader.GetString(1))));
-        return events;
-    }
-
-    /// <summary>
-    /// The entries after <paramref name="seq"/> and the ledger's last sequence number (0 for none), in one round trip:
-    /// a last entry before <paramref name="seq"/> means whoever said <paramref name="seq"/> claims entries that do not
-    /// exist.
-    /// </summary>
-    public async Task<(IReadOnlyList<(long Seq, CardEvent Event)> Events, long Last)> ReadTail(string card, long seq)
-    {
-        await using var command = database.CreateCommand("""
-            select l.seq, l.event, m.last
-            from (select coalesce(max(seq), 0) as last from card_ledger where card_number = @card::char(16)) m
-            left join card_ledger l on l.card_number = @card::char(16) and l.seq > @seq
-            order by l.seq
-            """);
-        command.Parameters.AddWithValue("card", card);
-        command.Parameters.AddWithValue("seq", seq);
-        var events = new List<(long, CardEvent)>();
-        long last = 0;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            last = reader.GetInt64(2);
-            if (!reader.IsDBNull(0)) events.Add((reader.GetInt64(0), LedgerJson.DeserializeEvent(reader.GetString(1))));
-        }
-        return (events, last);
-    }
-
     public async Task<OperationRecord?> FindOperation(string card, string key)
     {
         await using var command =

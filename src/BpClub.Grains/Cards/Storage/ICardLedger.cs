@@ -32,11 +32,13 @@ public interface ICardLedger
         string stationId);
 }
 
-/// <summary>The silo's ledger: reads with <see cref="CardLedgerStore"/>, writes through the group commit.</summary>
-public sealed class PostgresCardLedger(CardLedgerStore store, LedgerGroupCommit groupCommit) : ICardLedger
+/// <summary>The silo's ledger: tails read in groups, other reads with <see cref="CardLedgerStore"/>, writes through the
+/// group commit.</summary>
+public sealed class PostgresCardLedger(
+    CardLedgerStore store, LedgerTailReads tails, LedgerGroupCommit groupCommit) : ICardLedger
 {
     public Task<(IReadOnlyList<(long Seq, CardEvent Event)> Events, long Last)> ReadTail(string card, long sequence) =>
-        store.ReadTail(card, sequence);
+        tails.ReadTail(card, sequence);
 
     public Task<AppendResult> Append(string card, long lastSeq, IReadOnlyList<LedgerWrite> writes,
         ReminderRow? reminder) => groupCommit.Append(card, lastSeq, writes, reminder);
