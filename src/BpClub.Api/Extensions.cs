@@ -138,6 +138,7 @@ public static class Extensions
         app.MapPartnersApi();
         app.MapCabinetApi();
         app.MapCabinetSelfServiceApi();
+        app.MapCabinetPhoneApi();
         app.MapAdminApi();
         app.MapAuditApi();
         return app;

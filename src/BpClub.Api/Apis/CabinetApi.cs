@@ -262,7 +262,7 @@ public static class CabinetApi
 
     /// <summary>The caller's address (the client's, behind a configured proxy: ForwardedHeaders) for per-source
     /// caps.</summary>
-    private static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    internal static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {
