@@ -120,6 +120,9 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["GET cabinet/history"] = new("GET", "/api/cabinet/v1/history", _ => null, Member),
         ["GET cabinet/history.csv"] = new("GET", "/api/cabinet/v1/history.csv", _ => null, Member),
         ["GET cabinet/tier"] = new("GET", "/api/cabinet/v1/tier", _ => null, Member),
+        ["PUT cabinet/phone"] = new("PUT", "/api/cabinet/v1/phone", _ => "{}", Member),
+        ["POST cabinet/phone-changes/confirm"] = new("POST", $"/api/cabinet/v1/phone-changes/{Guid.Empty}/confirm",
+            _ => """{"code":"000000"}""", Member),
         ["PUT admin/stations"] =
             new("PUT", "/api/admin/v1/stations/st-matrix", _ => """{"name":"Matrix","address":"Kyiv"}""", Operator),
         ["POST admin/stations/key"] = new("POST", "/api/admin/v1/stations/st-matrix-none/key", _ => null, Operator),
