@@ -76,6 +76,12 @@ const texts = {
     'field.leavePassword': 'Пароль для підтвердження', 'profile.leaveSure': 'Я розумію, що бали згорять, а картку буде закрито',
     'profile.leaveConfirmFirst': 'Підтвердьте, що розумієте наслідки.', 'profile.leave': 'Вийти з програми назавжди',
     'profile.left': 'Ви вийшли з програми. Ваші особисті дані видалено.',
+    // Profile: changing the phone.
+    'profile.phoneTitle': 'Номер телефону', 'field.newPhone': 'Новий номер телефону', 'field.phonePassword': 'Ваш пароль',
+    'profile.phoneExplain': 'Ми надішлемо код на новий номер. Номер зміниться, щойно ви введете код; на старий номер прийде SMS про зміну. Після цього входьте з новим номером.',
+    'profile.phoneSend': 'Надіслати код', 'profile.phoneCodeSent': 'Код надіслано на {phone}. Введіть його, щоб завершити зміну.',
+    'profile.phoneConfirm': 'Змінити номер', 'profile.phoneChanged': 'Номер змінено. Тепер входьте з номером {phone}.',
+    'error.samePhone': 'Це вже ваш номер телефону.',
   },
   ru: {
     skip: 'Перейти к содержимому', language: 'Язык',
@@ -151,6 +157,12 @@ const texts = {
     'field.leavePassword': 'Пароль для подтверждения', 'profile.leaveSure': 'Я понимаю, что баллы сгорят, а карта будет закрыта',
     'profile.leaveConfirmFirst': 'Подтвердите, что понимаете последствия.', 'profile.leave': 'Выйти из программы навсегда',
     'profile.left': 'Вы вышли из программы. Ваши личные данные удалены.',
+    // Profile: changing the phone.
+    'profile.phoneTitle': 'Номер телефона', 'field.newPhone': 'Новый номер телефона', 'field.phonePassword': 'Ваш пароль',
+    'profile.phoneExplain': 'Мы отправим код на новый номер. Номер изменится, как только вы введёте код; на старый номер придёт SMS об изменении. После этого входите с новым номером.',
+    'profile.phoneSend': 'Отправить код', 'profile.phoneCodeSent': 'Код отправлен на {phone}. Введите его, чтобы завершить изменение.',
+    'profile.phoneConfirm': 'Изменить номер', 'profile.phoneChanged': 'Номер изменён. Теперь входите с номером {phone}.',
+    'error.samePhone': 'Это уже ваш номер телефона.',
   },
   en: {
     skip: 'Skip to content', language: 'Language',
@@ -226,6 +238,12 @@ const texts = {
     'field.leavePassword': 'Password to confirm', 'profile.leaveSure': 'I understand that my points are forfeited and the card is closed',
     'profile.leaveConfirmFirst': 'Confirm that you understand what happens.', 'profile.leave': 'Leave the programme for good',
     'profile.left': 'You have left the programme. Your personal data has been erased.',
+    // Profile: changing the phone.
+    'profile.phoneTitle': 'Phone number', 'field.newPhone': 'New phone number', 'field.phonePassword': 'Your password',
+    'profile.phoneExplain': 'We send a code to the new number. The number changes once you enter the code; the old number gets an SMS about it. From then on, sign in with the new number.',
+    'profile.phoneSend': 'Send the code', 'profile.phoneCodeSent': 'A code has been sent to {phone}. Enter it to finish the change.',
+    'profile.phoneConfirm': 'Change the number', 'profile.phoneChanged': 'Number changed. Sign in with {phone} from now on.',
+    'error.samePhone': 'This is already your phone number.',
   },
 };
 
@@ -283,6 +301,9 @@ const serverMessages = [
   [/^At least \d+ characters/, 'error.minLength'],
   [/^At most \d+ characters/, 'error.maxLength'],
   [/only digits/, 'error.onlyDigits'],
+  // Changing the phone: the member's own number, and one texts cannot reach.
+  [/already your phone number/, 'error.samePhone'],
+  [/mobile numbers of the programme/, 'error.phone'],
   [/your phone number/, 'error.isPhone'],
   [/not your current password/, 'error.currentPassword'],
   [/not your password/, 'error.password'],
