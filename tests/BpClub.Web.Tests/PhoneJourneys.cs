@@ -70,6 +70,7 @@ public sealed class PhoneJourneys(BrowserFixture fixture) : Journey(fixture)
         var summary = await App.Operator().GetFromJsonAsync<JsonElement>($"/api/admin/v1/cards/{card}");
         Assert.EndsWith(phone[^2..], summary.GetProperty("registration").GetProperty("phone").GetString());
         await Page.GetByRole(AriaRole.Button, new() { Name = "Вийти", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Вхід до кабінету" })).ToBeVisibleAsync();
         await SignIn(phone);
     }
 
