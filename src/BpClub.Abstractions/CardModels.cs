@@ -192,7 +192,8 @@ public sealed record CardSummary(
     [property: Id(4)] TierModel Tier,
     [property: Id(5)] DateTimeOffset? IssuedAt,
     [property: Id(6)] DateTimeOffset? TerminatedAt,
-    [property: Id(7)] string? CardCode = null);
+    [property: Id(7)] string? CardCode = null,
+    [property: Id(8)] string? ReplacedBy = null);
 
 [GenerateSerializer, Immutable]
 public sealed record HistoryItem(
@@ -239,5 +240,6 @@ public static class HistoryKinds
     [
         "issued", "purchase", "partner", "released", "releasedEarly", "redemption", "reversal", "refund", "expired",
         "annulled", "adjustment", "spending", "terminated",
+        "replacing", "transferred", "replaced", "replacementAborted",
     ];
 }

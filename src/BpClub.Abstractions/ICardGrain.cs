@@ -39,6 +39,19 @@ public interface ICardGrain : IGrainWithStringKey
     Task<Outcome<HoldReleaseResult>> ReleaseHeldPoints(ReleaseHeldPoints command);
 
     /// <summary>
+    /// Moves everything of this card to a new card issued at a till (a lost or damaged card), exactly once: this card
+    /// records the hand-over, the registration moves, the new card receives it keyed by the transfer id, then this
+    /// card is closed. A step cut short is resumed by a retry, by the release reminder or on the next call.
+    /// </summary>
+    Task<Outcome<ReplacementResult>> Replace(ReplaceCard command);
+
+    /// <summary>
+    /// The replacement's second step, called by the old card: what <paramref name="oldCard"/> recorded as handed over
+    /// under <paramref name="transferId"/> (read from its ledger, never from the caller) is added to this card, once.
+    /// </summary>
+    Task<Outcome<BalanceModel>> ReceiveTransfer(string transferId, string oldCard);
+
+    /// <summary>
     /// What the purchase would earn if recorded now, with its breakdown. A query: it writes nothing (no ledger
     /// or operation row), so it interleaves with commands and the receipt can be recorded afterwards as usual.
     /// </summary>

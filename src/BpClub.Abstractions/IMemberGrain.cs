@@ -51,6 +51,15 @@ public interface IMemberGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<RegistrationSummary?> GetRegistration();
 
+    /// <summary>Reads the account again: a card replacement moved it to or from this card.</summary>
+    Task Reload();
+
+    /// <summary>
+    /// After a replacement moved the account here: the session, if it is open, as a grant naming this card (the
+    /// member's token names the old one), counted as used now.
+    /// </summary>
+    Task<SessionGrant?> AdoptSession(string sessionId);
+
     /// <summary>Termination: the account and its sessions are deleted, with the phone they held.</summary>
     Task Close();
 

@@ -21,6 +21,9 @@ public enum OutcomeStatus
     /// <summary>Too many attempts or too soon; <see cref="Outcome{T}.RetryAfter"/> says when to try again
     /// (429).</summary>
     Throttled,
+    /// <summary>The card was replaced by another and is closed, or is being replaced (422, titled "Card
+    /// replaced").</summary>
+    CardReplaced,
 }
 
 [GenerateSerializer, Immutable]

@@ -120,6 +120,7 @@ public static class Extensions
         app.UseCookiePolicy();
         app.UseSecurityHeaders();
         app.UseNoStore("/api/cabinet/v1");
+        app.UseNoStore("/api/admin/v1");
         app.UseRequestSizeLimit(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes);
         app.UseWebCabinet();
         app.UseBadKeyLimit();
@@ -141,6 +142,7 @@ public static class Extensions
         app.MapCabinetPhoneApi();
         app.MapAdminApi();
         app.MapAuditApi();
+        app.MapReplacementApi();
         return app;
     }
 }

@@ -382,6 +382,25 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["audit: limit over 100"] = new(By.Operator, "GET", "/api/admin/v1/audit?limit=101", null),
         ["audit: over-long subject"] =
             new(By.Operator, "GET", "/api/admin/v1/audit?subject=" + new string('s', 65), null),
+        // Card replacement.
+        ["card replacement: no newCardNumber"] =
+            new(By.Member, "POST", "/api/cabinet/v1/card-replacements", """{"cardCode":"ABCD-EFGH-JKMN"}"""),
+        ["card replacement: newCardNumber failing Luhn"] = new(By.Member, "POST", "/api/cabinet/v1/card-replacements",
+            """{"newCardNumber":"4000001234567890","cardCode":"ABCD-EFGH-JKMN"}"""),
+        ["card replacement: the same card"] = new(By.Member, "POST", "/api/cabinet/v1/card-replacements",
+            """{"newCardNumber":"{CARD}","cardCode":"ABCD-EFGH-JKMN"}"""),
+        ["card replacement: over-long cardCode"] = new(By.Member, "POST", "/api/cabinet/v1/card-replacements",
+            $$"""{"newCardNumber":"{NEWISSUED}","cardCode":"{{new string('A', 65)}}"}"""),
+        ["card replacement: newCardNumber as a number"] = new(By.Member, "POST",
+            "/api/cabinet/v1/card-replacements", """{"newCardNumber":4000001234567899}""", Errors: false),
+        ["operator replacement: no newCardNumber"] =
+            new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/replacement", "{}"),
+        ["operator replacement: the same card"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/replacement",
+            """{"newCardNumber":"{CARD}"}"""),
+        ["operator replacement: old card too short"] = new(By.Operator, "POST", "/api/admin/v1/cards/4000/replacement",
+            """{"newCardNumber":"{NEWISSUED}"}"""),
+        ["operator replacement: newCardNumber with letters"] = new(By.Operator, "POST",
+            "/api/admin/v1/cards/{CARD}/replacement", """{"newCardNumber":"4000-0012-3456-789X"}"""),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);

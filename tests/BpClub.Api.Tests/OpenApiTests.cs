@@ -47,6 +47,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/admin/v1/cards/{cardNumber}/holds/release" },
         { "get", "/api/admin/v1/cluster" },
         { "get", "/api/admin/v1/audit" },
+        { "post", "/api/cabinet/v1/card-replacements" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement" },
     };
 
     private async Task<JsonElement> Document() => await _app.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -120,6 +122,9 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
         { "get", "/api/admin/v1/audit", "200", "AuditPage" },
+        { "post", "/api/cabinet/v1/card-replacements", "201", "CardReplacementResponse" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "201", "CardReplacementResponse" },
+        { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "200", "CardReplacementResponse" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using BpClub.Abstractions;
 using BpClub.Domain.Cards;
@@ -51,18 +52,21 @@ public sealed class SmsGatewayTests : IAsyncLifetime
     public async Task Failed_attempts_are_retried_with_growing_delays_and_the_same_message_id()
     {
         await using var services =
-            Gateway(new() { ["Sms:Http:MaxAttempts"] = "4", ["Sms:Http:RetryDelay"] = "00:00:00.200" });
-        _provider.AnswerNext(503, 500, 429);
-        var started = DateTime.UtcNow;
+            Gateway(new() { ["Sms:Http:MaxAttempts"] = "6", ["Sms:Http:RetryDelay"] = "00:00:00.050" });
+        _provider.AnswerNext(503, 500, 429, 503, 500);
         await services.GetRequiredService<ISmsSender>().Send(PhoneNumber.Parse(Phone), "BP CLUB: код 654321");
-        var took = DateTime.UtcNow - started;
 
         var requests = _provider.Requests.ToList();
-        Assert.Equal([503, 500, 429, 200], requests.Select(r => r.AnsweredWith));
+        Assert.Equal([503, 500, 429, 503, 500, 200], requests.Select(r => r.AnsweredWith));
         Assert.Single(requests.Select(r => r.Json.GetProperty("messageId").GetString()).Distinct());
-        // Exponential back-off with jitter: about 0.2 + 0.4 + 0.8 s; jitter keeps it well above the first delay thrice.
-        Assert.True(took > TimeSpan.FromMilliseconds(700), $"three retries took {took}");
-        Assert.Equal(3, _log.Count(l => l.Contains("SMS gateway attempt", StringComparison.Ordinal)));
+        // Exponential back-off with (decorrelated) jitter: single delays are random, but five of them add up to more
+        // than 11 times the configured delay; a constant back-off with its jitter stays under 6.3 times.
+        var delays = _log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"the next in (\S+)"))
+            .Where(m => m.Success).Select(m => TimeSpan.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.Equal(5, delays.Count);
+        Assert.True(delays.Sum(d => d.TotalMilliseconds) > 10 * 50, $"delays {string.Join(", ", delays)}");
+        Assert.Equal(5, _log.Count(l => l.Contains("SMS gateway attempt", StringComparison.Ordinal)));
     }
 
     [Fact]

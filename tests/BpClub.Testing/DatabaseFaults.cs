@@ -29,6 +29,19 @@ public static partial class DatabaseFaults
         Install(database, "members", "before delete", deferred: false,
             $"old.card_number = '{Literal(card)}'", $"erasure of the account of card {Literal(card)} refused");
 
+    /// <summary>Every transaction writing a ledger entry of this kind on this card fails at COMMIT (a card
+    /// replacement's steps: 'replacing', 'transferred', 'replaced').</summary>
+    public static Task<IAsyncDisposable> RefuseLedgerKind(this NpgsqlDataSource database, string card, string kind) =>
+        Install(database, "card_ledger", "after insert", deferred: true,
+            $"new.card_number = '{Literal(card)}' and new.kind = '{Literal(kind)}'",
+            $"{Literal(kind)} entry on card {Literal(card)} refused");
+
+    /// <summary>Moving this card's cabinet account to another card fails (a card replacement's second step).</summary>
+    public static Task<IAsyncDisposable> RefuseMemberMove(this NpgsqlDataSource database, string card) =>
+        Install(database, "members", "before update", deferred: false,
+            $"old.card_number = '{Literal(card)}' and new.card_number <> old.card_number",
+            $"moving the account of card {Literal(card)} refused");
+
     private static async Task<IAsyncDisposable> Install(NpgsqlDataSource database, string table, string timing,
         bool deferred, string condition, string message)
     {

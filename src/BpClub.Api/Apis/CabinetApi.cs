@@ -264,7 +264,7 @@ public static class CabinetApi
     /// caps.</summary>
     internal static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
+    internal static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {
         var token = await tokens.Issue(grant);
         http.Response.Cookies.Append(Callers.SessionCookie, token, SessionCookie(grant.ExpiresAt));

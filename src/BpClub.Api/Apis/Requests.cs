@@ -84,14 +84,15 @@ public sealed record ClusterResponse(int ActiveSilos, long TotalActivations, IRe
 public sealed record CardLookupResponse(
     string CardNumber, string Status, bool SpendingEnabled, BalanceModel Balance, TierModel Tier,
     DateTimeOffset? IssuedAt, DateTimeOffset? TerminatedAt, RegistrationResponse? Registration,
-    IReadOnlyList<OperationResponse> LastOperations)
+    IReadOnlyList<OperationResponse> LastOperations, string? ReplacedBy = null)
 {
     public static CardLookupResponse From(CardSummary card, RegistrationSummary? registration,
         IReadOnlyList<SupportHistoryItem> operations) => new(
         card.CardNumber, card.Status, card.SpendingEnabled, card.Balance, card.Tier, card.IssuedAt, card.TerminatedAt,
         registration is null ? null : new RegistrationResponse(registration.MaskedPhone, registration.RegisteredAt),
         operations.Select(o => new OperationResponse(o.Item.Id, o.Item.At, o.Item.Kind, o.Item.Points, o.Item.Litres,
-            o.Item.Amount, o.Item.StationId, o.Item.Description, o.Item.AvailableAt, o.Item.Reason, o.By)).ToList());
+            o.Item.Amount, o.Item.StationId, o.Item.Description, o.Item.AvailableAt, o.Item.Reason, o.By)).ToList(),
+        card.ReplacedBy);
 }
 
 /// <summary>A cabinet account as support sees it: <see cref="Phone"/> masked.</summary>

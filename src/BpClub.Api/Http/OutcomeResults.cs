@@ -73,6 +73,8 @@ public static class OutcomeResults
         OutcomeStatus.NotFound => Problems.Result(StatusCodes.Status404NotFound, outcome.Detail),
         OutcomeStatus.Conflict => Problems.Result(StatusCodes.Status409Conflict, outcome.Detail),
         OutcomeStatus.Rejected => Problems.Result(StatusCodes.Status422UnprocessableEntity, outcome.Detail),
+        OutcomeStatus.CardReplaced => Problems.Result(StatusCodes.Status422UnprocessableEntity, outcome.Detail,
+            Problems.CardReplacedTitle),
         OutcomeStatus.Unauthorized => Problems.Result(StatusCodes.Status401Unauthorized, outcome.Detail),
         _ => throw new InvalidOperationException($"{outcome.Status} is not a failure."),
     };

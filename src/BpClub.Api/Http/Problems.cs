@@ -18,6 +18,9 @@ public static class Problems
 {
     public const string InvalidDetail = "The request is not valid; nothing was changed.";
 
+    /// <summary>The title of the 422 for a card that was replaced by another (or is being replaced).</summary>
+    public const string CardReplacedTitle = "Card replaced";
+
     /// <summary>The framework's problem details, each with a detail, also its own (401, 403, 404, 405, 415).</summary>
     public static IServiceCollection AddBpClubProblemDetails(this IServiceCollection services) =>
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??=

@@ -48,6 +48,9 @@ public sealed class CardAccount
         foreach (var (month, litres) in state.MonthLitres) _monthLitres[month] = litres;
         foreach (var annulled in state.Annulled ?? []) _annulled =
             _annulled.SetItem(annulled.ExpiryAt, annulled.Points);
+        Replacing = state.Replacing;
+        ReplacedBy = state.ReplacedBy;
+        Predecessors = state.Predecessors ?? [];
     }
 
     public CardStatus Status { get; private set; }
@@ -56,6 +59,12 @@ public sealed class CardAccount
     public DateTimeOffset SettledThrough { get; private set; }
     public DateTimeOffset? IssuedAt { get; private set; }
     public DateTimeOffset? TerminatedAt { get; private set; }
+    /// <summary>The replacement this card has started and not finished (status Replacing).</summary>
+    public PendingReplacement? Replacing { get; private set; }
+    /// <summary>The card that replaced this one (status Replaced).</summary>
+    public string? ReplacedBy { get; private set; }
+    /// <summary>The cards this one replaced, the latest first, then the ones those had replaced.</summary>
+    public IReadOnlyList<string> Predecessors { get; private set; } = [];
 
     public CardAccountState ToState() => new()
     {
@@ -68,6 +77,9 @@ public sealed class CardAccount
         IssuedAt = IssuedAt,
         TerminatedAt = TerminatedAt,
         Annulled = _annulled.Select(a => new AnnulledPoints(a.Key, a.Value)).ToList(),
+        Replacing = Replacing,
+        ReplacedBy = ReplacedBy,
+        Predecessors = Predecessors,
     };
 
     private CardAccount(CardAccount other)
@@ -85,6 +97,9 @@ public sealed class CardAccount
         _lotsTotal = other._lotsTotal;
         _monthLitres = new Dictionary<int, decimal>(other._monthLitres);
         _annulled = other._annulled;
+        Replacing = other.Replacing;
+        ReplacedBy = other.ReplacedBy;
+        Predecessors = other.Predecessors;
     }
 
     public CardAccount Clone() => new(this);
@@ -162,6 +177,8 @@ public sealed class CardAccount
     /// <summary>When the ledger next has something to record on its own: a release or the annual expiry.</summary>
     public DateTimeOffset? NextDueAt()
     {
+        // A replacement in progress is due at once: the release reminder drives it to its end.
+        if (Status == CardStatus.Replacing) return SettledThrough;
         if (Status != CardStatus.Active) return null;
         DateTimeOffset? due = _lots.Count > 0 ? _lots.First().Key : null;
         if (Settled > Points.Zero && _calendar.NextExpiryAfter(SettledThrough) is { } expiry
@@ -338,6 +355,62 @@ public sealed class CardAccount
             return Record(new ParticipationTerminated(now, Points.Max(left, Points.Zero)));
         });
 
+    // ---- replacement: a saga of two cards (docs/rules.md, "Lost or damaged card") --------
+
+    /// <summary>
+    /// Step 1 on the old card: what fell due is recorded, then everything it holds leaves it, in transit to
+    /// <paramref name="newCard"/>; from now on it takes no purchase, payment or refund.
+    /// </summary>
+    public Decision StartReplacement(string transferId, string newCard, bool movesRegistration, string? operatorId,
+        DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, account => Record(new ReplacementStarted(now, transferId, newCard,
+            new MovedAccount(account.Settled.Value, account._lots.Select(l => new HeldLot(l.Key, l.Value)).ToList(),
+                new Dictionary<int, decimal>(account._monthLitres),
+                account._annulled.Select(a => new AnnulledPoints(a.Key, a.Value)).ToList(),
+                account.Predecessors), movesRegistration, operatorId)));
+
+    /// <summary>Step 2 on the new card: what the old card handed over is added to what it holds.</summary>
+    public Decision ReceiveTransfer(string transferId, string oldCard, MovedAccount moved, DateTimeOffset now) =>
+        WhenActive() ?? Decide(now, _ => Record(new TransferReceived(now, transferId, oldCard, moved)));
+
+    /// <summary>Step 3 on the old card: the new card holds everything; this one is closed.</summary>
+    public Decision CompleteReplacement(string transferId, DateTimeOffset now) => Status switch
+    {
+        CardStatus.Replacing when Replacing!.TransferId == transferId
+            => Decide(now, _ => Record(new ReplacementCompleted(now, transferId, Replacing.NewCard))),
+        CardStatus.Replaced => Decision.Nothing(this),
+        _ => Decision.Reject(RejectionKind.RuleViolated, "No replacement with this id is in progress."),
+    };
+
+    /// <summary>
+    /// When the new card refused the transfer (it received nothing): the old card takes back what it handed over.
+    /// </summary>
+    public Decision AbortReplacement(string transferId, string reason, DateTimeOffset now) =>
+        Status == CardStatus.Replacing && Replacing!.TransferId == transferId
+            ? Decide(now, _ => Record(new ReplacementAborted(now, transferId, reason, Replacing.Moved)))
+            : Decision.Reject(RejectionKind.RuleViolated, "No replacement with this id is in progress.");
+
+    private void Receive(MovedAccount moved)
+    {
+        Settled += new Points(moved.Settled);
+        foreach (var lot in moved.Lots)
+            SetLot(lot.AvailableAt, (_lots.TryGetValue(lot.AvailableAt, out var same) ? same : 0) + lot.Points);
+        foreach (var (month, litres) in moved.MonthLitres)
+            _monthLitres[month] = _monthLitres.GetValueOrDefault(month) + litres;
+        foreach (var annulled in moved.Annulled)
+            _annulled = _annulled.SetItem(annulled.ExpiryAt,
+                (_annulled.TryGetValue(annulled.ExpiryAt, out var before) ? before : 0) + annulled.Points);
+    }
+
+    private void HandOver()
+    {
+        Settled = Points.Zero;
+        _lots = _lots.Clear();
+        _lotsTotal = 0;
+        _monthLitres.Clear();
+        _annulled = _annulled.Clear();
+    }
+
     // ---- applying events ----------------------------------------------------------------
 
     public void Apply(CardEvent e)
@@ -405,6 +478,27 @@ public sealed class CardAccount
             case SpendingSwitched switched:
                 SpendingEnabled = switched.Enabled;
                 break;
+            case ReplacementStarted started:
+                Status = CardStatus.Replacing;
+                Replacing = new PendingReplacement(started.TransferId, started.NewCard, started.Moved,
+                    started.MovesRegistration);
+                HandOver();
+                break;
+            case TransferReceived received:
+                Receive(received.Moved);
+                Predecessors = [received.OldCard, ..received.Moved.Predecessors.Where(c => c != received.OldCard),
+                    ..Predecessors.Where(c => c != received.OldCard && !received.Moved.Predecessors.Contains(c))];
+                break;
+            case ReplacementCompleted completed:
+                Status = CardStatus.Replaced;
+                ReplacedBy = completed.NewCard;
+                Replacing = null;
+                break;
+            case ReplacementAborted aborted:
+                Status = CardStatus.Active;
+                Replacing = null;
+                Receive(aborted.Restored);
+                break;
             case ParticipationTerminated:
                 Status = CardStatus.Terminated;
                 TerminatedAt = e.At;
@@ -451,6 +545,10 @@ public sealed class CardAccount
     {
         CardStatus.Active => null,
         CardStatus.NotIssued => Decision.Reject(RejectionKind.NotIssued, "This card has not been issued."),
+        CardStatus.Replacing => Decision.Reject(RejectionKind.CardReplaced,
+            $"This card is being replaced by the card ending {Replacing!.NewCard[^4..]}: use the new card."),
+        CardStatus.Replaced => Decision.Reject(RejectionKind.CardReplaced,
+            $"This card was replaced by the card ending {ReplacedBy![^4..]} and is closed: use the new card."),
         _ => Decision.Reject(RejectionKind.RuleViolated, "Participation on this card has been terminated."),
     };
 

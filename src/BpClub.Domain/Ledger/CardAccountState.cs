@@ -1,6 +1,8 @@
 namespace BpClub.Domain.Ledger;
 
-public enum CardStatus { NotIssued, Active, Terminated }
+/// <summary>Replacing: handing everything over to a new card (see <see cref="ReplacementStarted"/>); Replaced: closed,
+/// its successor holds everything.</summary>
+public enum CardStatus { NotIssued, Active, Terminated, Replacing, Replaced }
 
 /// <summary>
 /// Everything a card's rules need, in plain data — compact by construction: open lots (bounded by
@@ -27,6 +29,12 @@ public sealed record CardAccountState
     /// expiry met takes from these first, so annulled points are never taken twice. One entry a year.
     /// </summary>
     public IReadOnlyList<AnnulledPoints> Annulled { get; init; } = [];
+    /// <summary>The replacement in progress (status Replacing).</summary>
+    public PendingReplacement? Replacing { get; init; }
+    /// <summary>The card that replaced this one (status Replaced).</summary>
+    public string? ReplacedBy { get; init; }
+    /// <summary>The cards this one replaced, the latest first, and the ones they had replaced.</summary>
+    public IReadOnlyList<string>? Predecessors { get; init; }
 }
 
 public sealed record AnnulledPoints(DateTimeOffset ExpiryAt, long Points);

@@ -12,6 +12,8 @@ public enum RejectionKind
     ReceiptElsewhere,
     /// <summary>A programme rule forbids it (422).</summary>
     RuleViolated,
+    /// <summary>The card was replaced by another (or is being replaced): it is closed (422, "Card replaced").</summary>
+    CardReplaced,
 }
 
 public sealed record Rejection(RejectionKind Kind, string Detail);

@@ -16,6 +16,8 @@ public sealed partial class CardGrain
         // Through the log, like any command: only it changes the account.
         var released = await _log!.Run(new ReleaseCommand());
         if (released.Value > 0) LogReleased(Key, released.Value);
+        // A replacement cut short is due at once: the reminder finishes it (CardGrain.Replacement.cs).
+        await FinishReplacement();
         await _reminder.Ensure();
     }
 

@@ -123,8 +123,10 @@ public sealed partial class CardGrain(
         CancellationToken cancellationToken = default) =>
         Run(command, c => new RedemptionReversalCommand(c), cancellationToken);
 
-    public Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default) =>
-        Run(command, c => new RefundCommand(c), cancellationToken);
+    public async Task<Outcome<RefundResult>> Refund(RefundPurchase command,
+        CancellationToken cancellationToken = default) =>
+        (_log is not null && command is not null ? await ForwardRefund(command, cancellationToken) : null)
+        ?? await Run(command, c => new RefundCommand(c) { Predecessors = Account.Predecessors }, cancellationToken);
 
     public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>
         _log is null ? Task.FromResult(NotACard<SpendingModel>()) : _log.Run(new SpendingCommand(enabled));
@@ -177,15 +179,8 @@ public sealed partial class CardGrain(
     {
         if (_log is null) return NotACard<HistoryPage>();
         if (query is null) return Outcome<HistoryPage>.Invalid("body", "Required.");
-        if (HistoryPaging.Validate(query, out var before) is { IsEmpty: false } errors)
-            return Outcome<HistoryPage>.Invalid(errors.ToDictionary());
-        if (Account.Status == CardStatus.NotIssued)
-            return Outcome<HistoryPage>.Fail(OutcomeStatus.NotFound, "Unknown card.");
-        var calendar = Account.Calendar;
-        var page = await history.ReadHistory(Key, query.Limit, before, query.Kinds?.Distinct().ToList(),
-            query.From is { } start ? calendar.DayStart(start) : null,
-            query.To is { } end && end < DateOnly.MaxValue ? calendar.DayStart(end.AddDays(1)) : null);
-        return Outcome<HistoryPage>.Done(page with { TimeZone = options.Value.TimeZone });
+        // This card's entries, then those of the cards it replaced (CardGrain.Replacement.cs).
+        return await QueryChainedHistory(query);
     }
 
     /// <summary>For support: the last operations with who made them.</summary>

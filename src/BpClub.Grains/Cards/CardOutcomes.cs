@@ -15,6 +15,7 @@ internal static class CardOutcomes
         RejectionKind.ReceiptNotFound => Outcome<T>.Fail(OutcomeStatus.NotFound, rejection.Detail),
         RejectionKind.AlreadyIssued or RejectionKind.ReceiptElsewhere
             => Outcome<T>.Fail(OutcomeStatus.Conflict, rejection.Detail),
+        RejectionKind.CardReplaced => Outcome<T>.Fail(OutcomeStatus.CardReplaced, rejection.Detail),
         _ => Outcome<T>.Fail(OutcomeStatus.Rejected, rejection.Detail),
     };
 

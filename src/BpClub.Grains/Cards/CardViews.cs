@@ -14,7 +14,8 @@ internal static class CardViews
         ToModel(account.BalanceAt(now)),
         ToModel(account.TierAt(now)),
         account.IssuedAt,
-        account.TerminatedAt);
+        account.TerminatedAt,
+        ReplacedBy: account.ReplacedBy);
 
     public static BalanceModel ToModel(Balance b) => new(b.Available, b.Total, b.OnHold,
         b.NextRelease is { } next ? new NextReleaseModel(next.Points, next.At) : null, b.AsOf,

@@ -244,6 +244,22 @@ public sealed partial class MemberGrain(
         ? null
         : new RegistrationSummary(PhoneNumber.Parse(_member.Phone).Masked(), _member.RegisteredAt));
 
+    public async Task Reload()
+    {
+        _member = await store.Load(Card);
+        _lastSeen.Clear();
+    }
+
+    public async Task<SessionGrant?> AdoptSession(string sessionId)
+    {
+        _member = await store.Load(Card);
+        var now = time.GetUtcNow();
+        if (_member?.Sessions.FirstOrDefault(s => s.Id == sessionId && s.ExpiresAt > now) is not { } session)
+            return null;
+        _lastSeen[session.Id] = now;
+        return new SessionGrant(Card, session.Id, session.ExpiresAt);
+    }
+
     public async Task Close()
     {
         await store.Delete(Card);

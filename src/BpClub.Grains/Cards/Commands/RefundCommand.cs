@@ -19,6 +19,10 @@ public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundR
     /// recorded.</summary>
     public LateReceiptAnnulled? Annulled { get; init; }
 
+    /// <summary>The cards this one replaced: a receipt one of them earned is refunded here, where its points
+    /// are.</summary>
+    public IReadOnlyList<string> Predecessors { get; init; } = [];
+
     public string? OperationKey => $"refund:{Refund.StationId}:{Refund.RefundId}";
     public object? Request => Refund;
     public bool ReadsLedger => true;
@@ -29,6 +33,20 @@ public sealed record RefundCommand(RefundPurchase Refund) : ICardCommand<RefundR
     public async Task<ICardCommand<RefundResult>> Prepare(ICardLedger ledger, string card)
     {
         var (receipt, refunds, annulled) = await ledger.FindReceipt(card, Refund.ReceiptId, Refund.StationId);
+        if (receipt is null)
+        {
+            // Refunds of it recorded here count with those recorded on the card that earned it.
+            foreach (var earlier in Predecessors)
+            {
+                var (found, before, late) = await ledger.FindReceipt(earlier, Refund.ReceiptId, Refund.StationId);
+                if (found is null) continue;
+                return this with
+                {
+                    Receipt = found, EarlierRefunds = [.. before, .. refunds.Where(r => r.Refunds(found))],
+                    Annulled = late,
+                };
+            }
+        }
         return this with { Receipt = receipt, EarlierRefunds = refunds, Annulled = annulled };
     }
 

@@ -96,8 +96,24 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                     break;
             }
         }
-        return purchase is null ? (null, [], null)
+        // Without the purchase here, the refunds of that receipt id here still count: the card that replaced the
+        // one which earned it records them (RefundCommand).
+        return purchase is null ? (null, refunds, null)
             : (purchase, refunds.Where(r => r.Refunds(purchase)).ToList(), annulled);
+    }
+
+    /// <summary>The hand-over a replaced card recorded under the transfer id (step 1 of a replacement).</summary>
+    public async Task<ReplacementStarted?> FindReplacementStarted(string card, string transferId)
+    {
+        await using var command = database.CreateCommand("""
+            select event from card_ledger
+            where card_number = @card::char(16) and kind = 'replacing' and operation_id = @id
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("id", transferId);
+        return await command.ExecuteScalarAsync() is string json
+            ? LedgerJson.DeserializeEvent(json) as ReplacementStarted
+            : null;
     }
 
     /// <summary>A payment with points of <paramref name="stationId"/> on this card, and whether it was reversed

@@ -24,6 +24,10 @@ public static class LedgerJson
         (typeof(ParticipationTerminated), "terminated"),
         (typeof(PointsAdjusted), "adjustment"),
         (typeof(HeldPointsReleasedEarly), "releasedEarly"),
+        (typeof(ReplacementStarted), "replacing"),
+        (typeof(TransferReceived), "transferred"),
+        (typeof(ReplacementCompleted), "replaced"),
+        (typeof(ReplacementAborted), "replacementAborted"),
     ];
 
     public static string KindOf(CardEvent e) => e switch

@@ -40,6 +40,14 @@ public sealed record LedgerRowValues(
         ParticipationTerminated t
             => new(-t.Forfeited.Value, null, null, null, null, null, null,
                 "Participation terminated; remaining points forfeited"),
+        ReplacementStarted r => new(-r.Moved.Total(), null, null, null, r.TransferId, null, null,
+            $"Card replaced: {r.Moved.Total()} points moving to the new card ending {r.NewCard[^4..]}"),
+        TransferReceived r => new(r.Moved.Total(), null, null, null, r.TransferId, null, null,
+            $"Points moved from the replaced card ending {r.OldCard[^4..]}"),
+        ReplacementCompleted r => new(0, null, null, null, r.TransferId, null, null,
+            $"Card closed: replaced by the card ending {r.NewCard[^4..]}"),
+        ReplacementAborted r => new(r.Restored.Total(), null, null, null, r.TransferId, null, null,
+            $"Replacement abandoned ({r.Reason}): points back on this card"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown card event."),
     };
 

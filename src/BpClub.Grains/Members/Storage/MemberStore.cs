@@ -23,6 +23,8 @@ public enum MemberInsert { Inserted, CardTaken, PhoneTaken }
 
 public enum PhoneMove { Moved, PhoneTaken, NotFound }
 
+public enum MemberMove { Moved, NothingToMove, TargetTaken }
+
 /// <summary>The members table (personal data: the phone) and the card holder's name for the cabinet.</summary>
 public sealed class MemberStore(NpgsqlDataSource database)
 {
@@ -113,6 +115,20 @@ public sealed class MemberStore(NpgsqlDataSource database)
         {
             return PhoneMove.PhoneTaken;
         }
+    }
+
+    /// <summary>
+    /// A card replacement's step: the cabinet account (phone, password, sessions) moves from one card to the other.
+    /// Idempotent: nothing left on <paramref name="from"/> is nothing to move.
+    /// </summary>
+    public async Task<MemberMove> Move(string from, string to)
+    {
+        await using var command = database.CreateCommand(
+            "update members set card_number = @to::char(16) where card_number = @from::char(16)");
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        try { return await command.ExecuteNonQueryAsync() > 0 ? MemberMove.Moved : MemberMove.NothingToMove; }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation) { return MemberMove.TargetTaken; }
     }
 
     public async Task Delete(string card)
