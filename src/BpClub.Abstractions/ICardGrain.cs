@@ -29,6 +29,11 @@ public interface ICardGrain : IGrainWithStringKey
 
     Task<Outcome<RefundResult>> Refund(RefundPurchase command, CancellationToken cancellationToken = default);
 
+    /// <summary>A partner's purchase returned, whole or in part; only the partner that recorded it refunds
+    /// it.</summary>
+    Task<Outcome<PartnerRefundResult>> RefundPartner(RefundPartnerTransaction command,
+        CancellationToken cancellationToken = default);
+
     Task<Outcome<SpendingModel>> SwitchSpending(bool enabled);
 
     Task<Outcome<TerminationResult>> Terminate(TerminateParticipation command);

@@ -25,7 +25,8 @@ public sealed record PromotionModel(
     [property: Id(5)] IReadOnlyList<string>? ProductCodes,
     [property: Id(6)] IReadOnlyList<string>? Categories,
     [property: Id(7)] decimal? Multiplier,
-    [property: Id(8)] long? BonusPoints);
+    [property: Id(8)] long? BonusPoints,
+    [property: Id(9)] IReadOnlyList<int>? Levels = null);
 
 /// <summary>Who a machine caller is, once its key checked out.</summary>
 [GenerateSerializer, Immutable]

@@ -137,9 +137,11 @@ public static class Extensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosApi();
         app.MapPartnersApi();
+        app.MapPartnerRefundsApi();
         app.MapCabinetApi();
         app.MapCabinetSelfServiceApi();
         app.MapCabinetPhoneApi();
+        app.MapCabinetCatalogueApi();
         app.MapAdminApi();
         app.MapAuditApi();
         app.MapReplacementApi();

@@ -104,6 +104,10 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["POST partners/accruals"] =
             new("POST", "/api/partners/v1/accruals",
                 c => $$"""{"partnerTransactionId":"m","cardNumber":"{{c.B.Card}}","amount":-1}""", Partner),
+        ["GET cabinet/partners"] = new("GET", "/api/cabinet/v1/partners", _ => null, Member),
+        ["GET cabinet/offers"] = new("GET", "/api/cabinet/v1/offers", _ => null, Member),
+        ["POST partners/refunds"] = new("POST", "/api/partners/v1/refunds",
+            _ => """{"partnerRefundId":"m","partnerTransactionId":"b-1","amount":-1}""", Partner),
         ["POST cabinet/registrations"] = new("POST", "/api/cabinet/v1/registrations", _ => "{}", Anonymous),
         ["POST cabinet/registrations/confirm"] =
             new("POST", $"/api/cabinet/v1/registrations/{Guid.Empty}/confirm", _ => """{"code":"000000"}""", Anonymous),

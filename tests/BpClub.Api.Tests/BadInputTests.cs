@@ -7,6 +7,8 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
     public string StationKey { get; private set; } = "";
     public string PartnerKey { get; private set; } = "";
     public Member Member { get; private set; } = null!;
+    /// <summary>The target partner's transaction on the target card, for bad partner refunds.</summary>
+    public const string PartnerTx = "t-partner";
 
     public async Task InitializeAsync()
     {
@@ -16,6 +18,9 @@ public sealed class TargetCardFixture(AppFixture app) : IAsyncLifetime
         var station = App.Client(StationKey);
         await station.Purchase(Http.FuelPurchase("t-1", Member.Card, litres: 40m, amount: 2400m));
         await station.Purchase(Http.FuelPurchase("t-2", Member.Card, litres: 25m, amount: 1500m));
+        await App.Client(PartnerKey).PostAsJsonAsync("/api/partners/v1/accruals",
+            new { partnerTransactionId = PartnerTx, cardNumber = Member.Card, amount = 400m })
+            .Expect(HttpStatusCode.Created);
         await Member.Client()
             .PutAsJsonAsync("/api/cabinet/v1/spending", new { enabled = true, password = Member.Password })
                 .Expect(HttpStatusCode.OK);
@@ -39,6 +44,7 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
     private const string Adjustments = "/api/admin/v1/cards/{CARD}/adjustments";
     private const string HoldRelease = "/api/admin/v1/cards/{CARD}/holds/release";
     private const string PhoneConfirm = "/api/cabinet/v1/phone-changes/7d1c9a52-5b1e-4f3a-9c2e-2a6f0e8b4d11/confirm";
+    private const string PartnerRefunds = "/api/partners/v1/refunds";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
     private static string Purchase(string lines = $"[{Fuel}]", string receipt = "\"bad-1\"", string card = "\"{CARD}\"",
@@ -191,6 +197,27 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
                 """
                 {"partnerTransactionId":"bad-p","cardNumber":"{CARD}","amount":100,"occurredAt":"2999-12-31T00:00:00Z"}
                 """),
+        // Partner refunds (the target card has a transaction of the target partner, {PARTNERTX}).
+        ["partner refund: no partnerRefundId"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerTransactionId":"{PARTNERTX}"}"""),
+        ["partner refund: no partnerTransactionId"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerRefundId":"bad-pr"}"""),
+        ["partner refund: blank partnerRefundId"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerRefundId":" ","partnerTransactionId":"{PARTNERTX}"}"""),
+        ["partner refund: over-long partnerRefundId"] = new(By.Partner, "POST", PartnerRefunds,
+            $$"""{"partnerRefundId":"{{new string('r', 65)}}","partnerTransactionId":"{PARTNERTX}"}"""),
+        ["partner refund: over-long partnerTransactionId"] = new(By.Partner, "POST", PartnerRefunds,
+            $$"""{"partnerRefundId":"bad-pr","partnerTransactionId":"{{new string('t', 65)}}"}"""),
+        ["partner refund: zero amount"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":0}"""),
+        ["partner refund: negative amount"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":-10}"""),
+        ["partner refund: three decimals"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":1.005}"""),
+        ["partner refund: amount as words"] = new(By.Partner, "POST", PartnerRefunds,
+            """{"partnerRefundId":"bad-pr","partnerTransactionId":"{PARTNERTX}","amount":"ten"}""", Errors: false),
+        ["partner refund: malformed JSON"] =
+            new(By.Partner, "POST", PartnerRefunds, """{"partnerRefundId":"bad-pr",""", Errors: false),
         // The cabinet.
         ["registration: bad phone"] =
             new(By.Anyone, "POST", "/api/cabinet/v1/registrations",
@@ -314,6 +341,14 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         ["promotion: no start"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
                 """{"name":"x","endsAt":"2026-12-10T00:00:00Z","multiplier":2}"""),
+        ["promotion: a level the programme does not have"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":2,"""
+                + "\"levels\":[2,9]}"),
+        ["promotion: levels not a list of numbers"] =
+            new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",
+                """{"name":"x","startsAt":"2026-12-01T00:00:00Z","endsAt":"2026-12-10T00:00:00Z","multiplier":2,"""
+                + "\"levels\":[\"Gold\"]}"),
         ["station: over-long id"] =
             new(By.Operator, "PUT", "/api/admin/v1/stations/" + new string('s', 40), """{"name":"x","address":"y"}"""),
         ["partner: negative rate"] =
@@ -418,7 +453,8 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
         var body = bad.Body;
         if (body is not null)
         {
-            body = body.Replace("{CARD}", target.Member.Card).Replace("{PHONE}", BpClubApp.NewPhone())
+            body = body.Replace("{CARD}", target.Member.Card)
+                .Replace("{PARTNERTX}", TargetCardFixture.PartnerTx).Replace("{PHONE}", BpClubApp.NewPhone())
                 .Replace("{MEMBERPHONE}", target.Member.Phone);
             if (body.Contains("{NEWISSUED}", StringComparison.Ordinal)) body =
                 body.Replace("{NEWISSUED}", await app.IssueCard(target.StationKey));

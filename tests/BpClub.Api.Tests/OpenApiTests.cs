@@ -16,6 +16,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/pos/v1/refunds" },
         { "get", "/api/pos/v1/cards/{cardNumber}/balance" },
         { "post", "/api/partners/v1/accruals" },
+        { "post", "/api/partners/v1/refunds" },
         { "post", "/api/cabinet/v1/registrations" },
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm" },
         { "post", "/api/cabinet/v1/sessions" },
@@ -35,6 +36,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "post", "/api/cabinet/v1/termination" },
         { "put", "/api/cabinet/v1/phone" },
         { "post", "/api/cabinet/v1/phone-changes/{phoneChangeId}/confirm" },
+        { "get", "/api/cabinet/v1/partners" },
+        { "get", "/api/cabinet/v1/offers" },
         { "put", "/api/admin/v1/stations/{stationId}" },
         { "post", "/api/admin/v1/stations/{stationId}/key" },
         { "put", "/api/admin/v1/partners/{partnerId}" },
@@ -109,6 +112,10 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "put", "/api/pos/v1/cards/{cardNumber}", "201", "CardSummary" },
         { "post", "/api/pos/v1/purchases/quote", "200", "PurchaseQuoteResult" },
         { "post", "/api/partners/v1/accruals", "201", "PartnerAccrualResult" },
+        { "post", "/api/partners/v1/refunds", "201", "PartnerRefundResult" },
+        { "post", "/api/partners/v1/refunds", "200", "PartnerRefundResult" },
+        { "get", "/api/cabinet/v1/partners", "200", "PartnersResponse" },
+        { "get", "/api/cabinet/v1/offers", "200", "OffersResponse" },
         { "post", "/api/cabinet/v1/registrations", "202", "RegistrationStarted" },
         { "post", "/api/cabinet/v1/registrations/{registrationId}/confirm", "201", "SessionResponse" },
         { "post", "/api/cabinet/v1/sessions", "200", "SessionResponse" },
@@ -143,6 +150,7 @@ public sealed class OpenApiTests(AppFixture fixture)
     [Theory]
     [InlineData("post", "/api/pos/v1/purchases")]
     [InlineData("post", "/api/partners/v1/accruals")]
+    [InlineData("post", "/api/partners/v1/refunds")]
     [InlineData("post", "/api/cabinet/v1/sessions")]
     [InlineData("put", "/api/cabinet/v1/spending")]
     [InlineData("post", "/api/admin/v1/cards/{cardNumber}/termination")]

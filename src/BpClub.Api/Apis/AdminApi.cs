@@ -106,7 +106,7 @@ public static class AdminApi
             .Save(new PromotionModel(promotionId, request.Name ?? "",
             request.StartsAt!.Value, request.EndsAt!.Value, request.StationIds, request.ProductCodes,
                 request.Categories,
-            request.Multiplier, request.BonusPoints));
+            request.Multiplier, request.BonusPoints, request.Levels));
         return OutcomeResults.Created(saved);
     }
 

@@ -50,7 +50,7 @@ public sealed record PartnerRequest(string? Name, decimal? PointsPerUah);
 public sealed record PromotionRequest(
     string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
     List<string>? StationIds, List<string>? ProductCodes, List<string>? Categories,
-    decimal? Multiplier, long? BonusPoints);
+    decimal? Multiplier, long? BonusPoints, List<int>? Levels = null);
 
 public sealed record TerminationRequest(DateTimeOffset? ApplicationReceivedAt, string? Reference);
 

@@ -36,7 +36,7 @@ public sealed class EarningCalculator(ProgrammeRules rules)
             var bestExtra = 0m;
             foreach (var promotion in active)
             {
-                if (!promotion.Matches(line, purchase.StationId, purchase.OccurredAt)) continue;
+                if (!promotion.Matches(line, purchase.StationId, purchase.OccurredAt, level.Level)) continue;
                 var extra = promotion.ExtraPoints(basePoints);
                 if (extra > bestExtra) (best, bestExtra) = (promotion, extra);
             }

@@ -2,7 +2,8 @@ namespace BpClub.Domain.Earning;
 
 /// <summary>
 /// A promotion: for a time window, optionally only at some stations, for some fuel product codes
-/// or shop categories, a multiplier on the matching lines' points and/or fixed bonus points per line.
+/// or shop categories, optionally only for cards at some levels (<see cref="Levels"/>, their numbers), a
+/// multiplier on the matching lines' points and/or fixed bonus points per line.
 /// </summary>
 public sealed record Promotion(
     string Id,
@@ -13,17 +14,22 @@ public sealed record Promotion(
     IReadOnlySet<string>? ProductCodes = null,
     IReadOnlySet<string>? Categories = null,
     decimal? Multiplier = null,
-    long? BonusPoints = null)
+    long? BonusPoints = null,
+    IReadOnlySet<int>? Levels = null)
 {
     public bool IsActiveAt(DateTimeOffset at) => at >= StartsAt && at < EndsAt;
+
+    /// <summary>Whether a card at <paramref name="level"/> (its number) may earn it: every level when none is
+    /// set.</summary>
+    public bool IsForLevel(int level) => Levels is not { Count: > 0 } || Levels.Contains(level);
 
     /// <summary>
     /// A promotion limited to product codes targets fuel, one limited to categories targets shop
     /// goods; with neither it targets every line.
     /// </summary>
-    public bool Matches(PurchaseLine line, string stationId, DateTimeOffset at)
+    public bool Matches(PurchaseLine line, string stationId, DateTimeOffset at, int level)
     {
-        if (!IsActiveAt(at)) return false;
+        if (!IsActiveAt(at) || !IsForLevel(level)) return false;
         if (StationIds is { Count: > 0 } && !StationIds.Contains(stationId)) return false;
         var byProduct = ProductCodes is { Count: > 0 };
         var byCategory = Categories is { Count: > 0 };

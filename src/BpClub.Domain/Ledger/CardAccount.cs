@@ -12,7 +12,7 @@ namespace BpClub.Domain.Ledger;
 /// Every command first records what fell due since the last event (releases, annual expiry),
 /// so the ledger tells the story in time order.
 /// </summary>
-public sealed class CardAccount
+public sealed partial class CardAccount
 {
     private readonly ProgrammeRules _rules;
     private readonly ProgrammeCalendar _calendar;
@@ -462,6 +462,20 @@ public sealed class CardAccount
                     _annulled = _annulled.SetItem(on, Math.Max(0, pool - refunded.FromAnnulled.Value));
                 if (_monthLitres.TryGetValue(refunded.MonthKey, out var litres))
                     _monthLitres[refunded.MonthKey] = Math.Max(0m, litres - refunded.Litres.Value);
+                break;
+            case PartnerTransactionRefunded partnerRefund:
+                if (partnerRefund.FromHold > Points.Zero
+                    && _lots.TryGetValue(partnerRefund.LotAvailableAt, out var partnerLot))
+                {
+                    var rest = partnerLot - partnerRefund.FromHold.Value;
+                    if (rest > 0) SetLot(partnerRefund.LotAvailableAt, rest);
+                    else RemoveLot(partnerRefund.LotAvailableAt);
+                }
+                Settled -= partnerRefund.FromAvailable;
+                if (partnerRefund is { AnnulledLate: false, AnnulledOn: { } expiredOn }
+                    && _annulled.TryGetValue(expiredOn, out var expiredPool))
+                    _annulled = _annulled.SetItem(expiredOn,
+                        Math.Max(0, expiredPool - partnerRefund.FromAnnulled.Value));
                 break;
             case PointsAdjusted adjusted:
                 Settled += adjusted.Points;

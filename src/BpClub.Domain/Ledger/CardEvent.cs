@@ -88,6 +88,35 @@ public sealed record PurchaseRefunded(
 }
 
 /// <summary>
+/// A partner's purchase returned, whole or for part of its money (<see cref="Amount"/>): the points it earned are
+/// taken back in proportion, so that all its refunds together take back exactly what it earned. Only the partner
+/// that recorded the transaction (<see cref="PartnerId"/>) refunds it. As for a station's refund, points still on
+/// hold come from the lot, points annulled already are not taken again, the rest comes from the available balance.
+/// </summary>
+public sealed record PartnerTransactionRefunded(
+    DateTimeOffset At,
+    string OperationId,
+    string TransactionId,
+    string PartnerId,
+    Money Amount,
+    Points FromHold,
+    DateTimeOffset LotAvailableAt,
+    Points FromAvailable,
+    Points FromAnnulled = default,
+    DateTimeOffset? AnnulledOn = null,
+    bool AnnulledLate = false) : CardEvent(At)
+{
+    /// <summary>What the returned money had earned, annulled points included.</summary>
+    public Points Total => FromHold + FromAvailable + FromAnnulled;
+
+    /// <summary>What leaves the card now: the ledger's signed change is its negative.</summary>
+    public Points Taken => FromHold + FromAvailable;
+
+    public bool Refunds(PointsEarned transaction) => transaction.Source == EarningSource.Partner
+        && TransactionId == transaction.OperationId && PartnerId == transaction.SourceId;
+}
+
+/// <summary>
 /// A payment with points undone by the station that took it (<see cref="RedemptionId"/>): the points come back
 /// to the available balance. Once per redemption.
 /// </summary>

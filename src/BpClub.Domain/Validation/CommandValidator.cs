@@ -95,6 +95,19 @@ public sealed class CommandValidator(ProgrammeRules rules)
         return errors;
     }
 
+    /// <summary>A partner's purchase returned: for all that is left of it (no amount) or for some of its
+    /// money.</summary>
+    public ValidationErrors ValidatePartnerRefund(string? partnerRefundId, string? partnerTransactionId,
+        string? partnerId, Money? amount)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("partnerRefundId", partnerRefundId);
+        errors.RequireId("partnerTransactionId", partnerTransactionId);
+        errors.RequireId("partnerId", partnerId);
+        if (amount is { } some) CheckAmount(errors, "amount", some);
+        return errors;
+    }
+
     /// <summary>An operator's manual correction: a signed, non-zero number of points with the reason for it.</summary>
     public ValidationErrors ValidateAdjustment(string? adjustmentId, Points points, string? reason, string? operatorId)
     {

@@ -9,7 +9,8 @@ public static class PromotionValidator
     public const long MaxBonusPoints = 100_000;
     public const int MaxListEntries = 500;
 
-    public static ValidationErrors Validate(Promotion promotion)
+    /// <param name="levels">The programme's level numbers: a promotion may be only for some of them.</param>
+    public static ValidationErrors Validate(Promotion promotion, IReadOnlyCollection<int> levels)
     {
         var errors = new ValidationErrors();
         errors.RequireId("promotionId", promotion.Id);
@@ -24,6 +25,8 @@ public static class PromotionValidator
         CheckList(errors, "stationIds", promotion.StationIds);
         CheckList(errors, "productCodes", promotion.ProductCodes);
         CheckList(errors, "categories", promotion.Categories);
+        if (promotion.Levels is { } wanted && wanted.Any(l => !levels.Contains(l)))
+            errors.Add("levels", $"Entries must be level numbers of the programme: {string.Join(", ", levels)}.");
         return errors;
     }
 

@@ -128,6 +128,10 @@ public sealed partial class CardGrain(
         (_log is not null && command is not null ? await ForwardRefund(command, cancellationToken) : null)
         ?? await Run(command, c => new RefundCommand(c) { Predecessors = Account.Predecessors }, cancellationToken);
 
+    public Task<Outcome<PartnerRefundResult>> RefundPartner(RefundPartnerTransaction command,
+        CancellationToken cancellationToken = default) =>
+        Run(command, c => new PartnerRefundCommand(c), cancellationToken);
+
     public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>
         _log is null ? Task.FromResult(NotACard<SpendingModel>()) : _log.Run(new SpendingCommand(enabled));
 

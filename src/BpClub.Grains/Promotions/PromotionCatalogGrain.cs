@@ -1,7 +1,9 @@
 using BpClub.Abstractions;
 using BpClub.Domain.Earning;
+using BpClub.Domain.Programme;
 using BpClub.Domain.Validation;
 using BpClub.Grains.Promotions.Storage;
+using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Promotions;
 
@@ -9,15 +11,17 @@ namespace BpClub.Grains.Promotions;
 /// Operators' promotions. Every silo reads the table through a cache of a few seconds, so a
 /// promotion reaches every till within that time of being saved.
 /// </summary>
-public sealed class PromotionCatalogGrain(PromotionStore store, ActivePromotions active, TimeProvider time) : Grain,
-    IPromotionCatalogGrain
+public sealed class PromotionCatalogGrain(PromotionStore store, ActivePromotions active, TimeProvider time,
+    IOptions<ProgrammeRules> rules) : Grain, IPromotionCatalogGrain
 {
+    private readonly int[] _levels = rules.Value.Levels.Select(l => l.Level).ToArray();
+
     public async Task<Outcome<PromotionModel>> Save(PromotionModel promotion)
     {
         var errors = PromotionValidator.Validate(
             new Promotion(promotion.PromotionId, promotion.Name, promotion.StartsAt, promotion.EndsAt,
             promotion.StationIds?.ToHashSet(), promotion.ProductCodes?.ToHashSet(), promotion.Categories?.ToHashSet(),
-            promotion.Multiplier, promotion.BonusPoints));
+            promotion.Multiplier, promotion.BonusPoints, promotion.Levels?.ToHashSet()), _levels);
         if (!errors.IsEmpty) return Outcome<PromotionModel>.Invalid(errors.ToDictionary());
 
         var created = await store.Save(promotion);

@@ -80,6 +80,16 @@ internal sealed class InMemoryLedger : ICardLedger
         Task.FromResult((
             Entries.Select(e => e.Event).OfType<PointsRedeemed>().FirstOrDefault(r => r.OperationId == redemptionId),
             Entries.Select(e => e.Event).OfType<RedemptionReversed>().Any(r => r.RedemptionId == redemptionId)));
+
+    public Task<(PointsEarned? Transaction, IReadOnlyList<PartnerTransactionRefunded> Refunds,
+        LateReceiptAnnulled? Annulled)> FindPartnerTransaction(string card, string transactionId, string partnerId) =>
+        Task.FromResult<(PointsEarned?, IReadOnlyList<PartnerTransactionRefunded>, LateReceiptAnnulled?)>((
+            Entries.Select(e => e.Event).OfType<PointsEarned>()
+                .FirstOrDefault(p => p.OperationId == transactionId && p.SourceId == partnerId),
+            Entries.Select(e => e.Event).OfType<PartnerTransactionRefunded>()
+                .Where(r => r.TransactionId == transactionId && r.PartnerId == partnerId).ToList(),
+            Entries.Select(e => e.Event).OfType<LateReceiptAnnulled>()
+                .FirstOrDefault(a => a.OperationId == transactionId && a.SourceId == partnerId)));
 }
 
 /// <summary>A host that only counts what the log tells it.</summary>

@@ -69,6 +69,8 @@ export const api = {
   // Changing the phone: the new phone and the password, then the code sent to that phone.
   startPhoneChange: (phone, password) => call('PUT', '/phone', { phone, password }),
   confirmPhoneChange: (id, code) => call('POST', `/phone-changes/${encodeURIComponent(id)}/confirm`, { code }),
+  partners: () => call('GET', '/partners'),
+  offers: () => call('GET', '/offers'),
 };
 
 /** The history's query string: only the parts that are set. */

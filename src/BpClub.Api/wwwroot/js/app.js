@@ -1,4 +1,5 @@
-// The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings, #/profile).
+// The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings, #/profile,
+// #/partners, #/offers).
 // The session is the HttpOnly cookie set at sign-in: the page never sees the token.
 import { api } from './api.js';
 import { t, getLanguage, setLanguage } from './i18n.js';
@@ -8,6 +9,8 @@ import { homePage } from './pages-home.js';
 import { historyPage } from './pages-history.js';
 import { settingsPage } from './pages-settings.js';
 import { profilePage } from './pages-profile.js';
+import { partnersPage } from './pages-partners.js';
+import { offersPage } from './pages-offers.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -73,6 +76,8 @@ const memberRoutes = {
   history: () => historyPage({ onError: memberError }),
   settings: me => settingsPage({ me, onError: memberError }),
   profile: me => profilePage({ me, onError: memberError, onLeft: () => { stopWatching(); notice = 'profile.left'; go('#/signin'); } }),
+  partners: () => partnersPage(),
+  offers: () => offersPage(),
 };
 
 let rendering = 0;

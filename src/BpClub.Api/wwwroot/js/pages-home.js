@@ -44,6 +44,7 @@ export function homePage({ me, balance, tier, watch }) {
   return h('div', { class: 'home' },
     h('h1', { tabindex: '-1', text: name ? t('home.hello', { name }) : t('nav.home') }),
     h('div', { class: 'grid' }, balances, levelCard(tier), cardCard(me)),
+    h('p', { class: 'home-links' }, h('a', { href: '#/offers', id: 'offers-link', text: t('home.offers') })),
     h('section', { class: 'card', 'aria-labelledby': 'chart-title' },
       h('h2', { id: 'chart-title', text: t('home.chart') }),
       h('p', { class: 'legend' },

@@ -41,7 +41,7 @@ public sealed record ReminderRow(string GrainId, int GrainHash, string Name, Dat
 /// one transaction for the commands of many cards, their operation rows (the primary key makes a retried
 /// operation id a no-op), their ledger rows, and any change to a card holder's personal data.
 /// </summary>
-public sealed class CardLedgerStore(NpgsqlDataSource database)
+public sealed partial class CardLedgerStore(NpgsqlDataSource database)
 {
     /// <summary>The operation key of a card's issue: one per card.</summary>
     public const string IssueOperationKey = "issue";
@@ -178,7 +178,9 @@ public sealed class CardLedgerStore(NpgsqlDataSource database)
                    l.event->>'reason', l.event->>'operatorId', coalesce(s.name, p.name)
             from card_ledger l
             left join stations s on s.station_id = l.station_id
-            left join partners p on l.kind = 'partner' and p.partner_id = l.event->>'sourceId'
+            -- A partner's accrual names it as the source, a partner's refund as the partner.
+            left join partners p on p.partner_id = case l.kind when 'partner' then l.event->>'sourceId'
+                                                               when 'refund' then l.event->>'partnerId' end
             where l.card_number = @card::char(16) and l.seq < @before
               and (@kinds::text[] is null or l.kind = any(@kinds::text[]))
               and (@from::timestamptz is null or l.at >= @from::timestamptz)

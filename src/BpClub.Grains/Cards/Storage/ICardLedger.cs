@@ -30,6 +30,11 @@ public interface ICardLedger
     /// <summary>A payment with points of the station on this card, and whether it was reversed already.</summary>
     Task<(PointsRedeemed? Redemption, bool Reversed)> FindRedemption(string card, string redemptionId,
         string stationId);
+
+    /// <summary>A transaction of the partner on this card, the partner's refunds of it so far, and its annulment as a
+    /// late transaction.</summary>
+    Task<(PointsEarned? Transaction, IReadOnlyList<PartnerTransactionRefunded> Refunds, LateReceiptAnnulled? Annulled)>
+        FindPartnerTransaction(string card, string transactionId, string partnerId);
 }
 
 /// <summary>The silo's ledger: tails read in groups, other reads with <see cref="CardLedgerStore"/>, writes through the
@@ -51,4 +56,8 @@ public sealed class PostgresCardLedger(
 
     public Task<(PointsRedeemed? Redemption, bool Reversed)> FindRedemption(string card, string redemptionId,
         string stationId) => store.FindRedemption(card, redemptionId, stationId);
+
+    public Task<(PointsEarned? Transaction, IReadOnlyList<PartnerTransactionRefunded> Refunds,
+        LateReceiptAnnulled? Annulled)> FindPartnerTransaction(string card, string transactionId, string partnerId) =>
+        store.FindPartnerTransaction(card, transactionId, partnerId);
 }

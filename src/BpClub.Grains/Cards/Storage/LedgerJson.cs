@@ -20,6 +20,7 @@ public static class LedgerJson
         (typeof(PointsRedeemed), "redemption"),
         (typeof(RedemptionReversed), "reversal"),
         (typeof(PurchaseRefunded), "refund"),
+        (typeof(PartnerTransactionRefunded), "partnerRefund"),
         (typeof(SpendingSwitched), "spending"),
         (typeof(ParticipationTerminated), "terminated"),
         (typeof(PointsAdjusted), "adjustment"),
@@ -35,6 +36,8 @@ public static class LedgerJson
         // Purchases and partner purchases are one event type but two kinds in the history.
         PointsEarned { Source: EarningSource.Partner } => "partner",
         PointsEarned => "purchase",
+        // A partner's refund is a refund in the history like a station's.
+        PartnerTransactionRefunded => "refund",
         _ => EventKinds.First(k => k.Type == e.GetType()).Kind,
     };
 

@@ -30,6 +30,9 @@ public sealed record LedgerRowValues(
         PurchaseRefunded r => new(-r.Taken.Value, r.Litres.Value == 0 ? null : -r.Litres.Value, null, r.StationId,
             r.OperationId, r.ReceiptId, null,
             RefundDescription(r)),
+        // The transaction's id goes in receipt_id, where its later refunds are looked for.
+        PartnerTransactionRefunded r => new(-r.Taken.Value, null, -r.Amount.Uah, null, r.OperationId, r.TransactionId,
+            null, PartnerRefundDescription(r)),
         PointsAdjusted a => new(a.Points.Value, null, null, null, a.OperationId, null, null,
             a.Points.Value > 0 ? "Points added by support" : "Points taken by support"),
         // Like 'released', the points that became available: a move from hold, not a change of the total.
@@ -62,6 +65,18 @@ public sealed record LedgerRowValues(
                 (r.AnnulledLate ? "as a late receipt" : "by the annual expiry") + ", not taken again");
         return parts.Count == 0 ? $"Refund of receipt {r.ReceiptId}"
             : $"Refund of receipt {r.ReceiptId}: {string.Join("; ", parts)}";
+    }
+
+    private static string PartnerRefundDescription(PartnerTransactionRefunded r)
+    {
+        var parts = new List<string>();
+        if (r.FromHold.Value != 0) parts.Add($"{r.FromHold.Value} from points on hold");
+        if (r.FromAvailable.Value != 0) parts.Add($"{r.FromAvailable.Value} from available points");
+        if (r.FromAnnulled.Value != 0)
+            parts.Add($"{r.FromAnnulled.Value} annulled already " +
+                (r.AnnulledLate ? "as a late transaction" : "by the annual expiry") + ", not taken again");
+        var head = $"Refund at partner {r.PartnerId} of transaction {r.TransactionId}";
+        return parts.Count == 0 ? head : $"{head}: {string.Join("; ", parts)}";
     }
 
     private static string PurchaseDescription(PointsEarned p)

@@ -45,7 +45,7 @@ public sealed class ActivePromotions(NpgsqlDataSource database, TimeProvider tim
         // Promotions that ended more than the backdating window ago can no longer match a receipt.
         await using var command = database.CreateCommand("""
             select promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier,
-                bonus_points
+                bonus_points, levels
             from promotions where ends_at > now() - interval '31 days'
             """);
         var list = new List<Promotion>();
@@ -59,7 +59,8 @@ public sealed class ActivePromotions(NpgsqlDataSource database, TimeProvider tim
                 reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
                 Set(4), Set(5), Set(6),
                 reader.IsDBNull(7) ? null : reader.GetDecimal(7),
-                reader.IsDBNull(8) ? null : reader.GetInt64(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<int[]>(9).ToHashSet()));
         }
         return list;
     }

@@ -12,12 +12,13 @@ public sealed class PromotionStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand("""
             insert into promotions (promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories,
-                multiplier, bonus_points, updated_at)
-            values (@id, @name, @starts, @ends, @stations, @products, @categories, @multiplier, @bonus, now())
+                multiplier, bonus_points, levels, updated_at)
+            values (@id, @name, @starts, @ends, @stations, @products, @categories, @multiplier, @bonus, @levels, now())
             on conflict (promotion_id) do update set name = excluded.name, starts_at = excluded.starts_at,
                 ends_at = excluded.ends_at, station_ids = excluded.station_ids, product_codes = excluded.product_codes,
                 categories = excluded.categories,
-                multiplier = excluded.multiplier, bonus_points = excluded.bonus_points, updated_at = now()
+                multiplier = excluded.multiplier, bonus_points = excluded.bonus_points, levels = excluded.levels,
+                updated_at = now()
             returning (xmax = 0)
             """);
         var ps = command.Parameters;
@@ -31,6 +32,10 @@ public sealed class PromotionStore(NpgsqlDataSource database)
         ps.Add(new NpgsqlParameter("multiplier",
             NpgsqlDbType.Numeric) { Value = (object?)p.Multiplier ?? DBNull.Value });
         ps.Add(new NpgsqlParameter("bonus", NpgsqlDbType.Bigint) { Value = (object?)p.BonusPoints ?? DBNull.Value });
+        ps.Add(new NpgsqlParameter("levels", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+        {
+            Value = p.Levels is null ? DBNull.Value : p.Levels.ToArray(),
+        });
         return (bool)(await command.ExecuteScalarAsync())!;
     }
 
@@ -38,7 +43,7 @@ public sealed class PromotionStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand("""
             select promotion_id, name, starts_at, ends_at, station_ids, product_codes, categories, multiplier,
-                bonus_points
+                bonus_points, levels
             from promotions where @id::text is null or promotion_id = @id order by starts_at desc, promotion_id
             """);
         command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = (object?)id ?? DBNull.Value });
@@ -51,7 +56,8 @@ public sealed class PromotionStore(NpgsqlDataSource database)
                 reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
                 Strings(4), Strings(5), Strings(6),
                 reader.IsDBNull(7) ? null : reader.GetDecimal(7),
-                reader.IsDBNull(8) ? null : reader.GetInt64(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<int[]>(9)));
         }
         return list;
     }
