@@ -15,9 +15,10 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>
     /// Whether someone registering this card with <paramref name="phone"/> holds it: the phone recorded at the till
     /// must be theirs; without one the card's printed code must be right (wrong ones are counted, then lock the card's
-    /// registration). 422 otherwise, revealing nothing of the recorded phone; 429 while locked.
+    /// registration). 422 otherwise, revealing nothing of the recorded phone; 429 while locked. The answer says
+    /// which proof it was: a recorded phone is only a proof once a code sent to it comes back.
     /// </summary>
-    Task<Outcome<bool>> ProveHolder(PhoneNumber phone, string? cardCode);
+    Task<Outcome<PossessionProof>> ProveHolder(PhoneNumber phone, string? cardCode);
 
     /// <summary>Switching spending on needs the password again; the member is told by SMS that it was switched
     /// on.</summary>

@@ -3,8 +3,8 @@ using BpClub.Domain.Cards;
 namespace BpClub.Abstractions;
 
 /// <summary>
-/// A pending confirmation by SMS code (registration, password reset or a member's new phone), keyed by a random
-/// id.
+/// A pending confirmation by SMS code (registration, password reset, a member's new phone, or a card replacement
+/// proven by the phone the till recorded with the new card), keyed by a random id.
 /// Kept in memory: a code lives five minutes, and a lost one is simply asked for again.
 /// </summary>
 public interface IVerificationGrain : IGrainWithGuidKey
@@ -31,4 +31,13 @@ public interface IVerificationGrain : IGrainWithGuidKey
     /// <summary>The code from the new phone: the account moves to it (an unknown id, or another card's, is a
     /// 404).</summary>
     Task<Outcome<MemberProfile>> ConfirmPhoneChange(CardNumber card, string sessionId, string code);
+
+    /// <summary>Sends a code to the member's phone before <paramref name="card"/> moves to
+    /// <paramref name="newCard"/>, whose till recorded that phone: a session alone (perhaps a stolen one) cannot
+    /// move a member's points onto a card someone had issued with their number.</summary>
+    Task<Outcome<CodeSent>> StartCardReplacement(CardNumber card, CardNumber newCard, PhoneNumber phone,
+        string source);
+
+    /// <summary>The new card, once the member of <paramref name="card"/> brings the right code back.</summary>
+    Task<Outcome<CardNumber>> ConfirmCardReplacement(CardNumber card, string code);
 }

@@ -127,6 +127,12 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["PUT cabinet/phone"] = new("PUT", "/api/cabinet/v1/phone", _ => "{}", Member),
         ["POST cabinet/phone-changes/confirm"] = new("POST", $"/api/cabinet/v1/phone-changes/{Guid.Empty}/confirm",
             _ => """{"code":"000000"}""", Member),
+        ["PATCH cabinet/me"] = new("PATCH", "/api/cabinet/v1/me", _ => "{}", Member),
+        ["GET cabinet/export"] = new("GET", "/api/cabinet/v1/export", _ => null, Member),
+        ["POST cabinet/termination"] = new("POST", "/api/cabinet/v1/termination", _ => "{}", Member),
+        ["POST cabinet/card-replacements"] = new("POST", "/api/cabinet/v1/card-replacements", _ => "{}", Member),
+        ["POST cabinet/card-replacements/confirm"] = new("POST",
+            $"/api/cabinet/v1/card-replacements/{Guid.Empty}/confirm", _ => "{}", Member),
         ["PUT admin/stations"] =
             new("PUT", "/api/admin/v1/stations/st-matrix", _ => """{"name":"Matrix","address":"Kyiv"}""", Operator),
         ["POST admin/stations/key"] = new("POST", "/api/admin/v1/stations/st-matrix-none/key", _ => null, Operator),
@@ -141,6 +147,8 @@ public sealed class AuthorisationMatrixTests(CallersFixture fixture) : IClassFix
         ["POST admin/cards/holds/release"] = new("POST", "/api/admin/v1/cards/{B}/holds/release", _ => "{}", Operator),
         ["GET admin/cluster"] = new("GET", "/api/admin/v1/cluster", _ => null, Operator),
         ["GET admin/audit"] = new("GET", "/api/admin/v1/audit", _ => null, Operator),
+        ["POST admin/cards/replacement"] =
+            new("POST", "/api/admin/v1/cards/{B}/replacement", _ => "{}", Operator),
     };
 
     private const string MatrixFuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";

@@ -428,6 +428,11 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
             $$"""{"newCardNumber":"{NEWISSUED}","cardCode":"{{new string('A', 65)}}"}"""),
         ["card replacement: newCardNumber as a number"] = new(By.Member, "POST",
             "/api/cabinet/v1/card-replacements", """{"newCardNumber":4000001234567899}""", Errors: false),
+        ["card replacement confirmation: no code"] = new(By.Member, "POST",
+            "/api/cabinet/v1/card-replacements/6f1c1f4e-3a53-4a43-9d39-2a1d7c0a0b11/confirm", "{}"),
+        ["card replacement confirmation: over-long code"] = new(By.Member, "POST",
+            "/api/cabinet/v1/card-replacements/6f1c1f4e-3a53-4a43-9d39-2a1d7c0a0b11/confirm",
+            $$"""{"code":"{{new string('1', 17)}}"}"""),
         ["operator replacement: no newCardNumber"] =
             new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/replacement", "{}"),
         ["operator replacement: the same card"] = new(By.Operator, "POST", "/api/admin/v1/cards/{CARD}/replacement",

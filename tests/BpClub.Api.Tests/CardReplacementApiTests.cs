@@ -90,6 +90,46 @@ public sealed class CardReplacementApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_card_the_till_issued_with_the_members_phone_moves_only_with_the_code_sent_to_that_phone()
+    {
+        var (member, station, _) = await MemberWithPoints();
+        var fresh = Cards.NewNumber();
+        await _app.Client(station).PutAsJsonAsync($"/api/pos/v1/cards/{fresh}",
+            new { firstName = "Olena", lastName = "Kovalenko", consent = true, phone = member.Phone })
+            .Expect(HttpStatusCode.Created);
+        var before = _app.CodesSentTo(member.Phone).Count;
+
+        // A session alone moves nothing, even with some card code thrown in: a code goes to the member's phone.
+        var started = await member.Client().PostAsJsonAsync(Replacements,
+            new { newCardNumber = fresh, cardCode = "0000-0000-0000" }).Expect(HttpStatusCode.Accepted);
+        var id = started.GetProperty("replacementId").GetString();
+        Assert.True(started.GetProperty("codeExpiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        var code = await _app.LatestCode(member.Phone, before);
+        Assert.Contains(fresh[^4..], _app.TextsSentTo(member.Phone)[^1]);
+        Assert.Equal((40L, 0L), (await Total(member.Card), await Total(fresh)));
+
+        var confirm = $"{Replacements}/{id}/confirm";
+        var wrong = code == "000000" ? "111111" : "000000";
+        await member.Client().PostAsJsonAsync(confirm, new { code = wrong })
+            .ExpectProblem(HttpStatusCode.BadRequest);
+        // Another member's session cannot use this member's confirmation, even with the right code.
+        var stranger = await _app.NewMember(station);
+        await stranger.Client().PostAsJsonAsync(confirm, new { code }).ExpectProblem(HttpStatusCode.NotFound);
+        await member.Client().PostAsJsonAsync($"{Replacements}/{Guid.NewGuid()}/confirm", new { code })
+            .ExpectProblem(HttpStatusCode.NotFound);
+        Assert.Equal((40L, 0L, 0L), (await Total(member.Card), await Total(fresh), await Total(stranger.Card)));
+
+        var replaced = await member.Client().PostAsJsonAsync(confirm, new { code }).Expect(HttpStatusCode.Created);
+        Assert.Equal(fresh, replaced.GetProperty("newCardNumber").GetString());
+        var onNew = _app.Client(bearer: replaced.GetProperty("session").GetProperty("accessToken").GetString()!);
+        Assert.Equal(fresh, (await onNew.GetFromJsonAsync<JsonElement>("/api/cabinet/v1/me"))
+            .GetProperty("cardNumber").GetString());
+        Assert.Equal((0L, 40L), (await Total(member.Card), await Total(fresh)));
+        // The code is spent: on the new card's session the old confirmation is unknown.
+        await onNew.PostAsJsonAsync(confirm, new { code }).ExpectProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Unknown_registered_or_phone_bound_new_cards_are_refused_and_nothing_moves()
     {
         var (member, station, _) = await MemberWithPoints();

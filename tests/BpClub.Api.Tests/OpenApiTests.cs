@@ -51,6 +51,7 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/admin/v1/cluster" },
         { "get", "/api/admin/v1/audit" },
         { "post", "/api/cabinet/v1/card-replacements" },
+        { "post", "/api/cabinet/v1/card-replacements/{replacementId}/confirm" },
         { "post", "/api/admin/v1/cards/{cardNumber}/replacement" },
     };
 
@@ -130,6 +131,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
         { "get", "/api/admin/v1/audit", "200", "AuditPage" },
         { "post", "/api/cabinet/v1/card-replacements", "201", "CardReplacementResponse" },
+        { "post", "/api/cabinet/v1/card-replacements", "202", "CardReplacementStarted" },
+        { "post", "/api/cabinet/v1/card-replacements/{replacementId}/confirm", "201", "CardReplacementResponse" },
         { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "201", "CardReplacementResponse" },
         { "post", "/api/admin/v1/cards/{cardNumber}/replacement", "200", "CardReplacementResponse" },
     };

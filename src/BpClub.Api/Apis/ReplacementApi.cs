@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BpClub.Abstractions;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
+using BpClub.Domain.Cards;
 using BpClub.Domain.Units;
 using BpClub.Domain.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,13 +14,18 @@ public static class ReplacementApi
 {
     public static IEndpointRouteBuilder MapReplacementApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
+        var cabinet = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
             .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503)
-            .MapPost("/card-replacements", ReplaceByMember).ProducesProblems(404, 409, 422).WithSummary(
-                "Move everything to a new card issued at a till (a lost or damaged card): points on hold with their "
-                + "release dates, level, history, the registration. cardCode is the new card's printed code, unless "
-                + "the till recorded the member's phone with it. The answer signs the member in on the new card.");
+            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        cabinet.MapPost("/card-replacements", ReplaceByMember).ProducesProblems(404, 409, 422).WithSummary(
+            "Move everything to a new card issued at a till (a lost or damaged card): points on hold with their "
+            + "release dates, level, history, the registration. cardCode is the new card's printed code; when the "
+            + "till recorded the member's phone with it, the answer is 202 and a code goes to that phone instead. "
+            + "The 201 answer signs the member in on the new card.");
+        cabinet.MapPost("/card-replacements/{replacementId:guid}/confirm", ConfirmByMember)
+            .ProducesProblems(404, 409, 422).WithSummary(
+                "Confirm a card replacement with the code sent to the member's phone: everything moves (as the 201 "
+                + "of POST /card-replacements), and the answer signs the member in on the new card.");
         app.MapGroup("/api/admin/v1").WithTags("Operators")
             .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
             .ProducesProblems(401, 403, 429, 503)
@@ -29,8 +35,8 @@ public static class ReplacementApi
         return app;
     }
 
-    private static async Task<Results<Created<CardReplacementResponse>, Ok<CardReplacementResponse>, ValidationProblem,
-        ProblemHttpResult, TooManyRequests>> ReplaceByMember(
+    private static async Task<Results<Created<CardReplacementResponse>, Ok<CardReplacementResponse>,
+        Accepted<CardReplacementStarted>, ValidationProblem, ProblemHttpResult, TooManyRequests>> ReplaceByMember(
         CardReplacementRequest request, ClaimsPrincipal member, HttpContext http, IClusterClient cluster,
         MemberTokens tokens)
     {
@@ -42,22 +48,53 @@ public static class ReplacementApi
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
         var profile = await cluster.GetGrain<IMemberGrain>(card).GetProfile();
-        if (!profile.Succeeded) return Failure(profile);
+        if (!profile.Succeeded) return Widen(Failure(profile));
         // The new card must be in the member's hands, proven as at registration: the phone the till recorded with
         // it must be the member's, or else its printed code (wrong codes count towards the same lock-out).
         var target = await cluster.GetGrain<ICardGrain>(next!.Value).GetSummary();
         if (target.Status == OutcomeStatus.NotFound)
             return Problems.Result(StatusCodes.Status404NotFound,
                 "The new card has not been issued: it is issued at a till first (newCardNumber).");
-        if (!target.Succeeded) return Failure(target);
-        var replacing = cluster.GetGrain<ICardGrain>(card);
-        var proof = await cluster.GetGrain<IMemberGrain>(next.Value)
-            .ProveHolder(profile.Value!.Phone, request.CardCode);
-        if (!proof.Succeeded) return Failure(proof);
+        if (!target.Succeeded) return Widen(Failure(target));
+        var phone = profile.Value!.Phone;
+        var proof = await cluster.GetGrain<IMemberGrain>(next.Value).ProveHolder(phone, request.CardCode);
+        if (!proof.Succeeded) return Widen(Failure(proof));
+        if (proof.Value == PossessionProof.RecordedPhone)
+        {
+            // A till's note of the member's phone proves little on its own (anyone may give a number at a till):
+            // the code sent to that phone does.
+            var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
+                .StartCardReplacement(CardNumber.Parse(card), next, phone, CabinetApi.Source(http));
+            if (!started.Succeeded) return Widen(Failure(started));
+            return TypedResults.Accepted((string?)null,
+                new CardReplacementStarted(started.Value!.Id, started.Value.CodeExpiresAt));
+        }
+        return Widen(await Complete(card, next, member, http, cluster, tokens));
+    }
 
-        var replaced = await replacing.Replace(new ReplaceCard(next.Value));
+    private static async Task<Results<Created<CardReplacementResponse>, Ok<CardReplacementResponse>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> ConfirmByMember(
+        Guid replacementId, CodeConfirmation request, ClaimsPrincipal member, HttpContext http, IClusterClient cluster,
+        MemberTokens tokens)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
+        if (request.Code.Length > 16) return Problems.Invalid("code", "At most 16 characters.");
+        var card = member.CallerId();
+        var confirmed = await cluster.GetGrain<IVerificationGrain>(replacementId)
+            .ConfirmCardReplacement(CardNumber.Parse(card), request.Code.Trim());
+        if (!confirmed.Succeeded) return Failure(confirmed);
+        return await Complete(card, confirmed.Value!, member, http, cluster, tokens);
+    }
+
+    /// <summary>Moves the card and the member's session with it: the answer carries a token (and cookie) naming the
+    /// new card.</summary>
+    private static async Task<Results<Created<CardReplacementResponse>, Ok<CardReplacementResponse>, ValidationProblem,
+        ProblemHttpResult, TooManyRequests>> Complete(
+        string card, CardNumber next, ClaimsPrincipal member, HttpContext http, IClusterClient cluster,
+        MemberTokens tokens)
+    {
+        var replaced = await cluster.GetGrain<ICardGrain>(card).Replace(new ReplaceCard(next.Value));
         if (!replaced.Succeeded) return Failure(replaced);
-        // The member's session moved with the account: the answer carries a token (and cookie) naming the new card.
         var grant = await cluster.GetGrain<IMemberGrain>(next.Value).AdoptSession(member.SessionId());
         var session = grant is null ? null : await CabinetApi.StartSession(http, tokens, grant);
         return OutcomeResults.Created(replaced, r => Response(r, session));
@@ -78,6 +115,20 @@ public static class ReplacementApi
         return OutcomeResults.Created(replaced, r => Response(r, null));
     }
 
+    /// <summary>A replacement's answer among those of a request that may also be waiting for its SMS code.</summary>
+    private static Results<Created<CardReplacementResponse>, Ok<CardReplacementResponse>,
+        Accepted<CardReplacementStarted>, ValidationProblem, ProblemHttpResult, TooManyRequests> Widen(
+        Results<Created<CardReplacementResponse>, Ok<CardReplacementResponse>, ValidationProblem, ProblemHttpResult,
+            TooManyRequests> answer) => answer.Result switch
+        {
+            Created<CardReplacementResponse> created => created,
+            Ok<CardReplacementResponse> ok => ok,
+            ValidationProblem invalid => invalid,
+            ProblemHttpResult problem => problem,
+            TooManyRequests throttled => throttled,
+            _ => throw new InvalidOperationException("A replacement answers 201, 200 or a problem."),
+        };
+
     private static CardReplacementResponse Response(ReplacementResult r, SessionResponse? session) =>
         new(r.CardNumber, r.NewCardNumber, r.TransferId, r.Available, r.OnHold, r.ReplacedAt, session);
 
@@ -89,6 +140,10 @@ public static class ReplacementApi
 public sealed record CardReplacementRequest(string? NewCardNumber, string? CardCode);
 
 public sealed record OperatorReplacementRequest(string? NewCardNumber);
+
+/// <summary>A code went to the member's phone; the replacement waits for it at
+/// <c>/card-replacements/{replacementId}/confirm</c>.</summary>
+public sealed record CardReplacementStarted(Guid ReplacementId, DateTimeOffset CodeExpiresAt);
 
 /// <summary>What moved to the new card; for the member, the session on the new card.</summary>
 public sealed record CardReplacementResponse(string CardNumber, string NewCardNumber, string TransferId,

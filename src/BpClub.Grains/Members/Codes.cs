@@ -22,6 +22,11 @@ public static class Codes
         $"BP CLUB: код для зміни пароля {code}. Дійсний {Minutes(lifetime)} хв. "
         + "Якщо ви не просили змінити пароль, нічого не робіть.";
 
+    /// <summary>The last digits of the new card, so that the member sees which card they are confirming.</summary>
+    public static string ReplacementText(string code, Domain.Cards.CardNumber newCard, TimeSpan lifetime) =>
+        $"BP CLUB: код {code} для перенесення балів на картку …{newCard.Value[^4..]}. Дійсний {Minutes(lifetime)} хв. "
+        + "Якщо це не ви, нікому не повідомляйте код і змініть пароль.";
+
     /// <summary>To a phone that already holds a registered card, when someone tries to register it again.</summary>
     public static string PhoneTakenText() =>
         "BP CLUB: цей номер уже зареєстрований. Увійдіть з паролем або відновіть пароль. "

@@ -68,25 +68,28 @@ public sealed partial class MemberGrain(
         return Outcome<SessionGrant>.Done(grant);
     }
 
-    public async Task<Outcome<bool>> ProveHolder(PhoneNumber phone, string? cardCode)
+    public async Task<Outcome<PossessionProof>> ProveHolder(PhoneNumber phone, string? cardCode)
     {
         var proof = await store.LoadProof(Card);
         if (proof is { Phone: { } recorded })
-            return recorded == phone.Value ? Outcome<bool>.Done(true) : Outcome<bool>.Fail(OutcomeStatus.Rejected,
+            return recorded == phone.Value
+                ? Outcome<PossessionProof>.Done(PossessionProof.RecordedPhone)
+                : Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected,
                 "This card cannot be registered with this phone number. Register with the phone given at the station " +
                 "when the card was issued.");
         if (proof?.CardCodeHash is not { } hash)
-            return Outcome<bool>.Fail(OutcomeStatus.Rejected,
+            return Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected,
                 "This card cannot be registered online: it has no code. Ask at a station for a new card.");
 
         var now = time.GetUtcNow();
         if (proof.LockedUntil is { } locked && locked > now) return CardCodeLocked(locked, now);
         if (string.IsNullOrWhiteSpace(cardCode))
-            return Outcome<bool>.Fail(OutcomeStatus.Rejected, "Enter the card code printed on the card (cardCode).");
+            return Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected,
+                "Enter the card code printed on the card (cardCode).");
         if (CardCodes.Matches(hash, cardCode))
         {
             if (proof.WrongCodes > 0 || proof.LockedUntil is not null) await store.SaveCardCodeAttempts(Card, 0, null);
-            return Outcome<bool>.Done(true);
+            return Outcome<PossessionProof>.Done(PossessionProof.CardCode);
         }
         var wrong = proof.WrongCodes + 1;
         if (wrong >= _options.CardCodeAttempts)
@@ -97,7 +100,7 @@ public sealed partial class MemberGrain(
             return CardCodeLocked(until, now);
         }
         await store.SaveCardCodeAttempts(Card, wrong, null);
-        return Outcome<bool>.Fail(OutcomeStatus.Rejected, "The card code is not correct (cardCode).");
+        return Outcome<PossessionProof>.Fail(OutcomeStatus.Rejected, "The card code is not correct (cardCode).");
     }
 
     public async Task<Outcome<SpendingModel>> SwitchSpendingOn(string sessionId, string password)
@@ -137,8 +140,8 @@ public sealed partial class MemberGrain(
         $"BP CLUB: оплату балами для картки *{card[^4..]} увімкнено. Якщо це були не ви, вимкніть її в кабінеті " +
         "та змініть пароль.";
 
-    private static Outcome<bool> CardCodeLocked(DateTimeOffset until, DateTimeOffset now)
-        => Outcome<bool>.Throttled(until - now,
+    private static Outcome<PossessionProof> CardCodeLocked(DateTimeOffset until, DateTimeOffset now)
+        => Outcome<PossessionProof>.Throttled(until - now,
         $"Too many wrong card codes: registration of this card is locked until {until:HH:mm} UTC.");
 
     public async Task<Outcome<SessionGrant>> SignIn(PhoneNumber phone, string password)

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace BpClub.Grains.Members;
 
 /// <summary>
-/// One registration, password reset or phone change waiting for its SMS code. The code is kept only as a hash,
-/// lives <see cref="CabinetOptions.CodeLifetime"/> and allows <see cref="CabinetOptions.CodeAttempts"/> tries.
+/// One registration, password reset, phone change or card replacement waiting for its SMS code. The code is kept
+/// only as a hash, lives <see cref="CabinetOptions.CodeLifetime"/> and allows <see cref="CabinetOptions.CodeAttempts"/> tries.
 /// </summary>
 public sealed class VerificationGrain(
     MemberStore store,
@@ -19,11 +19,12 @@ public sealed class VerificationGrain(
     IOptions<CabinetOptions> options,
     TimeProvider time) : Grain, IVerificationGrain
 {
-    private enum Purpose { None, Registration, PasswordReset, PhoneChange }
+    private enum Purpose { None, Registration, PasswordReset, PhoneChange, CardReplacement }
 
     private readonly CabinetOptions _options = options.Value;
     private Purpose _purpose;
     private CardNumber? _card;
+    private CardNumber? _newCard;
     private PhoneNumber? _phone;
     private string? _passwordHash;
     private byte[] _codeHash = [];
@@ -161,6 +162,29 @@ public sealed class VerificationGrain(
         var moved = await GrainFactory.GetGrain<IMemberGrain>(card.Value).MovePhone(sessionId, _phone!);
         if (moved.Succeeded) Finish();
         return moved;
+    }
+
+    public async Task<Outcome<CodeSent>> StartCardReplacement(CardNumber card, CardNumber newCard, PhoneNumber phone,
+        string source)
+    {
+        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
+            "This confirmation id is taken.");
+        var code = Codes.NewCode();
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value)
+            .SendCode(Codes.ReplacementText(code, newCard, _options.CodeLifetime), source);
+        if (!sent.Succeeded) return sent.As<CodeSent>();
+        (_purpose, _card, _newCard, _phone) = (Purpose.CardReplacement, card, newCard, phone);
+        return Pending(code);
+    }
+
+    public Task<Outcome<CardNumber>> ConfirmCardReplacement(CardNumber card, string code)
+    {
+        // Another member's replacement id is unknown to this one, as any id never issued.
+        if (_purpose != Purpose.CardReplacement || _card != card)
+            return Task.FromResult(Outcome<CardNumber>.Fail(OutcomeStatus.NotFound, "Unknown card replacement."));
+        if (Check(code) is { } refused) return Task.FromResult(refused.As<CardNumber>());
+        Finish();
+        return Task.FromResult(Outcome<CardNumber>.Done(_newCard!));
     }
 
     private Outcome<CodeSent> Pending(string code)

@@ -69,6 +69,9 @@ export const api = {
   // Changing the phone: the new phone and the password, then the code sent to that phone.
   startPhoneChange: (phone, password) => call('PUT', '/phone', { phone, password }),
   confirmPhoneChange: (id, code) => call('POST', `/phone-changes/${encodeURIComponent(id)}/confirm`, { code }),
+  // A lost or damaged card: 201 with the new card, or 202 { replacementId } when a code went to the phone.
+  replaceCard: (newCardNumber, cardCode) => call('POST', '/card-replacements', { newCardNumber, cardCode }),
+  confirmReplacement: (id, code) => call('POST', `/card-replacements/${encodeURIComponent(id)}/confirm`, { code }),
   partners: () => call('GET', '/partners'),
   offers: () => call('GET', '/offers'),
 };

@@ -1,5 +1,5 @@
 // The cabinet: one page, hash routes (#/signin, #/register, #/forgot, #/home, #/history, #/settings, #/profile,
-// #/partners, #/offers).
+// #/partners, #/offers, #/replace-card).
 // The session is the HttpOnly cookie set at sign-in: the page never sees the token.
 import { api } from './api.js';
 import { t, getLanguage, setLanguage } from './i18n.js';
@@ -11,6 +11,7 @@ import { settingsPage } from './pages-settings.js';
 import { profilePage } from './pages-profile.js';
 import { partnersPage } from './pages-partners.js';
 import { offersPage } from './pages-offers.js';
+import { replaceCardPage } from './pages-replace.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -78,6 +79,7 @@ const memberRoutes = {
   profile: me => profilePage({ me, onError: memberError, onLeft: () => { stopWatching(); notice = 'profile.left'; go('#/signin'); } }),
   partners: () => partnersPage(),
   offers: () => offersPage(),
+  'replace-card': me => replaceCardPage({ me, onError: memberError }),
 };
 
 let rendering = 0;

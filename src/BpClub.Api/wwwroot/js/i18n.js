@@ -92,6 +92,15 @@ const texts = {
     'offers.fuels': 'на пальне {list}', 'offers.categories': 'на товари: {list}', 'offers.everything': 'на всі покупки',
     'offers.stations': 'На АЗС: {list}', 'offers.allStations': 'На всіх АЗС мережі',
     'offers.until': 'До {date}', 'offers.fromTo': 'З {from} до {to}', 'offers.levels': 'Для рівнів: {list}',
+    // A lost or damaged card replaced by a new one from a till.
+    'home.replaceCard': 'Втратили або пошкодили картку?', 'replace.title': 'Нова картка замість старої',
+    'replace.from': 'Замість картки {card}', 'replace.newCard': 'Номер нової картки',
+    'replace.explain': 'Візьміть нову картку на касі будь-якої АЗС. Усі бали (і ті, що на утриманні), рівень та історія перейдуть на неї, а стара картка закриється.',
+    'replace.submit': 'Перенести на нову картку', 'replace.codeSent': 'Касир вказав ваш телефон: ми надіслали на нього код. Введіть його нижче.',
+    'replace.confirm': 'Підтвердити перенесення', 'replace.done': 'Готово: усе перенесено на картку {card}. Стара картка закрита.',
+    'replace.home': 'На головну', 'replace.notIssued': 'Цю картку ще не видано. Її видають на касі АЗС.',
+    'replace.registered': 'Ця картка вже має кабінет.', 'replace.notYours': 'Цю картку видано з іншим номером телефону.',
+    'replace.notActive': 'Ця картка не активна.', 'replace.sameCard': 'Це ваша теперішня картка: введіть номер нової.',
   },
   ru: {
     skip: 'Перейти к содержимому', language: 'Язык',
@@ -183,6 +192,15 @@ const texts = {
     'offers.fuels': 'на топливо {list}', 'offers.categories': 'на товары: {list}', 'offers.everything': 'на все покупки',
     'offers.stations': 'На АЗС: {list}', 'offers.allStations': 'На всех АЗС сети',
     'offers.until': 'До {date}', 'offers.fromTo': 'С {from} до {to}', 'offers.levels': 'Для уровней: {list}',
+    // A lost or damaged card replaced by a new one from a till.
+    'home.replaceCard': 'Потеряли или повредили карту?', 'replace.title': 'Новая карта вместо старой',
+    'replace.from': 'Вместо карты {card}', 'replace.newCard': 'Номер новой карты',
+    'replace.explain': 'Возьмите новую карту на кассе любой АЗС. Все баллы (и те, что на удержании), уровень и история перейдут на неё, а старая карта закроется.',
+    'replace.submit': 'Перенести на новую карту', 'replace.codeSent': 'Кассир указал ваш телефон: мы отправили на него код. Введите его ниже.',
+    'replace.confirm': 'Подтвердить перенос', 'replace.done': 'Готово: всё перенесено на карту {card}. Старая карта закрыта.',
+    'replace.home': 'На главную', 'replace.notIssued': 'Эта карта ещё не выдана. Её выдают на кассе АЗС.',
+    'replace.registered': 'У этой карты уже есть кабинет.', 'replace.notYours': 'Эта карта выдана с другим номером телефона.',
+    'replace.notActive': 'Эта карта не активна.', 'replace.sameCard': 'Это ваша нынешняя карта: введите номер новой.',
   },
   en: {
     skip: 'Skip to content', language: 'Language',
@@ -274,6 +292,15 @@ const texts = {
     'offers.fuels': 'on fuel {list}', 'offers.categories': 'on shop goods: {list}', 'offers.everything': 'on every purchase',
     'offers.stations': 'At stations: {list}', 'offers.allStations': 'At every station of the network',
     'offers.until': 'Until {date}', 'offers.fromTo': 'From {from} to {to}', 'offers.levels': 'For levels: {list}',
+    // A lost or damaged card replaced by a new one from a till.
+    'home.replaceCard': 'Lost or damaged your card?', 'replace.title': 'A new card for the old one',
+    'replace.from': 'Instead of card {card}', 'replace.newCard': 'New card number',
+    'replace.explain': 'Get a new card at the till of any station. All your points (those on hold too), your level and your history move to it, and the old card is closed.',
+    'replace.submit': 'Move to the new card', 'replace.codeSent': 'The cashier recorded your phone: we have sent a code to it. Enter it below.',
+    'replace.confirm': 'Confirm the move', 'replace.done': 'Done: everything is on card {card} now. The old card is closed.',
+    'replace.home': 'Go to home', 'replace.notIssued': 'This card has not been issued yet. Cards are issued at a station\'s till.',
+    'replace.registered': 'This card already has a cabinet.', 'replace.notYours': 'This card was issued with another phone number.',
+    'replace.notActive': 'This card is not active.', 'replace.sameCard': 'This is your current card: enter the new one.',
   },
 };
 

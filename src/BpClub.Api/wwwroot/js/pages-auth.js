@@ -11,7 +11,7 @@ function page(titleKey, ...content) {
   return h('section', { class: 'auth card' }, h('h1', { tabindex: '-1', text: t(titleKey) }), ...content);
 }
 
-const codeErrors = error =>
+export const codeErrors = error =>
   error.status === 429 ? ['code', t(/wrong codes/i.test(error.problem.detail ?? '') ? 'error.tooManyCodes' : 'error.codeTooSoon')]
     : error.status === 404 ? ['code', t('error.expired')] : null;
 

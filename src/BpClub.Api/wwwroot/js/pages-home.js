@@ -94,7 +94,8 @@ function cardCard(me) {
     h('h2', { id: 'card-title', text: t('home.card') }),
     h('div', { class: 'barcode-box' }, barcodeSvg(me.cardNumber, `${t('home.card')}: ${grouped}`)),
     h('p', { class: 'card-number', id: 'card-number', text: grouped }),
-    h('p', { class: 'muted small', text: t('home.cardHint') }));
+    h('p', { class: 'muted small', text: t('home.cardHint') }),
+    h('p', { class: 'home-links' }, h('a', { href: '#/replace-card', id: 'replace-link', text: t('home.replaceCard') })));
 }
 
 async function loadChart(place) {
