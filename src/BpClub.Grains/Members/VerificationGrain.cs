@@ -10,7 +10,8 @@ namespace BpClub.Grains.Members;
 
 /// <summary>
 /// One registration, password reset, phone change or card replacement waiting for its SMS code. The code is kept
-/// only as a hash, lives <see cref="CabinetOptions.CodeLifetime"/> and allows <see cref="CabinetOptions.CodeAttempts"/> tries.
+/// only as a hash, lives <see cref="CabinetOptions.CodeLifetime"/> and allows
+/// <see cref="CabinetOptions.CodeAttempts"/> tries.
 /// </summary>
 public sealed class VerificationGrain(
     MemberStore store,
