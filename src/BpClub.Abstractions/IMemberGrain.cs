@@ -74,4 +74,15 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>The member edits the name or the birth date recorded at the till; answers the updated
     /// profile.</summary>
     Task<Outcome<MemberProfile>> UpdateProfile(string sessionId, ProfileChange change);
+
+    /// <summary>
+    /// The password asked for again before a phone change sends its code: wrong ones count against the current
+    /// phone's sign-in lock-out (as for leaving the programme); <paramref name="newPhone"/> being the current phone is
+    /// a 400 on <c>phone</c>.
+    /// </summary>
+    Task<Outcome<bool>> ProvePassword(string sessionId, string password, PhoneNumber newPhone);
+
+    /// <summary>A confirmed phone change: the account moves to <paramref name="phone"/> atomically (409 when that
+    /// phone holds a card by now), and the old phone is told by SMS.</summary>
+    Task<Outcome<MemberProfile>> MovePhone(string sessionId, PhoneNumber phone);
 }

@@ -146,6 +146,7 @@ public static class Extensions
         app.MapPartnerRefundsApi();
         app.MapCabinetApi();
         app.MapCabinetSelfServiceApi();
+        app.MapCabinetPhoneApi();
         app.MapCabinetCatalogueApi();
         app.MapAdminApi();
         app.MapAuditApi();

@@ -43,6 +43,7 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
     private const string Quotes = "/api/pos/v1/purchases/quote";
     private const string Adjustments = "/api/admin/v1/cards/{CARD}/adjustments";
     private const string HoldRelease = "/api/admin/v1/cards/{CARD}/holds/release";
+    private const string PhoneConfirm = "/api/cabinet/v1/phone-changes/7d1c9a52-5b1e-4f3a-9c2e-2a6f0e8b4d11/confirm";
     private const string PartnerRefunds = "/api/partners/v1/refunds";
     private const string Fuel = """{"type":"fuel","productCode":"A95","litres":10,"amount":600}""";
 
@@ -305,6 +306,31 @@ public sealed class BadInputTests(TargetCardFixture target) : IClassFixture<Targ
             new(By.Member, "PATCH", "/api/cabinet/v1/me", """{"birthDate":"14.07.1985"}""", Errors: false),
         ["profile: a good name beside a bad birth date"] = new(By.Member, "PATCH", "/api/cabinet/v1/me",
             """{"firstName":"Changed","birthDate":"2999-01-01"}"""),
+        // Self-service: changing the phone.
+        ["phone change: no phone"] =
+            new(By.Member, "PUT", "/api/cabinet/v1/phone", """{"password":"Sunflower-2026"}"""),
+        ["phone change: phone with letters"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":"call me","password":"Sunflower-2026"}"""),
+        ["phone change: a landline, no SMS"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":"+380441234567","password":"Sunflower-2026"}"""),
+        ["phone change: a phone of another country"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":"+48601234567","password":"Sunflower-2026"}"""),
+        ["phone change: phone not a string"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":380671234567,"password":"Sunflower-2026"}""", Errors: false),
+        ["phone change: no password"] = new(By.Member, "PUT", "/api/cabinet/v1/phone", """{"phone":"{PHONE}"}"""),
+        ["phone change: over-long password"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            $$"""{"phone":"{PHONE}","password":"{{new string('x', 300)}}"}"""),
+        ["phone change: password not a string"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":"{PHONE}","password":42}""", Errors: false),
+        ["phone change: wrong password"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":"{PHONE}","password":"Not-my-password-1"}"""),
+        ["phone change: the member's own phone"] = new(By.Member, "PUT", "/api/cabinet/v1/phone",
+            """{"phone":"{MEMBERPHONE}","password":"Sunflower-2026"}"""),
+        ["phone change confirmation: no code"] = new(By.Member, "POST", PhoneConfirm, "{}"),
+        ["phone change confirmation: over-long code"] =
+            new(By.Member, "POST", PhoneConfirm, $$"""{"code":"{{new string('1', 65)}}"}"""),
+        ["phone change confirmation: code not a string"] =
+            new(By.Member, "POST", PhoneConfirm, """{"code":123456}""", Errors: false),
         // Operators.
         ["promotion: ends before it starts"] =
             new(By.Operator, "PUT", "/api/admin/v1/promotions/bad-promo",

@@ -34,6 +34,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "patch", "/api/cabinet/v1/me" },
         { "get", "/api/cabinet/v1/export" },
         { "post", "/api/cabinet/v1/termination" },
+        { "put", "/api/cabinet/v1/phone" },
+        { "post", "/api/cabinet/v1/phone-changes/{phoneChangeId}/confirm" },
         { "get", "/api/cabinet/v1/partners" },
         { "get", "/api/cabinet/v1/offers" },
         { "put", "/api/admin/v1/stations/{stationId}" },
@@ -124,6 +126,8 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "patch", "/api/cabinet/v1/me", "200", "MeResponse" },
         { "get", "/api/cabinet/v1/export", "200", "MemberExport" },
         { "post", "/api/cabinet/v1/termination", "200", "TerminationResult" },
+        { "put", "/api/cabinet/v1/phone", "202", "PhoneChangeStarted" },
+        { "post", "/api/cabinet/v1/phone-changes/{phoneChangeId}/confirm", "200", "MeResponse" },
         { "put", "/api/admin/v1/stations/{stationId}", "201", "StationKeyResponse" },
         { "put", "/api/admin/v1/stations/{stationId}", "200", "StationKeyResponse" },
         { "get", "/api/admin/v1/cluster", "200", "ClusterResponse" },
@@ -158,6 +162,8 @@ public sealed class OpenApiTests(AppFixture fixture)
     [InlineData("post", "/api/admin/v1/cards/{cardNumber}/termination")]
     [InlineData("post", "/api/cabinet/v1/termination")]
     [InlineData("patch", "/api/cabinet/v1/me")]
+    [InlineData("put", "/api/cabinet/v1/phone")]
+    [InlineData("post", "/api/cabinet/v1/phone-changes/{phoneChangeId}/confirm")]
     public async Task Problems_are_documented_as_problem_details(string method, string path)
     {
         var responses = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method)

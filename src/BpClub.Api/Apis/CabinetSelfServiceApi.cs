@@ -91,7 +91,7 @@ public static class CabinetSelfServiceApi
         return OutcomeResults.Ok(terminated);
     }
 
-    private static async Task<MeResponse> Me(MemberProfile p, IClusterClient cluster)
+    internal static async Task<MeResponse> Me(MemberProfile p, IClusterClient cluster)
     {
         var card = await cluster.GetGrain<ICardGrain>(p.CardNumber).GetSummary();
         return new MeResponse(p.CardNumber, p.Phone.Value, p.FirstName, p.LastName, p.Status,

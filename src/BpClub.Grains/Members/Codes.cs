@@ -32,6 +32,20 @@ public static class Codes
         "BP CLUB: цей номер уже зареєстрований. Увійдіть з паролем або відновіть пароль. "
         + "Якщо це були не ви, нічого не робіть.";
 
+    public static string PhoneChangeText(string code, TimeSpan lifetime) =>
+        $"BP CLUB: код для зміни номера телефону {code}. Дійсний {Minutes(lifetime)} хв. "
+        + "Якщо ви не просили змінити номер, нічого не робіть.";
+
+    /// <summary>To a phone that already holds a registered card, when another member tries to move to it.</summary>
+    public static string PhoneChangeTakenText() =>
+        "BP CLUB: хтось хотів перенести на цей номер іншу картку, але номер уже зареєстрований. Нічого не змінено. "
+        + "Якщо це були не ви, нічого не робіть.";
+
+    /// <summary>To the old phone once a member's phone has changed.</summary>
+    public static string PhoneChangedText(string card, string maskedNewPhone) =>
+        $"BP CLUB: номер телефону картки *{card[^4..]} змінено на {maskedNewPhone}. Вхід тепер лише з новим номером. "
+        + "Якщо це були не ви, зверніться до служби підтримки.";
+
     private static int Minutes(TimeSpan lifetime) => Math.Max(1, (int)Math.Round(lifetime.TotalMinutes));
 
     public static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=')

@@ -308,6 +308,56 @@ public sealed partial class MemberGrain(
         return await GetProfile();
     }
 
+    public async Task<Outcome<bool>> ProvePassword(string sessionId, string password, PhoneNumber newPhone)
+    {
+        if (!HasSession(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
+        // As for leaving the programme: a stolen session alone cannot move the account, and guessing the password here
+        // counts against the same lock-out as guessing it at sign-in.
+        var phone = GrainFactory.GetGrain<IPhoneGrain>(_member!.Phone);
+        if (await phone.PasswordLockedFor() is { } locked)
+            return Outcome<bool>.Throttled(locked,
+                "Too many wrong passwords: try again later, or set a new password with a code by SMS.");
+        var right = await passwords.VerifyAsync(_member.PasswordHash, password) != PasswordVerificationResult.Failed;
+        var counted = await phone.CountPassword(right);
+        if (!right)
+            return counted.Status == OutcomeStatus.Throttled ? counted
+                : Outcome<bool>.Invalid("password", "This is not your password.");
+        if (newPhone.Value == _member.Phone)
+            return Outcome<bool>.Invalid("phone", "This is already your phone number.");
+        return Outcome<bool>.Done(true);
+    }
+
+    public async Task<Outcome<MemberProfile>> MovePhone(string sessionId, PhoneNumber phone)
+    {
+        if (!HasSession(sessionId)) return Outcome<MemberProfile>.Fail(OutcomeStatus.Unauthorized,
+            "The session has ended.");
+        var old = _member!.Phone;
+        if (old == phone.Value) return await GetProfile();
+        switch (await store.MovePhone(Card, old, phone.Value))
+        {
+            case PhoneMove.PhoneTaken:
+                return Outcome<MemberProfile>.Fail(OutcomeStatus.Conflict,
+                    "This phone number already holds a registered card.");
+            case PhoneMove.NotFound:
+                _member = await store.Load(Card);
+                return Outcome<MemberProfile>.Fail(OutcomeStatus.Conflict,
+                    "The account changed meanwhile: start the phone change again.");
+        }
+        _member = _member with { Phone = phone.Value };
+        LogPhoneChanged(Card);
+        try
+        {
+            // The old phone hears of it, so a change made by someone else does not go unseen.
+            await sms.Send(PhoneNumber.Parse(old), Codes.PhoneChangedText(Card, phone.Masked()));
+        }
+        catch (SmsUnavailableException)
+        {
+            // The change is made and stays; the gateway has logged its failure.
+            LogPhoneChangeNoticeFailed(Card);
+        }
+        return await GetProfile();
+    }
+
     private bool HasSession(string sessionId) =>
         _member is not null && _member.Sessions.Any(s => s.Id == sessionId && s.ExpiresAt > time.GetUtcNow());
 
@@ -350,6 +400,13 @@ public sealed partial class MemberGrain(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Card {Card}: password change locked after {Threshold} wrong current passwords")]
     private partial void LogChangeLocked(string card, int threshold);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: the cabinet account moved to a new phone")]
+    private partial void LogPhoneChanged(string card);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Card {Card}: the phone changed, but the SMS telling the old phone could not be sent")]
+    private partial void LogPhoneChangeNoticeFailed(string card);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: the member left the programme")]
     private partial void LogLeft(string card);

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace BpClub.Grains.Members;
 
 /// <summary>
-/// One registration, password reset or card replacement waiting for its SMS code. The code is kept only as a hash,
-/// lives <see cref="CabinetOptions.CodeLifetime"/> and allows <see cref="CabinetOptions.CodeAttempts"/> tries.
+/// One registration, password reset, phone change or card replacement waiting for its SMS code. The code is kept
+/// only as a hash, lives <see cref="CabinetOptions.CodeLifetime"/> and allows
+/// <see cref="CabinetOptions.CodeAttempts"/> tries.
 /// </summary>
 public sealed class VerificationGrain(
     MemberStore store,
@@ -19,7 +20,7 @@ public sealed class VerificationGrain(
     IOptions<CabinetOptions> options,
     TimeProvider time) : Grain, IVerificationGrain
 {
-    private enum Purpose { None, Registration, PasswordReset, CardReplacement }
+    private enum Purpose { None, Registration, PasswordReset, PhoneChange, CardReplacement }
 
     private readonly CabinetOptions _options = options.Value;
     private Purpose _purpose;
@@ -128,6 +129,40 @@ public sealed class VerificationGrain(
             await GrainFactory.GetGrain<IPhoneGrain>(_phone!.Value).ClearLockout();
         }
         return reset;
+    }
+
+    public async Task<Outcome<CodeSent>> StartPhoneChange(CardNumber card, string sessionId, PhoneNumber phone,
+        string password, string source)
+    {
+        if (_purpose != Purpose.None) return Outcome<CodeSent>.Fail(OutcomeStatus.Conflict,
+            "This confirmation id is taken.");
+        if (!quota.MayReceive(phone)) return Outcome<CodeSent>.Invalid("phone", SmsQuota.MobileOnly);
+        // The password before any text goes out: a stolen session alone sends no SMS anywhere.
+        var proven = await GrainFactory.GetGrain<IMemberGrain>(card.Value).ProvePassword(sessionId, password, phone);
+        if (!proven.Succeeded) return proven.As<CodeSent>();
+
+        // A phone that already holds a card answers exactly like a free one, at the same caps (no membership
+        // oracle): its owner gets a text without a code, and no code can confirm this change.
+        _phoneTaken = await store.FindCardByPhone(phone.Value) is not null;
+        var code = Codes.NewCode();
+        var text = _phoneTaken ? Codes.PhoneChangeTakenText() : Codes.PhoneChangeText(code, _options.CodeLifetime);
+        var sent = await GrainFactory.GetGrain<IPhoneGrain>(phone.Value).SendCode(text, source);
+        if (!sent.Succeeded) return sent.As<CodeSent>();
+
+        (_purpose, _card, _phone) = (Purpose.PhoneChange, card, phone);
+        return Pending(code);
+    }
+
+    public async Task<Outcome<MemberProfile>> ConfirmPhoneChange(CardNumber card, string sessionId, string code)
+    {
+        // Another member's change is as unknown as one never started.
+        if (_purpose != Purpose.PhoneChange || _card != card)
+            return Outcome<MemberProfile>.Fail(OutcomeStatus.NotFound, "Unknown phone change.");
+        if (Check(code) is { } refused) return refused.As<MemberProfile>();
+
+        var moved = await GrainFactory.GetGrain<IMemberGrain>(card.Value).MovePhone(sessionId, _phone!);
+        if (moved.Succeeded) Finish();
+        return moved;
     }
 
     public async Task<Outcome<CodeSent>> StartCardReplacement(CardNumber card, CardNumber newCard, PhoneNumber phone,

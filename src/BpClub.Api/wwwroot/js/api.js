@@ -66,6 +66,9 @@ export const api = {
   updateProfile: change => call('PATCH', '/me', change),
   exportUrl: `${base}/export`,
   terminate: password => call('POST', '/termination', { password }),
+  // Changing the phone: the new phone and the password, then the code sent to that phone.
+  startPhoneChange: (phone, password) => call('PUT', '/phone', { phone, password }),
+  confirmPhoneChange: (id, code) => call('POST', `/phone-changes/${encodeURIComponent(id)}/confirm`, { code }),
   // A lost or damaged card: 201 with the new card, or 202 { replacementId } when a code went to the phone.
   replaceCard: (newCardNumber, cardCode) => call('POST', '/card-replacements', { newCardNumber, cardCode }),
   confirmReplacement: (id, code) => call('POST', `/card-replacements/${encodeURIComponent(id)}/confirm`, { code }),

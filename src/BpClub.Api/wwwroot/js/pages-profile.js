@@ -1,7 +1,9 @@
-// Profile: the name and birth date recorded at the till, a download of everything held, and leaving the programme.
+// Profile: the name and birth date recorded at the till, the phone, a download of everything held, and leaving the
+// programme.
 import { api } from './api.js';
 import { t, formatTime } from './i18n.js';
 import { h, field, formError, onSubmit, showApiError } from './dom.js';
+import { phoneSection } from './pages-phone.js';
 
 export function profilePage({ me, onError, onLeft }) {
   const saved = h('p', { class: 'notice', role: 'status', id: 'profile-saved' });
@@ -64,8 +66,8 @@ export function profilePage({ me, onError, onLeft }) {
     h('h1', { tabindex: '-1', text: t('profile.title') }),
     h('section', { class: 'card', 'aria-labelledby': 'profile-title' },
       h('h2', { id: 'profile-title', text: t('profile.details') }),
-      h('p', { class: 'explain', text: t('profile.phone', { phone: me.phone }) }),
       profile),
+    phoneSection({ me, onError }),
     h('section', { class: 'card', 'aria-labelledby': 'export-title' },
       h('h2', { id: 'export-title', text: t('profile.export') }),
       h('p', { class: 'explain', id: 'export-explain', text: t('profile.exportExplain') }),

@@ -21,6 +21,8 @@ public sealed record HolderProof(string? Phone, byte[]? CardCodeHash, int WrongC
 
 public enum MemberInsert { Inserted, CardTaken, PhoneTaken }
 
+public enum PhoneMove { Moved, PhoneTaken, NotFound }
+
 public enum MemberMove { Moved, NothingToMove, TargetTaken }
 
 /// <summary>The members table (personal data: the phone) and the card holder's name for the cabinet.</summary>
@@ -83,6 +85,36 @@ public sealed class MemberStore(NpgsqlDataSource database)
         command.Parameters.AddWithValue("sessions", Json(member.Sessions));
         command.Parameters.AddWithValue("set", member.PasswordSetAt);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Moves the account from <paramref name="from"/> to <paramref name="to"/> in one statement: the members row's
+    /// unique phone is the phone index, so the move is atomic and a phone taken meanwhile (by a registration or another
+    /// member's change) refuses it, leaving everything as it was. The questionnaire's phone follows, so the old number
+    /// is no longer held.
+    /// </summary>
+    public async Task<PhoneMove> MovePhone(string card, string from, string to)
+    {
+        await using var command = database.CreateCommand("""
+            with moved as (
+                update members set phone = @to where card_number = @card::char(16) and phone = @from
+                returning card_number),
+            holder as (
+                update card_holders set phone = @to
+                where card_number in (select card_number from moved) and phone is not null)
+            select count(*) from moved
+            """);
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync())! == 1 ? PhoneMove.Moved : PhoneMove.NotFound;
+        }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        {
+            return PhoneMove.PhoneTaken;
+        }
     }
 
     /// <summary>

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using BpClub.Abstractions;
+using BpClub.Api.Http;
+using BpClub.Api.Security;
+using BpClub.Domain.Cards;
+using BpClub.Domain.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BpClub.Api.Apis;
+
+/// <summary>The member moves the cabinet account to a new phone: the password, then the code sent to that
+/// phone.</summary>
+public static class CabinetPhoneApi
+{
+    public static IEndpointRouteBuilder MapCabinetPhoneApi(this IEndpointRouteBuilder app)
+    {
+        var member = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
+            .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
+            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        member.MapPut("/phone", StartPhoneChange).WithSummary(
+            "Change the phone: with the password again (wrong ones count against sign-in's lock-out), a one-time code "
+            + "goes to the new phone by SMS; nothing changes until it comes back.");
+        member.MapPost("/phone-changes/{phoneChangeId:guid}/confirm", ConfirmPhoneChange).ProducesProblems(404, 409)
+            .WithSummary("Confirm the new phone with its SMS code: sign-in works with it only, and the old phone is "
+                + "told by SMS.");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<PhoneChangeStarted>, ValidationProblem, ProblemHttpResult,
+        TooManyRequests>> StartPhoneChange(
+        PhoneChangeRequest request, ClaimsPrincipal member, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new ValidationErrors();
+        var phone = Edge.Phone(request.Phone, errors);
+        if (string.IsNullOrEmpty(request.Password))
+            errors.Add("password", "Required: changing the phone needs your password.");
+        else if (request.Password.Length > 256) errors.Add("password", "At most 256 characters.");
+        if (!errors.IsEmpty) return Problems.Invalid(errors);
+
+        var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartPhoneChange(
+            CardNumber.Parse(member.CallerId()), member.SessionId(), phone!, request.Password!,
+            CabinetApi.Source(http));
+        return OutcomeResults.Map(started,
+            code => TypedResults.Accepted((string?)null, new PhoneChangeStarted(code.Id, code.CodeExpiresAt)));
+    }
+
+    private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>>
+        ConfirmPhoneChange(Guid phoneChangeId, CodeConfirmation request, ClaimsPrincipal member,
+            IClusterClient cluster)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
+        if (request.Code.Length > 64) return Problems.Invalid("code", "At most 64 characters.");
+        var moved = await cluster.GetGrain<IVerificationGrain>(phoneChangeId).ConfirmPhoneChange(
+            CardNumber.Parse(member.CallerId()), member.SessionId(), request.Code.Trim());
+        return await OutcomeResults.MapAsync(moved,
+            async p => TypedResults.Ok(await CabinetSelfServiceApi.Me(p, cluster)));
+    }
+}
+
+/// <summary>PUT /phone: the new phone and the password again.</summary>
+public sealed record PhoneChangeRequest(string? Phone, string? Password);
+
+public sealed record PhoneChangeStarted(Guid PhoneChangeId, DateTimeOffset CodeExpiresAt);
