@@ -28,7 +28,7 @@ public sealed class ReplacementJourneys(BrowserFixture fixture) : Journey(fixtur
         await Page.GetByRole(AriaRole.Link, new() { Name = "Втратили або пошкодили картку?" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Нова картка замість старої" }))
             .ToBeVisibleAsync();
-        await Screenshot("80-replace-card");
+        await Screenshot("86-replace-card");
         await AssertAccessible();
 
         // A card nobody issued: a clear error on the field, nothing moves.
@@ -45,13 +45,13 @@ public sealed class ReplacementJourneys(BrowserFixture fixture) : Journey(fixtur
         await Expect(Page.GetByText("Касир вказав ваш телефон: ми надіслали на нього код.", new() { Exact = false }))
             .ToBeVisibleAsync();
         Assert.Equal((40L, 0L), (await Total(card), await Total(fresh)));
-        await Screenshot("81-replace-card-code");
+        await Screenshot("87-replace-card-code");
         await AssertAccessible();
 
         await Field("code").FillAsync(await App.LatestCode(phone, before));
         await Button("Підтвердити перенесення").ClickAsync();
         await Expect(Page.Locator("#replace-done")).ToContainTextAsync(fresh[^4..]);
-        await Screenshot("82-replace-card-done");
+        await Screenshot("88-replace-card-done");
         await AssertAccessible();
         Assert.Equal((0L, 40L), (await Total(card), await Total(fresh)));
 
@@ -76,7 +76,7 @@ public sealed class ReplacementJourneys(BrowserFixture fixture) : Journey(fixtur
         await Button("Move to the new card").ClickAsync();
         await Expect(Field("cardCode")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(ErrorFor("cardCode")).Not.ToBeEmptyAsync();
-        await Screenshot("83-replace-card-wrong-code");
+        await Screenshot("89-replace-card-wrong-code");
         await AssertAccessible();
         Assert.Equal((20L, 0L), (await Total(card), await Total(fresh)));
 
