@@ -43,15 +43,21 @@ public sealed partial class BalanceWatch
     /// <summary>Issues the card, registers it (the code from the SMS outbox), signs in and opens the stream.</summary>
     public static async Task<BalanceWatch> Start(Service bp, HttpClient http, string card, string smsOutbox)
     {
+        string? cardCode;
         using (var issue = bp.Issue(card).Request)
         using (var issued = await http.SendAsync(issue))
+        {
             if ((int)issued.StatusCode != 201)
                 throw new InvalidOperationException($"watched card: {(int)issued.StatusCode}");
+            // Issued without a phone: registering it takes the code printed on the card, shown once here.
+            cardCode = (await issued.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("cardCode", out var c)
+                ? c.GetString() : null;
+        }
         var phone = "+38067" + Random.Shared.Next(1_000_000, 9_999_999);
         const string password = "Sunflower-2026";
         var sent = SmsCodes(smsOutbox, phone).Count;
         var started = await Json(await http.PostAsJsonAsync(bp.BaseUrl + "/api/cabinet/v1/registrations",
-            new { cardNumber = card, phone, password }));
+            new { cardNumber = card, phone, password, cardCode }));
         var code = await SmsCode(smsOutbox, phone, sent);
         await Json(await http.PostAsJsonAsync(
             $"{bp.BaseUrl}/api/cabinet/v1/registrations/{started.GetProperty("registrationId").GetString()}/confirm",
