@@ -234,6 +234,37 @@ public sealed class AuditLogTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_members_own_replacement_and_leaving_are_recorded_as_the_members_and_an_operators_as_theirs()
+    {
+        var station = await _app.NewStationKey();
+        var member = await _app.NewMember(station);
+        var fresh = await _app.IssueCard(station);
+        var replaced = await member.Client().PostAsJsonAsync("/api/cabinet/v1/card-replacements",
+            new { newCardNumber = fresh, cardCode = _app.CardCode(fresh) }).Expect(HttpStatusCode.Created);
+        var onNew = _app.Client(bearer: replaced.GetProperty("session").GetProperty("accessToken").GetString()!);
+        await onNew.PostAsJsonAsync("/api/cabinet/v1/termination", new { password = member.Password })
+            .Expect(HttpStatusCode.OK);
+        var other = await _app.IssueCard(station);
+        var spare = await _app.IssueCard(station);
+        await NamedOperator().PostAsJsonAsync($"/api/admin/v1/cards/{other}/replacement",
+            new { newCardNumber = spare }).Expect(HttpStatusCode.Created);
+
+        var move = Assert.Single(await Audit($"subject={member.Card}&kind=card.replaced"));
+        Assert.Equal(("member:" + member.Card, 201, fresh), (move.GetProperty("actor").GetString(),
+            move.GetProperty("status").GetInt32(),
+            move.GetProperty("details").GetProperty("newCardNumber").GetString()));
+        var left = Assert.Single(await Audit($"subject={fresh}&kind=member.terminated"));
+        Assert.Equal(("member:" + fresh, 200), (left.GetProperty("actor").GetString(), left.GetProperty("status")
+            .GetInt32()));
+        var support = Assert.Single(await Audit($"subject={other}&kind=card.replaced"));
+        Assert.Equal("operator:" + BpClubApp.NamedOperatorId, support.GetProperty("actor").GetString());
+        // Leaving erases the member; the log keeps neither their phone nor their password.
+        var log = await WholeLog();
+        Assert.DoesNotContain(member.Phone, log);
+        Assert.DoesNotContain(member.Password, log);
+    }
+
+    [Fact]
     public async Task Only_operators_read_the_log()
     {
         var stationKey = await _app.NewStationKey();

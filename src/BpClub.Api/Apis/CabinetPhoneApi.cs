@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BpClub.Abstractions;
+using BpClub.Api.Audit;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Cards;
@@ -21,6 +22,7 @@ public static class CabinetPhoneApi
             "Change the phone: with the password again (wrong ones count against sign-in's lock-out), a one-time code "
             + "goes to the new phone by SMS; nothing changes until it comes back.");
         member.MapPost("/phone-changes/{phoneChangeId:guid}/confirm", ConfirmPhoneChange).ProducesProblems(404, 409)
+            .Audited(AuditKinds.MemberPhoneChanged)
             .WithSummary("Confirm the new phone with its SMS code: sign-in works with it only, and the old phone is "
                 + "told by SMS.");
         return app;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BpClub.Abstractions;
+using BpClub.Api.Audit;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Validation;
@@ -24,7 +25,8 @@ public static class CabinetSelfServiceApi
         member.MapGet("/export", Export).ProducesProblems(404).WithSummary(
             "Everything held about the member (profile, card, balance, level, settings, the whole history) as a "
             + "JSON download.");
-        member.MapPost("/termination", Terminate).ProducesProblems(422).WithSummary(
+        member.MapPost("/termination", Terminate).ProducesProblems(422).Audited(AuditKinds.MemberTerminated)
+            .WithSummary(
             "Leave the programme, with the password again: the points left are forfeited, every session ends and "
             + "the personal data is erased, as with an operator's termination.");
         return app;

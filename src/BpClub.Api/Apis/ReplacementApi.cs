@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BpClub.Abstractions;
+using BpClub.Api.Audit;
 using BpClub.Api.Http;
 using BpClub.Api.Security;
 using BpClub.Domain.Cards;
@@ -17,19 +18,21 @@ public static class ReplacementApi
         var cabinet = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
             .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
             .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
-        cabinet.MapPost("/card-replacements", ReplaceByMember).ProducesProblems(404, 409, 422).WithSummary(
+        cabinet.MapPost("/card-replacements", ReplaceByMember).ProducesProblems(404, 409, 422)
+            .Audited(AuditKinds.CardReplaced).WithSummary(
             "Move everything to a new card issued at a till (a lost or damaged card): points on hold with their "
             + "release dates, level, history, the registration. cardCode is the new card's printed code; when the "
             + "till recorded the member's phone with it, the answer is 202 and a code goes to that phone instead. "
             + "The 201 answer signs the member in on the new card.");
         cabinet.MapPost("/card-replacements/{replacementId:guid}/confirm", ConfirmByMember)
-            .ProducesProblems(404, 409, 422).WithSummary(
+            .ProducesProblems(404, 409, 422).Audited(AuditKinds.CardReplaced).WithSummary(
                 "Confirm a card replacement with the code sent to the member's phone: everything moves (as the 201 "
                 + "of POST /card-replacements), and the answer signs the member in on the new card.");
         app.MapGroup("/api/admin/v1").WithTags("Operators")
             .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
             .ProducesProblems(401, 403, 429, 503)
             .MapPost("/cards/{cardNumber}/replacement", ReplaceByOperator).ProducesProblems(404, 409, 422)
+            .Audited(AuditKinds.CardReplaced)
             .WithSummary("Replace a lost or damaged card by a new one issued at a till: everything moves, exactly "
                 + "once; the old card is closed (tills get 422 \"Card replaced\"). A retry answers the first result.");
         return app;

@@ -91,7 +91,11 @@ public sealed class AuditFilter(AuditLog audit, MemberTokens tokens) : IEndpoint
         _ => null,
     };
 
-    private static string Actor(HttpContext http) => "operator:" + http.User.CallerId();
+    /// <summary>A member (their token carries a session) by their card; anyone else here is an operator.</summary>
+    private static string Actor(HttpContext http) =>
+        (IsMember(http) ? "member:" : "operator:") + http.User.CallerId();
+
+    private static bool IsMember(HttpContext http) => http.User.FindFirst(Callers.SessionClaim) is not null;
 
     private static string Source(HttpContext http) => RateLimits.ClientAddress(http);
 
@@ -105,7 +109,8 @@ public sealed class AuditFilter(AuditLog audit, MemberTokens tokens) : IEndpoint
             if (name == "cardNumber" && Edge.Card(value, new ValidationErrors()) is { } card) return card.ToString();
             return Bounded(value);
         }
-        return null;
+        // A member's own calls name no card in the route: they act on their own.
+        return IsMember(http) ? http.User.CallerId() : null;
     }
 
     /// <summary>The operation ids and figures of a call; never a reason or a reference (free text that may name a
@@ -124,6 +129,12 @@ public sealed class AuditFilter(AuditLog audit, MemberTokens tokens) : IEndpoint
                 case HoldReleaseRequest release:
                     details["releaseId"] = Bounded(release.ReleaseId);
                     details["points"] = release.Points;
+                    break;
+                case OperatorReplacementRequest replacement:
+                    details["newCardNumber"] = Bounded(replacement.NewCardNumber);
+                    break;
+                case CardReplacementRequest replacement:
+                    details["newCardNumber"] = Bounded(replacement.NewCardNumber);
                     break;
                 case TerminationRequest termination:
                     details["applicationReceivedAt"] = termination.ApplicationReceivedAt;

@@ -33,7 +33,8 @@ public sealed class AuditLog(NpgsqlDataSource database, TimeProvider time)
         AuditKinds.StationSaved, AuditKinds.StationKeyRotated, AuditKinds.PartnerSaved, AuditKinds.PartnerKeyRotated,
         AuditKinds.PromotionSaved, AuditKinds.PromotionEnded, AuditKinds.CardLookedUp, AuditKinds.CardAdjusted,
         AuditKinds.CardHoldsReleased, AuditKinds.CardTerminated,
-        AuditKinds.TokenKeysRotated,
+        AuditKinds.TokenKeysRotated, AuditKinds.MemberTerminated, AuditKinds.MemberPhoneChanged,
+        AuditKinds.CardReplaced,
     };
 
     public async Task Append(string kind, string actor, string? subject, string source, int status,
@@ -124,4 +125,7 @@ public static class AuditKinds
     public const string CardHoldsReleased = "card.holdsReleased";
     public const string CardTerminated = "card.terminated";
     public const string TokenKeysRotated = "tokenKeys.rotated";
+    public const string MemberTerminated = "member.terminated";
+    public const string MemberPhoneChanged = "member.phoneChanged";
+    public const string CardReplaced = "card.replaced";
 }
