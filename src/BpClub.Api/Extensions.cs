@@ -1,13 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using BpClub.Api.Apis;
-using BpClub.Api.Audit;
 using BpClub.Api.Health;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
 using BpClub.Hosting;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace BpClub.Api;

@@ -1,11 +1,4 @@
-using BpClub.Abstractions;
-using BpClub.Api.Audit;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using System.Security.Claims;
 using BpClub.Domain.Units;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 

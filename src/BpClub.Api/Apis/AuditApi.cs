@@ -1,9 +1,4 @@
 using System.Globalization;
-using BpClub.Api.Audit;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using BpClub.Abstractions;
-using BpClub.Api.Http;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Apis;
 

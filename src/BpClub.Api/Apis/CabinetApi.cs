@@ -1,12 +1,5 @@
 using System.Net.ServerSentEvents;
-using System.Security.Claims;
-using BpClub.Abstractions;
-using BpClub.Api.Audit;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using BpClub.Domain.Validation;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 

@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using BpClub.Abstractions;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace BpClub.Api.Apis;
 
 /// <summary>What the programme offers a member: its partners with their rates, and the promotions.</summary>

@@ -1,11 +1,3 @@
-using System.Security.Claims;
-using BpClub.Abstractions;
-using BpClub.Api.Audit;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace BpClub.Api.Apis;
 
 /// <summary>The member's self-service: editing the profile, downloading everything held about them, leaving the

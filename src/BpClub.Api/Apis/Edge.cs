@@ -1,8 +1,6 @@
-using BpClub.Abstractions;
 using BpClub.Domain.Cards;
 using BpClub.Domain.Earning;
 using BpClub.Domain.Units;
-using BpClub.Domain.Validation;
 
 namespace BpClub.Api.Apis;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using BpClub.Abstractions;
 
 namespace BpClub.Api.Apis;
 

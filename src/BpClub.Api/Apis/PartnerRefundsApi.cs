@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using BpClub.Abstractions;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace BpClub.Api.Apis;
 
 /// <summary>

@@ -1,10 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
-using BpClub.Abstractions;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 

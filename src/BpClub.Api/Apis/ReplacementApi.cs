@@ -1,12 +1,5 @@
-using System.Security.Claims;
-using BpClub.Abstractions;
-using BpClub.Api.Audit;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
 using BpClub.Domain.Cards;
 using BpClub.Domain.Units;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BpClub.Api.Apis;
 

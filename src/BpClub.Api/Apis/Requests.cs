@@ -1,4 +1,3 @@
-using BpClub.Abstractions;
 using BpClub.Domain.Units;
 
 namespace BpClub.Api.Apis;

@@ -1,8 +1,3 @@
-using BpClub.Api.Audit;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace BpClub.Api.Apis;
 
 /// <summary>The keys that sign members' tokens, as an operator sees them: their ids and ages, never the keys.</summary>

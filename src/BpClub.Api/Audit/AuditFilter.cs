@@ -1,7 +1,4 @@
 using BpClub.Api.Apis;
-using BpClub.Api.Http;
-using BpClub.Api.Security;
-using BpClub.Domain.Validation;
 
 namespace BpClub.Api.Audit;
 

@@ -1,4 +1,3 @@
-using BpClub.Api.Security;
 using BpClub.Domain.Cards;
 using BpClub.Domain.Units;
 using Microsoft.AspNetCore.Authorization;

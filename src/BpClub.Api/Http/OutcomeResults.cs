@@ -1,6 +1,3 @@
-using BpClub.Abstractions;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace BpClub.Api.Http;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using BpClub.Domain.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 

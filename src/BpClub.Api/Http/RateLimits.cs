@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
-using BpClub.Api.Security;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Http;
 

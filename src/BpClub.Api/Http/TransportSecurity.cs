@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
 using IPAddress = System.Net.IPAddress;
 using IPNetwork = System.Net.IPNetwork;
 

@@ -1,4 +1,3 @@
-using BpClub.Abstractions;
 using System.Net.Sockets;
 using Orleans.Runtime;
 using System.Text.Json;

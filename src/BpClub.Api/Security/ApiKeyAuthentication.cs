@@ -1,11 +1,7 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using BpClub.Abstractions;
 using Microsoft.AspNetCore.Authentication;
-using BpClub.Api.Http;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Security;
 

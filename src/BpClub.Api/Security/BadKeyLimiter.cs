@@ -1,6 +1,4 @@
 using System.Threading.RateLimiting;
-using BpClub.Api.Http;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Security;
 

@@ -1,7 +1,4 @@
-using BpClub.Abstractions;
-using BpClub.Api.Http;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Api.Security;
 

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using BpClub.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
