@@ -58,6 +58,16 @@ public sealed class GrainMetrics
         if (reason == BpClub.Grains.Sms.SmsRefusal.DailyBudget) Interlocked.Exchange(ref _smsBudgetLeft, 0);
     }
 
+    /// <summary>A card's batch was committed: its purchases and redemptions, first written (never replays).</summary>
+    public void Committed(IEnumerable<CardEvent> events)
+    {
+        foreach (var e in events)
+        {
+            if (e is PointsEarned earned) PurchaseRecorded(earned.Points);
+            else if (e is PointsRedeemed redeemed) RedemptionRecorded(redeemed.Points);
+        }
+    }
+
     /// <summary>A purchase was committed to the ledger for the first time (not a replayed receipt).</summary>
     public void PurchaseRecorded(Points issued)
     {

@@ -1,6 +1,3 @@
-using BpClub.Domain.Ledger;
-using BpClub.Grains.Cards.Storage;
-
 namespace BpClub.Grains.Cards;
 
 /// <summary>How a card command ends: accepted with its events and result, rejected, or replaying a result.</summary>

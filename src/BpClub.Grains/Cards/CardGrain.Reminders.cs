@@ -1,7 +1,5 @@
-using BpClub.Domain.Ledger;
 using BpClub.Grains.Cards;
 using BpClub.Grains.Cards.Commands;
-using BpClub.Grains.Cards.Storage;
 
 namespace BpClub.Grains.Cards;
 
@@ -16,8 +14,8 @@ public sealed partial class CardGrain
         // Through the log, like any command: only it changes the account.
         var released = await _log!.Run(new ReleaseCommand());
         if (released.Value > 0) LogReleased(Key, released.Value);
-        // A replacement cut short is due at once: the reminder finishes it (CardGrain.Replacement.cs).
-        await FinishReplacement();
+        // A replacement cut short is due at once: the reminder finishes it (Cards/Replacement).
+        await _saga!.Finish();
         await _reminder.Ensure();
     }
 

@@ -1,18 +1,10 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Cards;
-using BpClub.Domain.Ledger;
 using BpClub.Domain.Programme;
-using BpClub.Domain.Validation;
-using BpClub.Grains.Cards;
 using BpClub.Grains.Cards.Commands;
-using BpClub.Grains.Cards.Storage;
+using BpClub.Grains.Cards.Replacement;
 using BpClub.Grains.Members;
 using BpClub.Grains.Promotions.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Hosting;
 using Orleans.Utilities;
 using static BpClub.Grains.Cards.CardOutcomes;
 using static BpClub.Grains.Cards.CardViews;
@@ -21,9 +13,10 @@ namespace BpClub.Grains.Cards;
 
 /// <summary>
 /// One card, the only writer of its ledger: an adapter between Orleans and the card's <see cref="CardCommandLog"/>,
-/// which decides, commits and answers its commands. The grain loads the account (snapshot, then the ledger's tail),
-/// answers queries from the committed account, keeps the release reminder (CardGrain.Reminders.cs) and tells
-/// watchers of the live balance.
+/// which decides, commits and answers its commands (Cards/Commands). The grain loads the account (snapshot, then
+/// the ledger's tail: <see cref="CardSnapshots"/>), hands queries to <see cref="CardQueries"/> and a replacement to its
+/// <see cref="ReplacementSaga"/>, keeps the release reminder (CardGrain.Reminders.cs) and tells watchers of the
+/// live balance.
 /// </summary>
 [Reentrant]
 public sealed partial class CardGrain(
@@ -38,14 +31,14 @@ public sealed partial class CardGrain(
     ILogger<CardGrain> logger) : Grain, ICardGrain, IRemindable, ICardLogHost
 {
     public const string StorageName = "cards";
-    /// <summary>A snapshot is written every so many entries (or as many as it holds lots) and on collection.</summary>
-    private const int SnapshotEvery = 100;
 
-    private readonly CommandValidator _validator = new(options.Value);
     private CardNumber? _card;
     /// <summary>Null when the key is not a card number: every call then answers so.</summary>
     private CardCommandLog? _log;
+    private CardQueries? _queries;
+    private ReplacementSaga? _saga;
     private CardReminder? _reminder;
+    private CardSnapshots? _snapshots;
     /// <summary>Front ends streaming this card's balance to a member; they renew every half minute.</summary>
     private readonly ObserverManager<IBalanceObserver> _watchers = new(TimeSpan.FromMinutes(2), logger);
 
@@ -56,19 +49,15 @@ public sealed partial class CardGrain(
     {
         if (!CardNumber.TryParse(this.GetPrimaryKeyString(), out _card)) return;
         _reminder = new CardReminder(this, () => Account, time, reminderOptions.Value.MinimumReminderPeriod, logger);
-        var stored = snapshot.State;
-        var readable = !stored.Unreadable && (stored.Account is not null || stored.Sequence == 0)
-            && (stored.Card is null || stored.Card == Key);
-        _log = new CardCommandLog(Key, ledger, this, _validator, time,
-            new CardAccount(options.Value, readable ? stored.Account : null), readable ? stored.Sequence : 0);
-        var last = await _log.CatchUp();
-        if (!readable || last < stored.Sequence)
+        _snapshots = new CardSnapshots(snapshot, Key, logger);
+        var validator = new CommandValidator(options.Value);
+        _log = new CardCommandLog(Key, ledger, this, validator, time,
+            new CardAccount(options.Value, _snapshots.Account), _snapshots.Start);
+        _queries = new CardQueries(Key, _log, history, promotions, validator, options.Value, time);
+        _saga = new ReplacementSaga(Key, _log, ledger, new GrainReplacementParties(GrainFactory, ServiceProvider,
+            history), logger);
+        if (_snapshots.Contradicted(await _log.CatchUp()))
         {
-            // The ledger is the truth: a snapshot that cannot be read, or claims entries the ledger does not have (a
-            // restored backup, a hand edit), is dropped and the card rebuilt from its ledger, and the snapshot
-            // replaced at once (otherwise its sequence, ahead of the ledger's, would keep it from being rewritten).
-            LogSnapshotDiscarded(Key, readable ? $"its sequence {stored.Sequence} is ahead of the ledger's {last}"
-                : "it cannot be read");
             await _log.Rebuild(new CardAccount(options.Value));
             await WriteSnapshot();
         }
@@ -82,7 +71,7 @@ public sealed partial class CardGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_log is { KnowsLedgerEnd: true } log && log.Sequence > snapshot.State.Sequence
+        if (_log is { KnowsLedgerEnd: true } log && log.Sequence > _snapshots!.Sequence
             && reason.ReasonCode is not (DeactivationReasonCode.ApplicationError
                 or DeactivationReasonCode.ShuttingDown))
             await WriteSnapshot();
@@ -112,25 +101,21 @@ public sealed partial class CardGrain(
     }
 
     public Task<Outcome<PartnerAccrualResult>> AccruePartner(RecordPartnerPurchase command,
-        CancellationToken cancellationToken = default) =>
-        Run(command, c => new PartnerPurchaseCommand(c), cancellationToken);
+        CancellationToken cancellation = default) => Run(command, c => new PartnerPurchaseCommand(c), cancellation);
 
-    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command,
-        CancellationToken cancellationToken = default) =>
-        Run(command, c => new RedemptionCommand(c), cancellationToken);
+    public Task<Outcome<RedemptionResult>> Redeem(RedeemPoints command, CancellationToken cancellation = default) =>
+        Run(command, c => new RedemptionCommand(c), cancellation);
 
     public Task<Outcome<RedemptionReversalResult>> ReverseRedemption(ReverseRedemption command,
-        CancellationToken cancellationToken = default) =>
-        Run(command, c => new RedemptionReversalCommand(c), cancellationToken);
+        CancellationToken cancellation = default) => Run(command, c => new RedemptionReversalCommand(c), cancellation);
 
     public async Task<Outcome<RefundResult>> Refund(RefundPurchase command,
         CancellationToken cancellationToken = default) =>
-        (_log is not null && command is not null ? await ForwardRefund(command, cancellationToken) : null)
+        (_saga is not null && command is not null ? await _saga.ForwardRefund(command, cancellationToken) : null)
         ?? await Run(command, c => new RefundCommand(c) { Predecessors = Account.Predecessors }, cancellationToken);
 
     public Task<Outcome<PartnerRefundResult>> RefundPartner(RefundPartnerTransaction command,
-        CancellationToken cancellationToken = default) =>
-        Run(command, c => new PartnerRefundCommand(c), cancellationToken);
+        CancellationToken cancellation = default) => Run(command, c => new PartnerRefundCommand(c), cancellation);
 
     public Task<Outcome<SpendingModel>> SwitchSpending(bool enabled) =>
         _log is null ? Task.FromResult(NotACard<SpendingModel>()) : _log.Run(new SpendingCommand(enabled));
@@ -152,56 +137,37 @@ public sealed partial class CardGrain(
         return _log.Run(command(request), cancellation);
     }
 
-    // ---- queries: the committed account ----------------------------------------------------------------------------
+    // ---- a replacement: the saga (Cards/Replacement) ---------------------------------------------------------------
 
-    public async Task<Outcome<PurchaseQuoteResult>> Quote(RecordPurchase command)
-    {
-        if (_log is null) return NotACard<PurchaseQuoteResult>();
-        if (command is null) return Outcome<PurchaseQuoteResult>.Invalid("body", "Required.");
-        var now = time.GetUtcNow();
-        var purchase = PurchaseCommand.ToDomain(command, now);
-        if (_validator.Validate(purchase, now) is { IsEmpty: false } errors)
-            return Outcome<PurchaseQuoteResult>.Invalid(errors.ToDictionary());
-        // Rated on the committed state, as a purchase arriving now would be; nothing is queued.
-        var quote = Account.Quote(purchase, await promotions.Current());
-        return quote.Earning is { } earning
-            ? Outcome<PurchaseQuoteResult>.Done(new PurchaseQuoteResult(earning.Total, ToModel(earning.Breakdown)))
-            : Refuse<PurchaseQuoteResult>(quote.Rejection!);
-    }
+    public Task<Outcome<ReplacementResult>> Replace(ReplaceCard command) =>
+        _saga is null ? Task.FromResult(NotACard<ReplacementResult>()) : _saga.Replace(command);
 
-    public Task<Outcome<BalanceModel>> GetBalance() =>
-        Task.FromResult(Query(a => ToModel(a.BalanceAt(time.GetUtcNow()))));
+    public Task<Outcome<BalanceModel>> ReceiveTransfer(string transferId, string oldCard) =>
+        _saga is null ? Task.FromResult(NotACard<BalanceModel>()) : _saga.Receive(transferId, oldCard);
 
-    public Task<Outcome<TierModel>> GetTier() => Task.FromResult(Query(a => ToModel(a.TierAt(time.GetUtcNow()))));
+    // ---- queries: the committed account and the ledger (CardQueries) -----------------------------------------------
 
-    public Task<Outcome<CardSummary>> GetSummary() => Task.FromResult(Query(a => Summary(Key, a, time.GetUtcNow())));
+    public Task<Outcome<PurchaseQuoteResult>> Quote(RecordPurchase command) => Ask(q => q.Quote(command));
+
+    public Task<Outcome<BalanceModel>> GetBalance() => Ask(q => q.Read((a, now) => ToModel(a.BalanceAt(now))));
+
+    public Task<Outcome<TierModel>> GetTier() => Ask(q => q.Read((a, now) => ToModel(a.TierAt(now))));
+
+    public Task<Outcome<CardSummary>> GetSummary() => Ask(q => q.Read((a, now) => Summary(Key, a, now)));
 
     public Task<Outcome<HistoryPage>> GetHistory(int limit, string? cursor) =>
         QueryHistory(new HistoryQuery(limit, cursor));
 
-    public async Task<Outcome<HistoryPage>> QueryHistory(HistoryQuery query)
-    {
-        if (_log is null) return NotACard<HistoryPage>();
-        if (query is null) return Outcome<HistoryPage>.Invalid("body", "Required.");
-        // This card's entries, then those of the cards it replaced (CardGrain.Replacement.cs).
-        return await QueryChainedHistory(query);
-    }
+    public Task<Outcome<HistoryPage>> QueryHistory(HistoryQuery query) => Ask(q => q.History(query));
 
-    /// <summary>For support: the last operations with who made them.</summary>
-    public async Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit)
-    {
-        if (_log is null) return NotACard<IReadOnlyList<SupportHistoryItem>>();
-        if (Account.Status == CardStatus.NotIssued)
-            return Outcome<IReadOnlyList<SupportHistoryItem>>.Fail(OutcomeStatus.NotFound, "Unknown card.");
-        return Outcome<IReadOnlyList<SupportHistoryItem>>.Done(
-            await history.ReadSupportHistory(Key, Math.Clamp(limit, 1, 100)));
-    }
+    public Task<Outcome<IReadOnlyList<SupportHistoryItem>>> GetRecentOperations(int limit) =>
+        Ask(q => q.RecentOperations(limit));
 
-    public Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer)
+    public async Task<Outcome<BalanceModel>> Subscribe(IBalanceObserver observer)
     {
-        var balance = Query(a => ToModel(a.BalanceAt(time.GetUtcNow())));
+        var balance = await GetBalance();
         if (balance.Succeeded) _watchers.Subscribe(observer, observer);
-        return Task.FromResult(balance);
+        return balance;
     }
 
     public Task Unsubscribe(IBalanceObserver observer)
@@ -210,30 +176,23 @@ public sealed partial class CardGrain(
         return Task.CompletedTask;
     }
 
-    private Outcome<T> Query<T>(Func<CardAccount, T> read) =>
-        _log is null ? NotACard<T>()
-        : Account.Status == CardStatus.NotIssued ? Outcome<T>.Fail(OutcomeStatus.NotFound, "Unknown card.")
-        : Outcome<T>.Done(read(Account));
+    private Task<Outcome<T>> Ask<T>(Func<CardQueries, Outcome<T>> ask) => Ask(q => Task.FromResult(ask(q)));
+
+    private Task<Outcome<T>> Ask<T>(Func<CardQueries, Task<Outcome<T>>> ask) =>
+        _queries is null ? Task.FromResult(NotACard<T>()) : ask(_queries);
 
     // ---- after a commit -------------------------------------------------------------------------------------------
 
     async Task ICardLogHost.Committed(IReadOnlyList<CardEvent> events, ReminderRow? reminder)
     {
         _reminder!.Committed(reminder);
-        foreach (var e in events)
-        {
-            if (e is PointsEarned earned) metrics.PurchaseRecorded(earned.Points);
-            else if (e is PointsRedeemed redeemed) metrics.RedemptionRecorded(redeemed.Points);
-        }
+        metrics.Committed(events);
         if (_watchers.Count > 0)
         {
             var balance = ToModel(Account.BalanceAt(time.GetUtcNow()));
             await _watchers.Notify(watcher => watcher.BalanceChanged(balance));
         }
-        // A snapshot costs its size (the lots on hold); writing it no more often than that many
-        // entries keeps its cost per entry constant however many lots a busy card holds.
-        if (_log!.Sequence - snapshot.State.Sequence >= Math.Max(SnapshotEvery, Account.HeldLots))
-            await WriteSnapshot();
+        if (_snapshots!.Due(_log!.Sequence, Account.HeldLots)) await WriteSnapshot();
         await _reminder.TryEnsure();
     }
 
@@ -245,19 +204,7 @@ public sealed partial class CardGrain(
 
     void ICardLogHost.WriteFailed(Exception e) => LogWriteFailed(e, Key);
 
-    private async Task WriteSnapshot()
-    {
-        try
-        {
-            snapshot.State = new CardSnapshot { Card = Key, Sequence = _log!.Sequence, Account = Account.ToState() };
-            await snapshot.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            // Harmless: the ledger holds everything; activation just replays a little more.
-            LogSnapshotFailed(e, Key);
-        }
-    }
+    private Task WriteSnapshot() => _snapshots!.Write(_log!.Sequence, Account);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {Card}: recorded {Count} release/expiry entries")]
     private partial void LogReleased(string card, int count);
@@ -265,11 +212,4 @@ public sealed partial class CardGrain(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Card {Card}: ledger write failed; the grain will rebuild from the ledger")]
     private partial void LogWriteFailed(Exception e, string card);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Card {Card}: snapshot discarded because {Reason}; rebuilt from the ledger")]
-    private partial void LogSnapshotDiscarded(string card, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {Card}: snapshot write failed")]
-    private partial void LogSnapshotFailed(Exception e, string card);
 }

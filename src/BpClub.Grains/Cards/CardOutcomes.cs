@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-using BpClub.Grains.Cards.Storage;
 
 namespace BpClub.Grains.Cards;
 

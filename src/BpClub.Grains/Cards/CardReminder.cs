@@ -1,7 +1,3 @@
-using BpClub.Domain.Ledger;
-using BpClub.Grains.Cards.Storage;
-using Microsoft.Extensions.Logging;
-
 namespace BpClub.Grains.Cards;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using BpClub.Domain.Ledger;
-
 namespace BpClub.Grains.Cards;
 
 /// <summary>

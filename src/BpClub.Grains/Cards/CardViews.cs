@@ -1,6 +1,4 @@
-using BpClub.Abstractions;
 using BpClub.Domain.Earning;
-using BpClub.Domain.Ledger;
 
 namespace BpClub.Grains.Cards;
 

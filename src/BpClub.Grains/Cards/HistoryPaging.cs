@@ -1,6 +1,4 @@
 using System.Globalization;
-using BpClub.Abstractions;
-using BpClub.Domain.Validation;
 
 namespace BpClub.Grains.Cards;
 

@@ -1,7 +1,3 @@
-using BpClub.Domain.Ledger;
-using BpClub.Domain.Validation;
-using BpClub.Grains.Cards.Storage;
-
 namespace BpClub.Grains.Cards;
 
 /// <summary>

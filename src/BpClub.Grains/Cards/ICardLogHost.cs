@@ -1,6 +1,3 @@
-using BpClub.Domain.Ledger;
-using BpClub.Grains.Cards.Storage;
-
 namespace BpClub.Grains.Cards;
 
 /// <summary>What a card's command log asks of the grain that hosts it: the reminder, what follows a commit.</summary>

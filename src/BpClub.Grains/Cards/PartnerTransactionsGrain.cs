@@ -1,5 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Grains.Cards.Storage;
 using Orleans.Concurrency;
 
 namespace BpClub.Grains.Cards;

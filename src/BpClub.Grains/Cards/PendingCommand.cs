@@ -1,7 +1,4 @@
 using System.Text.Json;
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-using BpClub.Grains.Cards.Storage;
 
 namespace BpClub.Grains.Cards;
 

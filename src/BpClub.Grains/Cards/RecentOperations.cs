@@ -1,5 +1,3 @@
-using BpClub.Grains.Cards.Storage;
-
 namespace BpClub.Grains.Cards;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Validation;
 using BpClub.Grains.Keys.Storage;
 
 namespace BpClub.Grains.Keys;

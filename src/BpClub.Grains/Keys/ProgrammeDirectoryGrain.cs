@@ -1,6 +1,4 @@
-using BpClub.Abstractions;
 using BpClub.Domain.Programme;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Concurrency;
 

@@ -1,12 +1,8 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Cards;
 using BpClub.Domain.Members;
 using BpClub.Grains.Members;
 using BpClub.Grains.Members.Storage;
 using BpClub.Grains.Sms;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Members;
 

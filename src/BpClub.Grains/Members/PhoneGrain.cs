@@ -1,10 +1,6 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Cards;
 using BpClub.Grains.Members;
 using BpClub.Grains.Members.Storage;
 using BpClub.Grains.Sms;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Members;
 

@@ -1,10 +1,7 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Cards;
 using BpClub.Domain.Members;
 using BpClub.Grains.Members;
 using BpClub.Grains.Members.Storage;
 using BpClub.Grains.Sms;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Members;
 

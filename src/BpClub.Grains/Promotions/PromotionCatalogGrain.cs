@@ -1,9 +1,6 @@
-using BpClub.Abstractions;
 using BpClub.Domain.Earning;
 using BpClub.Domain.Programme;
-using BpClub.Domain.Validation;
 using BpClub.Grains.Promotions.Storage;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Promotions;
 

@@ -2,10 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using BpClub.Abstractions;
-using BpClub.Domain.Cards;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Sms;
 

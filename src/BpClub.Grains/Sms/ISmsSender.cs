@@ -1,5 +1,3 @@
-using BpClub.Domain.Cards;
-
 namespace BpClub.Grains.Sms;
 
 /// <summary>Sends a text message to a phone: a gateway in production, the outbox file in development.</summary>

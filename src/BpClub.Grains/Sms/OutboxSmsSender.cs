@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BpClub.Domain.Cards;
-using Microsoft.Extensions.Options;
 
 namespace BpClub.Grains.Sms;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using BpClub.Domain.Cards;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BpClub.Grains.Sms;

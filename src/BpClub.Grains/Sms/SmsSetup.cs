@@ -3,8 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace BpClub.Grains.Sms;
@@ -72,7 +70,7 @@ public static partial class SmsSetup
         return services;
     }
 
-    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+    private static string Describe(Polly.Outcome<HttpResponseMessage> outcome) =>
         outcome.Result is { } response ? ((int)response.StatusCode)
             .ToString(System.Globalization.CultureInfo.InvariantCulture)
             : outcome.Exception?.GetType().Name ?? "unknown";

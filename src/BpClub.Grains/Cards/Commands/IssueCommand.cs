@@ -1,8 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-using BpClub.Domain.Validation;
-using BpClub.Grains.Cards.Storage;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using BpClub.Abstractions;
 using BpClub.Domain.Earning;
-using BpClub.Domain.Ledger;
-using BpClub.Domain.Validation;
 using static BpClub.Grains.Cards.CardViews;
 
 namespace BpClub.Grains.Cards.Commands;

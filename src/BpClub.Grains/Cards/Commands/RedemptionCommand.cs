@@ -1,6 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-using BpClub.Domain.Validation;
 using static BpClub.Grains.Cards.CardViews;
 
 namespace BpClub.Grains.Cards.Commands;

@@ -1,7 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-using BpClub.Domain.Validation;
-using BpClub.Grains.Cards.Storage;
 using static BpClub.Grains.Cards.CardViews;
 
 namespace BpClub.Grains.Cards.Commands;

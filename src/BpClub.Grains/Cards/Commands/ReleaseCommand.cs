@@ -1,5 +1,3 @@
-using BpClub.Domain.Ledger;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>The release reminder's tick: records what fell due (points now available, the annual expiry).</summary>

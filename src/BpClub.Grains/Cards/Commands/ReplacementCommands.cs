@@ -1,5 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
 using BpClub.Domain.Units;
 using static BpClub.Grains.Cards.CardViews;
 

@@ -1,6 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>The member switches paying with points on or off.</summary>

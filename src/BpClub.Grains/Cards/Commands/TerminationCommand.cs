@@ -1,7 +1,3 @@
-using BpClub.Abstractions;
-using BpClub.Domain.Ledger;
-using BpClub.Domain.Validation;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>The end of participation: the points are forfeited and the holder's personal data erased.</summary>

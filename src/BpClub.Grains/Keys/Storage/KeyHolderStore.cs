@@ -1,4 +1,3 @@
-using BpClub.Abstractions;
 using Npgsql;
 
 namespace BpClub.Grains.Keys.Storage;

@@ -1,6 +1,4 @@
-using BpClub.Abstractions;
 using System.Text.Json;
-using BpClub.Grains.Cards.Storage;
 using Npgsql;
 
 namespace BpClub.Grains.Members.Storage;

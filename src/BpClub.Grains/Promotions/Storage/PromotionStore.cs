@@ -1,4 +1,3 @@
-using BpClub.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
