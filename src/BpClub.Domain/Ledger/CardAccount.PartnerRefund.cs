@@ -40,31 +40,11 @@ public sealed partial class CardAccount
             var takenBefore = earlier.Aggregate(Points.Zero, (sum, r) => sum + r.Total);
             var reversed = Points.Max(earnedAfter - takenBefore, Points.Zero);
 
-            var stillHeld = transaction.AvailableAt > now && lateAnnulled is null
-                ? new Points(account._lots.TryGetValue(transaction.AvailableAt, out var held) ? held : 0)
-                : Points.Zero;
-            var fromHold = Points.Min(reversed, stillHeld);
-            var rest = reversed - fromHold;
-            var fromAnnulled = Points.Zero;
-            DateTimeOffset? annulledOn = null;
-            if (lateAnnulled is not null)
-            {
-                var matched = earlier.Where(r => r.AnnulledLate)
-                    .Aggregate(Points.Zero, (sum, r) => sum + r.FromAnnulled);
-                fromAnnulled = Points.Min(rest, Points.Max(lateAnnulled.Points - matched, Points.Zero));
-                annulledOn = lateAnnulled.ExpiryAt;
-            }
-            else if (transaction.AvailableAt <= now
-                && _calendar.NextExpiryAfter(transaction.AvailableAt - TimeSpan.FromTicks(1)) is { } expiry
-                    && expiry <= now
-                && account._annulled.TryGetValue(expiry, out var pool))
-            {
-                fromAnnulled = Points.Min(rest, new Points(pool));
-                annulledOn = expiry;
-            }
+            var matchedLate = earlier.Where(r => r.AnnulledLate)
+                .Aggregate(Points.Zero, (sum, r) => sum + r.FromAnnulled);
+            var share = ShareRefund(account, reversed, transaction.AvailableAt, lateAnnulled, matchedLate, now);
             return Record(new PartnerTransactionRefunded(now, refundId, transaction.OperationId, partnerId, refunding,
-                fromHold, transaction.AvailableAt, rest - fromAnnulled, fromAnnulled,
-                fromAnnulled > Points.Zero ? annulledOn : null,
-                fromAnnulled > Points.Zero && lateAnnulled is not null));
+                share.FromHold, transaction.AvailableAt, share.FromAvailable, share.FromAnnulled, share.AnnulledOn,
+                share.AnnulledLate));
         });
 }

@@ -272,35 +272,12 @@ public sealed partial class CardAccount
             var reversed = EarningCalculator.Reversal(original.LineEarnings, before, requested);
             var litres = new Litres(requested.Where(i => original.Lines[i].Type == LineType.Fuel)
                 .Sum(i => original.Lines[i].Litres.Value));
-            // A late receipt's annulled points left its lot as it was recorded: none of them is on hold.
-            var stillHeld = original.AvailableAt > now && lateAnnulled is null
-                ? new Points(account._lots.TryGetValue(original.AvailableAt, out var held) ? held : 0)
-                : Points.Zero;
-            var fromHold = Points.Min(reversed, stillHeld);
-            var rest = reversed - fromHold;
-            var fromAnnulled = Points.Zero;
-            DateTimeOffset? annulledOn = null;
-            if (lateAnnulled is not null)
-            {
-                var matched = earlierRefunds.Where(r => r.Refunds(original) && r.AnnulledLate)
-                    .Aggregate(Points.Zero, (sum, r) => sum + r.FromAnnulled);
-                fromAnnulled = Points.Min(rest, Points.Max(lateAnnulled.Points - matched, Points.Zero));
-                annulledOn = lateAnnulled.ExpiryAt;
-            }
-            else if (original.AvailableAt <= now
-                && _calendar.NextExpiryAfter(original.AvailableAt - TimeSpan.FromTicks(1)) is { } expiry
-                    && expiry <= now
-                && account._annulled.TryGetValue(expiry, out var pool))
-            {
-                // The expiry that met the receipt's points (one released at its very instant included).
-                fromAnnulled = Points.Min(rest, new Points(pool));
-                annulledOn = expiry;
-            }
-            return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, fromHold,
-                original.AvailableAt,
-                rest - fromAnnulled, litres, original.MonthKey, requested.Order().ToList(), original.SourceId,
-                fromAnnulled, fromAnnulled > Points.Zero ? annulledOn : null,
-                    fromAnnulled > Points.Zero && lateAnnulled is not null));
+            var matchedLate = earlierRefunds.Where(r => r.Refunds(original) && r.AnnulledLate)
+                .Aggregate(Points.Zero, (sum, r) => sum + r.FromAnnulled);
+            var share = ShareRefund(account, reversed, original.AvailableAt, lateAnnulled, matchedLate, now);
+            return Record(new PurchaseRefunded(now, refundId, original.OperationId, stationId, share.FromHold,
+                original.AvailableAt, share.FromAvailable, litres, original.MonthKey, requested.Order().ToList(),
+                original.SourceId, share.FromAnnulled, share.AnnulledOn, share.AnnulledLate));
         });
 
     /// <summary>
