@@ -8,9 +8,7 @@ public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/v1").WithTags("Operators")
-            .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 429, 503);
+        var admin = app.MapOperatorGroup();
 
         admin.MapPut("/stations/{stationId}", SaveStation).Audited(AuditKinds.StationSaved)
             .WithSummary("Create a station (its key is in the answer, once) or update its name and address.");

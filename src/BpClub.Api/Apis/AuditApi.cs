@@ -7,9 +7,7 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/v1").WithTags("Operators")
-            .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 429, 503);
+        var admin = app.MapOperatorGroup();
         admin.MapGet("/audit", Read).WithSummary(
             "The audit log, newest first: sign-ins and their failures, lock-outs, key creation and rotation, "
             + "operators' actions; optionally of some kinds (kind=a,b), an interval (from, to) and one subject "

@@ -25,9 +25,7 @@ public static class CabinetApi
         anonymous.MapPost("/password-resets/{resetId:guid}/confirm", ConfirmPasswordReset).ProducesProblems(404)
             .WithSummary("Set a new password with the SMS code; ends every session.");
 
-        var member = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
-            .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        var member = app.MapMemberGroup();
         member.MapDelete("/sessions/current", SignOut).WithSummary("Sign out of this session.");
         member.MapPut("/password", ChangePassword).WithSummary("Change the password; every other session ends.");
         member.MapPut("/spending", SwitchSpending).ProducesProblems(422)

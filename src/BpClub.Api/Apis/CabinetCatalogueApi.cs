@@ -8,9 +8,7 @@ public static class CabinetCatalogueApi
 
     public static IEndpointRouteBuilder MapCabinetCatalogueApi(this IEndpointRouteBuilder app)
     {
-        var member = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the programme")
-            .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        var member = app.MapMemberGroup("Cabinet: the programme");
         member.MapGet("/partners", Partners)
             .WithSummary("The programme's partners by name, each with its rate (points per UAH spent there).");
         member.MapGet("/offers", Offers).ProducesProblems(404)

@@ -8,9 +8,7 @@ public static class CabinetPhoneApi
 {
     public static IEndpointRouteBuilder MapCabinetPhoneApi(this IEndpointRouteBuilder app)
     {
-        var member = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
-            .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        var member = app.MapMemberGroup();
         member.MapPut("/phone", StartPhoneChange).WithSummary(
             "Change the phone: with the password again (wrong ones count against sign-in's lock-out), a one-time code "
             + "goes to the new phone by SMS; nothing changes until it comes back.");

@@ -9,9 +9,7 @@ public static class CabinetSelfServiceApi
 
     public static IEndpointRouteBuilder MapCabinetSelfServiceApi(this IEndpointRouteBuilder app)
     {
-        var member = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
-            .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        var member = app.MapMemberGroup();
         member.MapPatch("/me", UpdateProfile).ProducesProblems(404).WithSummary(
             "Edit the name or the birth date recorded at the till; a field left out stays as it is.");
         member.MapGet("/export", Export).ProducesProblems(404).WithSummary(

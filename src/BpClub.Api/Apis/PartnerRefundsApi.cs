@@ -8,9 +8,7 @@ public static class PartnerRefundsApi
 {
     public static IEndpointRouteBuilder MapPartnerRefundsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/partners/v1").WithTags("Partners")
-            .RequireAuthorization(Callers.Partner).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 503)
+        app.MapPartnerGroup()
             .MapPost("/refunds", Refund).ProducesProblems(404, 409, 422)
             .WithSummary("Take back the points of a partner transaction returned, whole or for part of its amount; "
                 + "replaying a partnerRefundId returns the first result.");

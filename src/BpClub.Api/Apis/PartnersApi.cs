@@ -7,9 +7,7 @@ public static class PartnersApi
 {
     public static IEndpointRouteBuilder MapPartnersApi(this IEndpointRouteBuilder app)
     {
-        var partners = app.MapGroup("/api/partners/v1").WithTags("Partners")
-            .RequireAuthorization(Callers.Partner).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 503);
+        var partners = app.MapPartnerGroup();
 
         partners.MapPost("/accruals", Accrue).ProducesProblems(404, 409, 422)
             .WithSummary("Credit points for a purchase at the partner; "

@@ -5,9 +5,7 @@ public static class PosApi
 {
     public static IEndpointRouteBuilder MapPosApi(this IEndpointRouteBuilder app)
     {
-        var pos = app.MapGroup("/api/pos/v1").WithTags("POS (stations)")
-            .RequireAuthorization(Callers.Station).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 503);
+        var pos = app.MapStationGroup();
 
         pos.MapPut("/cards/{cardNumber}", IssueCard).ProducesProblems(409)
             .WithSummary("Issue a pre-printed card at the till with the member's short questionnaire.");

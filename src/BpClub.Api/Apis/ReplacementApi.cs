@@ -8,9 +8,7 @@ public static class ReplacementApi
 {
     public static IEndpointRouteBuilder MapReplacementApi(this IEndpointRouteBuilder app)
     {
-        var cabinet = app.MapGroup("/api/cabinet/v1").WithTags("Cabinet: the member's card")
-            .RequireAuthorization(Callers.Member).RequireRateLimiting(RateLimits.PerCaller)
-            .AddEndpointFilter<CookieAntiforgeryFilter>().ProducesProblems(401, 403, 429, 503);
+        var cabinet = app.MapMemberGroup();
         cabinet.MapPost("/card-replacements", ReplaceByMember).ProducesProblems(404, 409, 422)
             .Audited(AuditKinds.CardReplaced).WithSummary(
             "Move everything to a new card issued at a till (a lost or damaged card): points on hold with their "
@@ -21,9 +19,7 @@ public static class ReplacementApi
             .ProducesProblems(404, 409, 422).Audited(AuditKinds.CardReplaced).WithSummary(
                 "Confirm a card replacement with the code sent to the member's phone: everything moves (as the 201 "
                 + "of POST /card-replacements), and the answer signs the member in on the new card.");
-        app.MapGroup("/api/admin/v1").WithTags("Operators")
-            .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 429, 503)
+        app.MapOperatorGroup()
             .MapPost("/cards/{cardNumber}/replacement", ReplaceByOperator).ProducesProblems(404, 409, 422)
             .Audited(AuditKinds.CardReplaced)
             .WithSummary("Replace a lost or damaged card by a new one issued at a till: everything moves, exactly "

@@ -9,9 +9,7 @@ public static class TokenKeysApi
 {
     public static IEndpointRouteBuilder MapTokenKeysApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/v1").WithTags("Operators")
-            .RequireAuthorization(Callers.Operator).RequireRateLimiting(RateLimits.PerCaller)
-            .ProducesProblems(401, 403, 409, 429, 503);
+        var admin = app.MapOperatorGroup().ProducesProblems(409);
         admin.MapPost("/token-keys/rotation", Rotate).Audited(AuditKinds.TokenKeysRotated).WithSummary(
             "A new key signs members' tokens; the current one stays accepted for the overlap, the previous one no "
             + "longer is. Every front end signs with the new key within Cabinet:TokenKeyRefresh.");
