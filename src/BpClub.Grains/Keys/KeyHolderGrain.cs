@@ -4,9 +4,10 @@ namespace BpClub.Grains.Keys;
 
 /// <summary>
 /// What stations and partners share: a row with a name and the hash of one key, a new key on
-/// creation and on rotation (shown once, never stored), and checking a presented secret.
+/// creation and on rotation (shown once, never stored), and checking a presented secret. <typeparamref name="T"/>:
+/// the wire model a holder is answered as.
 /// </summary>
-public abstract class KeyHolderGrain(KeyHolderStore store, TimeProvider time) : Grain
+public abstract class KeyHolderGrain<T>(KeyHolderStore store, TimeProvider time) : Grain
 {
     private KeyHolderRecord? _record;
 
@@ -22,36 +23,31 @@ public abstract class KeyHolderGrain(KeyHolderStore store, TimeProvider time) : 
             ? new KeyHolder(r.Id, r.Name, r.PointsPerUah) : null);
 
     /// <summary>Creates with a new key, or updates the details and keeps the key (then no key is returned).</summary>
-    protected async Task<Outcome<(KeyHolderRecord Record, string? Key)>> Save(string name, string detail,
-        decimal pointsPerUah, ValidationErrors errors)
+    protected async Task<Outcome<T>> Save(string name, string detail, decimal pointsPerUah, ValidationErrors errors)
     {
         if (!ApiKeys.IsValidId(Id)) errors.Add("id", "Letters, digits, '-' and '_', at most 32.");
         errors.RequireId("name", name, 100);
-        if (!errors.IsEmpty) return Outcome<(KeyHolderRecord, string?)>.Invalid(errors.ToDictionary());
+        if (!errors.IsEmpty) return Outcome<T>.Invalid(errors.ToDictionary());
 
         var secret = _record is null ? ApiKeys.NewSecret() : null;
         var record = new KeyHolderRecord(Id, name.Trim(), detail.Trim(), pointsPerUah,
             secret is null ? _record!.KeyHash : ApiKeys.Hash(secret));
         await store.Save(Kind, record, newKey: secret is not null, time.GetUtcNow());
         _record = record;
-        return Outcome<(KeyHolderRecord,
-            string?)>.Done((record, secret is null ? null : ApiKeys.Compose(Kind, Id, secret)));
+        return Outcome<T>.Done(View(record, secret is null ? null : ApiKeys.Compose(Kind, Id, secret)));
     }
 
-    protected async Task<Outcome<(KeyHolderRecord Record, string? Key)>> Rotate()
+    public async Task<Outcome<T>> RotateKey()
     {
-        if (_record is null) return Outcome<(KeyHolderRecord, string?)>.Fail(OutcomeStatus.NotFound,
+        if (_record is null) return Outcome<T>.Fail(OutcomeStatus.NotFound,
             $"Unknown {Kind.ToString().ToLowerInvariant()} {Id}.");
         var secret = ApiKeys.NewSecret();
         var record = _record with { KeyHash = ApiKeys.Hash(secret) };
         await store.Save(Kind, record, newKey: true, time.GetUtcNow());
         _record = record;
-        return Outcome<(KeyHolderRecord, string?)>.Done((record, ApiKeys.Compose(Kind, Id, secret)));
+        return Outcome<T>.Done(View(record, ApiKeys.Compose(Kind, Id, secret)));
     }
 
     /// <summary>The wire model of a saved or rotated holder; the key only when a new one was made.</summary>
-    protected static Outcome<T> Model<T>(Outcome<(KeyHolderRecord Record, string? Key)> saved,
-        Func<KeyHolderRecord, string?, T> view) => saved.Succeeded
-        ? Outcome<T>.Done(view(saved.Value.Record, saved.Value.Key))
-        : saved.As<T>();
+    protected abstract T View(KeyHolderRecord record, string? key);
 }
