@@ -5,3 +5,4 @@ global using BpClub.Domain.Validation;
 global using BpClub.Grains.Cards.Storage;
 global using Microsoft.Extensions.Logging;
 global using Microsoft.Extensions.Options;
+global using static BpClub.Grains.Cards.CardViews;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Utilities;
 using static BpClub.Grains.Cards.CardOutcomes;
-using static BpClub.Grains.Cards.CardViews;
 
 namespace BpClub.Grains.Cards;
 

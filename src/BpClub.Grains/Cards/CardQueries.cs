@@ -2,7 +2,6 @@ using BpClub.Domain.Programme;
 using BpClub.Grains.Cards.Commands;
 using BpClub.Grains.Promotions.Storage;
 using static BpClub.Grains.Cards.CardOutcomes;
-using static BpClub.Grains.Cards.CardViews;
 
 namespace BpClub.Grains.Cards;
 

@@ -1,5 +1,3 @@
-using static BpClub.Grains.Cards.CardViews;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>An operator's manual correction with a reason, recorded with who made it.</summary>

@@ -1,5 +1,3 @@
-using static BpClub.Grains.Cards.CardViews;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>An operator releases held points before their day: some of them, or all when no amount is given.</summary>

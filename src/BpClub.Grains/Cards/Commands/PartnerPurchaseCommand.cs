@@ -1,5 +1,4 @@
 using BpClub.Domain.Earning;
-using static BpClub.Grains.Cards.CardViews;
 
 namespace BpClub.Grains.Cards.Commands;
 

@@ -1,5 +1,3 @@
-using static BpClub.Grains.Cards.CardViews;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>

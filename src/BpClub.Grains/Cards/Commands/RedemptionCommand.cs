@@ -1,5 +1,3 @@
-using static BpClub.Grains.Cards.CardViews;
-
 namespace BpClub.Grains.Cards.Commands;
 
 /// <summary>Paying with points at a till.</summary>
