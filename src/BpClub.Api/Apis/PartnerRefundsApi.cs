@@ -19,24 +19,12 @@ public static class PartnerRefundsApi
         ProblemHttpResult, TooManyRequests>> Refund(
         PartnerRefundRequest request, ClaimsPrincipal partner, IClusterClient cluster, CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        errors.RequireId("partnerRefundId", request.PartnerRefundId);
-        errors.RequireId("partnerTransactionId", request.PartnerTransactionId);
-        // Checked here too, not only by the card: input this bad is a 400 whether or not the transaction exists.
-        if (request.Amount is <= 0m) errors.Add("amount", "Must be greater than zero, or left out for all of it.");
-        else if (request.Amount is { } some && decimal.Round(some, 2) != some)
-            errors.Add("amount", "At most two decimals.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
-        var partnerId = partner.CallerId();
-        var card = await cluster.GetGrain<IPartnerTransactionsGrain>(partnerId)
-            .FindCard(request.PartnerTransactionId!, request.PartnerRefundId!);
+        if (!request.TryParse(partner.CallerId(), out var refund, out var problem)) return problem;
+        var card = await cluster.GetGrain<IPartnerTransactionsGrain>(refund.PartnerId)
+            .FindCard(refund.PartnerTransactionId, refund.PartnerRefundId);
         if (card is null)
-            return Problems.Result(404, $"This partner has no transaction {request.PartnerTransactionId}.");
-        var refunded = await cluster.GetGrain<ICardGrain>(card).RefundPartner(new RefundPartnerTransaction(
-            request.PartnerRefundId!, request.PartnerTransactionId!, partnerId,
-            request.Amount is { } amount ? new(Edge.Normalized(amount)) : null), aborted);
-        return OutcomeResults.Created(refunded);
+            return Problems.Result(404, $"This partner has no transaction {refund.PartnerTransactionId}.");
+        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card).RefundPartner(refund, aborted));
     }
 }
 

@@ -19,17 +19,10 @@ public static class PartnersApi
         ProblemHttpResult, TooManyRequests>> Accrue(
         PartnerAccrualRequest request, ClaimsPrincipal partner, IClusterClient cluster, CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        if (request.Amount is null) errors.Add("amount", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
         var rate = decimal.Parse(partner.FindFirstValue(Callers.PointsPerUahClaim) ?? "0",
             CultureInfo.InvariantCulture);
-        var accrued = await cluster.GetGrain<ICardGrain>(card!.Value).AccruePartner(new RecordPartnerPurchase(
-            request.PartnerTransactionId ?? "", partner.CallerId(), rate, new(Edge.Normalized(request.Amount!.Value)),
-                Edge.Utc(request.OccurredAt)),
-            aborted);
-        return OutcomeResults.Created(accrued);
+        if (!request.TryParse(partner.CallerId(), rate, out var accrual, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(accrual.Card.Value).AccruePartner(accrual.Command, aborted));
     }
 }

@@ -28,27 +28,18 @@ public static class PosApi
         string cardNumber, IssueCardRequest request, ClaimsPrincipal station, IClusterClient cluster,
             CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        var phone = Edge.Phone(request.Phone, errors, required: false);
-        if (request.Consent is null) errors.Add("consent", "Required: the member must consent to the programme rules.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
-        var issued = await cluster.GetGrain<ICardGrain>(card!.Value).Issue(
-            new IssueCard(request.FirstName ?? "", request.LastName ?? "", phone, request.BirthDate,
-                request.Consent!.Value, station.CallerId()), aborted);
-        return OutcomeResults.Created(issued);
+        if (!request.TryParse(cardNumber, station.CallerId(), out var issue, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(issue.Card.Value).Issue(issue.Command, aborted));
     }
 
     private static async Task<Results<Created<PurchaseResult>, Ok<PurchaseResult>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> RecordPurchase(
         PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        var purchase = Edge.Purchase(request, station.CallerId(), errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Accrue(purchase!, aborted));
+        if (!request.TryParse(station.CallerId(), out var purchase, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(purchase.Card.Value).Accrue(purchase.Command, aborted));
     }
 
     /// <summary>The same body and checks as a purchase, so a till sends what it will record after payment.</summary>
@@ -56,58 +47,41 @@ public static class PosApi
         TooManyRequests>> QuotePurchase(
         PurchaseRequest request, ClaimsPrincipal station, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        var purchase = Edge.Purchase(request, station.CallerId(), errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).Quote(purchase!));
+        if (!request.TryParse(station.CallerId(), out var purchase, out var problem)) return problem;
+        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(purchase.Card.Value).Quote(purchase.Command));
     }
 
     private static async Task<Results<Created<RedemptionResult>, Ok<RedemptionResult>, ValidationProblem,
         ProblemHttpResult, TooManyRequests>> Redeem(
         RedemptionRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        if (request.Points is null) errors.Add("points", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var redeemed = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Redeem(new RedeemPoints(request.RedemptionId ?? "", station.CallerId(), new(request.Points!.Value)),
-                aborted);
-        return OutcomeResults.Created(redeemed);
+        if (!request.TryParse(station.CallerId(), out var redemption, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(redemption.Card.Value).Redeem(redemption.Command, aborted));
     }
 
     private static async Task<Results<Created<RedemptionReversalResult>, Ok<RedemptionReversalResult>,
         ValidationProblem, ProblemHttpResult, TooManyRequests>> ReverseRedemption(
         RedemptionReversalRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var reversed = await cluster.GetGrain<ICardGrain>(card!.Value).ReverseRedemption(
-            new ReverseRedemption(request.ReversalId ?? "", request.RedemptionId ?? "", station.CallerId()), aborted);
-        return OutcomeResults.Created(reversed);
+        if (!request.TryParse(station.CallerId(), out var reversal, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(reversal.Card.Value).ReverseRedemption(reversal.Command, aborted));
     }
 
     private static async Task<Results<Created<RefundResult>, Ok<RefundResult>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> Refund(
         RefundRequest request, ClaimsPrincipal station, IClusterClient cluster, CancellationToken aborted)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var refunded = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Refund(new RefundPurchase(request.RefundId ?? "", request.ReceiptId ?? "", station.CallerId(),
-                request.Lines ?? []), aborted);
-        return OutcomeResults.Created(refunded);
+        if (!request.TryParse(station.CallerId(), out var refund, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(refund.Card.Value).Refund(refund.Command, aborted));
     }
 
     private static async Task<Results<Ok<BalanceModel>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> GetBalance(string cardNumber, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card!.Value).GetBalance());
+        if (!Parsing.TryParseCard(cardNumber, out var card, out var problem)) return problem;
+        return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(card.Value).GetBalance());
     }
 }
