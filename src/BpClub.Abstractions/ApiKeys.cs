@@ -13,6 +13,9 @@ public enum KeyKind { Station, Partner }
 public static partial class ApiKeys
 {
     /// <summary>Station and partner ids: letters, digits, '-' and '_' (they appear in keys and URLs).</summary>
+    /// <summary>What is said of an id that <see cref="IsValidId"/> refuses.</summary>
+    public const string InvalidId = "Letters, digits, '-' and '_', at most 32.";
+
     public static bool IsValidId([NotNullWhen(true)] string? id) => id is not null && IdPattern().IsMatch(id);
 
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=')

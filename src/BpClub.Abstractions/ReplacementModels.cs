@@ -9,7 +9,10 @@ namespace BpClub.Abstractions;
 [GenerateSerializer, Immutable]
 public sealed record ReplaceCard(
     [property: Id(0)] string NewCardNumber,
-    [property: Id(1)] string? OperatorId = null);
+    [property: Id(1)] string? OperatorId = null)
+{
+    public const string AnotherCard = "The new card must be another card.";
+}
 
 /// <summary>A card replaced: what moved to the new card (available and on hold) and when.</summary>
 [GenerateSerializer, Immutable]

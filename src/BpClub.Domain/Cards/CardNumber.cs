@@ -8,6 +8,9 @@ public sealed record CardNumber
 {
     public const int Length = 16;
 
+    /// <summary>What is said of a field that is not a card number.</summary>
+    public const string Malformed = "A card number is 16 digits with a valid check digit.";
+
     private CardNumber(string value) => Value = value;
 
     public string Value { get; }
@@ -32,7 +35,7 @@ public sealed record CardNumber
 
     public static CardNumber Parse(string text) =>
         TryParse(text, out var card) ? card
-            : throw new FormatException("A card number is 16 digits with a valid check digit.");
+            : throw new FormatException(Malformed);
 
     /// <summary>Completes 15 digits with their Luhn check digit (card stock is printed this way).</summary>
     public static CardNumber WithCheckDigit(string fifteenDigits)

@@ -10,14 +10,15 @@ namespace BpClub.Domain.Validation;
 /// </summary>
 public sealed class CommandValidator(ProgrammeRules rules)
 {
+    public const string PaymentMethods = "Must be cash, bankCard or bpClubCard.";
+
     public ValidationErrors Validate(Purchase purchase, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
         errors.RequireId("receiptId", purchase.ReceiptId);
         errors.RequireId("stationId", purchase.StationId);
         CheckOccurredAt(errors, purchase.OccurredAt, now);
-        if (!Enum.IsDefined(purchase.PaymentMethod)) errors.Add("paymentMethod",
-            "Must be cash, bankCard or bpClubCard.");
+        if (!Enum.IsDefined(purchase.PaymentMethod)) errors.Add("paymentMethod", PaymentMethods);
         if (purchase.Lines is null || purchase.Lines.Count == 0) errors.Add("lines", "At least one line is required.");
         else if (purchase.Lines.Count > rules.MaxLinesPerReceipt) errors.Add("lines",
             $"At most {rules.MaxLinesPerReceipt} lines per receipt.");
@@ -137,19 +138,28 @@ public sealed class CommandValidator(ProgrammeRules rules)
     /// <summary>How long an operator's reason for an adjustment may be; members read it in their history.</summary>
     public const int MaxReasonLength = 200;
 
+    /// <summary>The longest first or last name, at the till and in the cabinet.</summary>
+    public const int MaxNameLength = 100;
+
     /// <summary>The short questionnaire filled in at the till when a card is issued.</summary>
     public ValidationErrors ValidateQuestionnaire(string? firstName, string? lastName, string? stationId, bool consent,
         DateOnly? birthDate, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
-        errors.RequireId("firstName", firstName, 100);
-        errors.RequireId("lastName", lastName, 100);
+        errors.RequireId("firstName", firstName, MaxNameLength);
+        errors.RequireId("lastName", lastName, MaxNameLength);
         errors.RequireId("stationId", stationId);
         if (!consent) errors.Add("consent", "The member must consent to the programme rules.");
+        CheckBirthDate(errors, birthDate, now);
+        return errors;
+    }
+
+    /// <summary>A birth date, when given, is not in the future nor more than 120 years ago.</summary>
+    public static void CheckBirthDate(ValidationErrors errors, DateOnly? birthDate, DateTimeOffset now)
+    {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (birthDate is { } born && (born > today || born < today.AddYears(-120)))
             errors.Add("birthDate", "Not a plausible birth date.");
-        return errors;
     }
 
     /// <summary>A written application to end participation, processed by an operator.</summary>

@@ -17,7 +17,7 @@ internal static class CardOutcomes
     };
 
     public static Outcome<T> NotACard<T>() =>
-        Outcome<T>.Invalid(new() { ["cardNumber"] = ["A card number is 16 digits with a valid check digit."] });
+        Outcome<T>.Invalid(new() { ["cardNumber"] = [CardNumber.Malformed] });
 
     /// <summary>The first result when the payload is the same, otherwise a conflict.</summary>
     public static Outcome<T> Replay<T>(OperationRecord earlier, byte[] hash) =>

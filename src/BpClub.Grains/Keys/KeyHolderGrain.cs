@@ -25,7 +25,7 @@ public abstract class KeyHolderGrain<T>(KeyHolderStore store, TimeProvider time)
     /// <summary>Creates with a new key, or updates the details and keeps the key (then no key is returned).</summary>
     protected async Task<Outcome<T>> Save(string name, string detail, decimal pointsPerUah, ValidationErrors errors)
     {
-        if (!ApiKeys.IsValidId(Id)) errors.Add("id", "Letters, digits, '-' and '_', at most 32.");
+        if (!ApiKeys.IsValidId(Id)) errors.Add("id", ApiKeys.InvalidId);
         errors.RequireId("name", name, 100);
         if (!errors.IsEmpty) return Outcome<T>.Invalid(errors.ToDictionary());
 

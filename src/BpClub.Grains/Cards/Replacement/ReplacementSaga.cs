@@ -28,11 +28,10 @@ public sealed partial class ReplacementSaga(string card, CardCommandLog log, ICa
     {
         if (command is null) return Outcome<ReplacementResult>.Invalid("body", "Required.");
         if (!CardNumber.TryParse(command.NewCardNumber, out var parsed))
-            return Outcome<ReplacementResult>.Invalid("newCardNumber",
-                "A card number is 16 digits with a valid check digit.");
+            return Outcome<ReplacementResult>.Invalid("newCardNumber", CardNumber.Malformed);
         var next = parsed.Value;
         if (next == card)
-            return Outcome<ReplacementResult>.Invalid("newCardNumber", "The new card must be another card.");
+            return Outcome<ReplacementResult>.Invalid("newCardNumber", ReplaceCard.AnotherCard);
 
         // A retry of a replacement under way or done does not look at the new card again: it may hold the points.
         var retry = Account.Replacing?.NewCard == next || Account.ReplacedBy == next;
