@@ -1,5 +1,3 @@
-using BpClub.Domain.Units;
-
 namespace BpClub.Api.Apis;
 
 /// <summary>Operators: stations and partners with their keys, promotions, card support, termination, the
@@ -44,8 +42,8 @@ public static class AdminApi
         ProblemHttpResult, TooManyRequests>> SaveStation(
         string stationId, StationRequest request, IClusterClient cluster)
     {
-        if (!ApiKeys.IsValidId(stationId)) return Problems.Invalid("stationId", InvalidId);
-        var saved = await cluster.GetGrain<IStationGrain>(stationId).Save(request.Name ?? "", request.Address ?? "");
+        if (!request.TryParse(stationId, out var station, out var problem)) return problem;
+        var saved = await cluster.GetGrain<IStationGrain>(stationId).Save(station.Name, station.Address);
         // A key in the answer means the station is new: 201.
         return OutcomeResults.Created(saved, StationKey, s => s.ApiKey is not null);
     }
@@ -62,12 +60,8 @@ public static class AdminApi
         ProblemHttpResult, TooManyRequests>> SavePartner(
         string partnerId, PartnerRequest request, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        if (!ApiKeys.IsValidId(partnerId)) errors.Add("partnerId", InvalidId);
-        if (request.PointsPerUah is null) errors.Add("pointsPerUah", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var saved = await cluster.GetGrain<IPartnerGrain>(partnerId)
-            .Save(request.Name ?? "", request.PointsPerUah!.Value);
+        if (!request.TryParse(partnerId, out var partner, out var problem)) return problem;
+        var saved = await cluster.GetGrain<IPartnerGrain>(partnerId).Save(partner.Name, partner.Rate);
         return OutcomeResults.Created(saved, PartnerKey, p => p.ApiKey is not null);
     }
 
@@ -79,8 +73,6 @@ public static class AdminApi
         return OutcomeResults.Ok(await cluster.GetGrain<IPartnerGrain>(partnerId).RotateKey(), PartnerKey);
     }
 
-    private const string InvalidId = "Letters, digits, '-' and '_', at most 32.";
-
     private static StationKeyResponse StationKey(StationModel s) => new(s.StationId, s.Name, s.Address, s.ApiKey);
 
     private static PartnerKeyResponse PartnerKey(PartnerModel p) => new(p.PartnerId, p.Name, p.PointsPerUah, p.ApiKey);
@@ -89,16 +81,8 @@ public static class AdminApi
         TooManyRequests>> SavePromotion(
         string promotionId, PromotionRequest request, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        if (request.StartsAt is null) errors.Add("startsAt", "Required.");
-        if (request.EndsAt is null) errors.Add("endsAt", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var saved = await cluster.GetGrain<IPromotionCatalogGrain>(0)
-            .Save(new PromotionModel(promotionId, request.Name ?? "",
-            request.StartsAt!.Value, request.EndsAt!.Value, request.StationIds, request.ProductCodes,
-                request.Categories,
-            request.Multiplier, request.BonusPoints, request.Levels));
-        return OutcomeResults.Created(saved);
+        if (!request.TryParse(promotionId, out var promotion, out var problem)) return problem;
+        return OutcomeResults.Created(await cluster.GetGrain<IPromotionCatalogGrain>(0).Save(promotion));
     }
 
     private static async Task<Ok<IReadOnlyList<PromotionModel>>> ListPromotions(IClusterClient cluster) =>
@@ -111,15 +95,12 @@ public static class AdminApi
     private static async Task<Results<Ok<CardLookupResponse>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> CardLookup(string cardNumber, IClusterClient cluster, int? operations)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        if (operations is < 1 or > 100) errors.Add("operations", "Must be between 1 and 100.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
-        var grain = cluster.GetGrain<ICardGrain>(card!.Value);
+        if (!AdminRequests.TryParseLookup(cardNumber, operations, out var lookup, out var problem)) return problem;
+        var (card, count) = lookup;
+        var grain = cluster.GetGrain<ICardGrain>(card.Value);
         var summary = await grain.GetSummary();
         if (!summary.Succeeded) return OutcomeResults.Failure<CardSummary, Ok<CardLookupResponse>>(summary);
-        var recent = await grain.GetRecentOperations(operations ?? 20);
+        var recent = await grain.GetRecentOperations(count);
         if (!recent.Succeeded)
             return OutcomeResults.Failure<IReadOnlyList<SupportHistoryItem>, Ok<CardLookupResponse>>(recent);
         var registration = await cluster.GetGrain<IMemberGrain>(card.Value).GetRegistration();
@@ -130,40 +111,30 @@ public static class AdminApi
         ProblemHttpResult, TooManyRequests>> Adjust(
         string cardNumber, AdjustmentRequest request, ClaimsPrincipal operatorUser, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        if (request.Points is null) errors.Add("points", "Required: positive adds points, negative takes them.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).Adjust(
-            new AdjustPoints(request.AdjustmentId ?? "", new(request.Points!.Value), request.Reason ?? "",
-                operatorUser.CallerId())));
+        if (!request.TryParse(cardNumber, operatorUser.CallerId(), out var adjustment, out var problem))
+            return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(adjustment.Card.Value).Adjust(adjustment.Command));
     }
 
     private static async Task<Results<Created<HoldReleaseResult>, Ok<HoldReleaseResult>, ValidationProblem,
         ProblemHttpResult, TooManyRequests>> ReleaseHolds(
         string cardNumber, HoldReleaseRequest request, ClaimsPrincipal operatorUser, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        Points? points = request.Points is { } some ? new Points(some) : null;
-        return OutcomeResults.Created(await cluster.GetGrain<ICardGrain>(card!.Value).ReleaseHeldPoints(
-            new ReleaseHeldPoints(request.ReleaseId ?? "", points, operatorUser.CallerId())));
+        if (!request.TryParse(cardNumber, operatorUser.CallerId(), out var release, out var problem)) return problem;
+        return OutcomeResults.Created(
+            await cluster.GetGrain<ICardGrain>(release.Card.Value).ReleaseHeldPoints(release.Command));
     }
 
     private static async Task<Results<Ok<TerminationResult>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> Terminate(
         string cardNumber, TerminationRequest request, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        if (request.ApplicationReceivedAt is null) errors.Add("applicationReceivedAt", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
-        var terminated = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Terminate(new TerminateParticipation(request.ApplicationReceivedAt!.Value, request.Reference ?? ""));
+        if (!request.TryParse(cardNumber, out var termination, out var problem)) return problem;
+        var card = termination.Card.Value;
+        var terminated = await cluster.GetGrain<ICardGrain>(card).Terminate(termination.Command);
         // Closing the account runs on a replay too, so a termination cut short half-way is completed by retrying it.
-        if (terminated.Succeeded) await cluster.GetGrain<IMemberGrain>(card.Value).Close();
+        if (terminated.Succeeded) await cluster.GetGrain<IMemberGrain>(card).Close();
         return OutcomeResults.Ok(terminated);
     }
 
