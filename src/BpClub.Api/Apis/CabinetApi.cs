@@ -49,15 +49,10 @@ public static class CabinetApi
         TooManyRequests>> StartRegistration(
         RegistrationRequest request, HttpContext http, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(request.CardNumber, errors);
-        var phone = Edge.Phone(request.Phone, errors);
-        if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
-        if (request.CardCode is { Length: > 64 }) errors.Add("cardCode", "At most 64 characters.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
+        if (!request.TryParse(out var registration, out var problem)) return problem;
+        var (card, phone, password, cardCode) = registration;
         var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
-            .StartRegistration(card!, phone!, request.Password!, Source(http), request.CardCode);
+            .StartRegistration(card, phone, password, Source(http), cardCode);
         return OutcomeResults.Map(started,
             code => TypedResults.Accepted((string?)null, new RegistrationStarted(code.Id, code.CodeExpiresAt)));
     }
@@ -66,9 +61,8 @@ public static class CabinetApi
         TooManyRequests>> ConfirmRegistration(
         Guid registrationId, CodeConfirmation request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
-        if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
-        var registered = await cluster.GetGrain<IVerificationGrain>(registrationId)
-            .ConfirmRegistration(request.Code.Trim());
+        if (!request.TryParse(null, out var code, out var problem)) return problem;
+        var registered = await cluster.GetGrain<IVerificationGrain>(registrationId).ConfirmRegistration(code);
         return await OutcomeResults.MapAsync(registered,
             async grant => TypedResults.Created((string?)null, await StartSession(http, tokens, grant)));
     }
@@ -77,13 +71,8 @@ public static class CabinetApi
         TooManyRequests>> SignIn(
         SignInRequest request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
-        var errors = new ValidationErrors();
-        var phone = Edge.Phone(request.Phone, errors);
-        if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Required.");
-        else if (request.Password.Length > 256) errors.Add("password", "At most 256 characters.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
-        var signedIn = await cluster.GetGrain<IPhoneGrain>(phone!.Value).SignIn(request.Password!);
+        if (!request.TryParse(out var signIn, out var problem)) return problem;
+        var signedIn = await cluster.GetGrain<IPhoneGrain>(signIn.Phone.Value).SignIn(signIn.Password);
         return await OutcomeResults.MapAsync(signedIn,
             async grant => TypedResults.Ok(await StartSession(http, tokens, grant)));
     }
@@ -92,11 +81,9 @@ public static class CabinetApi
         TooManyRequests>> StartPasswordReset(
         PasswordResetRequest request, HttpContext http, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var phone = Edge.Phone(request.Phone, errors);
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        if (!request.TryParse(out var phone, out var problem)) return problem;
         var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid())
-            .StartPasswordReset(phone!, Source(http));
+            .StartPasswordReset(phone, Source(http));
         return OutcomeResults.Map(started,
             code => TypedResults.Accepted((string?)null, new PasswordResetStarted(code.Id, code.CodeExpiresAt)));
     }
@@ -105,12 +92,9 @@ public static class CabinetApi
         TooManyRequests>> ConfirmPasswordReset(
         Guid resetId, PasswordResetConfirmation request, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(request.Code)) errors.Add("code", "Required.");
-        if (string.IsNullOrEmpty(request.NewPassword)) errors.Add("newPassword", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        if (!request.TryParse(out var reset, out var problem)) return problem;
         return OutcomeResults.NoContent(await cluster.GetGrain<IVerificationGrain>(resetId)
-            .ConfirmPasswordReset(request.Code!.Trim(), request.NewPassword!));
+            .ConfirmPasswordReset(reset.Code, reset.NewPassword));
     }
 
     private static async Task<NoContent> SignOut(ClaimsPrincipal member, HttpContext http, IClusterClient cluster)
@@ -123,27 +107,21 @@ public static class CabinetApi
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, TooManyRequests>> ChangePassword(
         PasswordChange request, ClaimsPrincipal member, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        if (string.IsNullOrEmpty(request.CurrentPassword)) errors.Add("currentPassword", "Required.");
-        if (string.IsNullOrEmpty(request.NewPassword)) errors.Add("newPassword", "Required.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        if (!request.TryParse(out var change, out var problem)) return problem;
         return OutcomeResults.NoContent(await cluster.GetGrain<IMemberGrain>(member.CallerId())
-            .ChangePassword(member.SessionId(), request.CurrentPassword!, request.NewPassword!));
+            .ChangePassword(member.SessionId(), change.Current, change.New));
     }
 
     private static async Task<Results<Ok<SpendingModel>, ValidationProblem, ProblemHttpResult,
         TooManyRequests>> SwitchSpending(
         SpendingRequest request, ClaimsPrincipal member, IClusterClient cluster)
     {
-        if (request.Enabled is null) return Problems.Invalid("enabled", "Required: true or false.");
+        if (!request.TryParse(out var spending, out var problem)) return problem;
         // Off at once, with no password (a lost card); on only with the password, and the member is told by SMS.
-        if (request.Enabled is false)
+        if (!spending.Enabled)
             return OutcomeResults.Ok(await cluster.GetGrain<ICardGrain>(member.CallerId()).SwitchSpending(false));
-        if (string.IsNullOrEmpty(request.Password))
-            return Problems.Invalid("password", "Required: switching spending on needs your password.");
-        if (request.Password.Length > 256) return Problems.Invalid("password", "At most 256 characters.");
         return OutcomeResults.Ok(await cluster.GetGrain<IMemberGrain>(member.CallerId())
-            .SwitchSpendingOn(member.SessionId(), request.Password));
+            .SwitchSpendingOn(member.SessionId(), spending.Password));
     }
 
     private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult,

@@ -23,15 +23,9 @@ public static class CabinetPhoneApi
         TooManyRequests>> StartPhoneChange(
         PhoneChangeRequest request, ClaimsPrincipal member, HttpContext http, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var phone = Edge.Phone(request.Phone, errors);
-        if (string.IsNullOrEmpty(request.Password))
-            errors.Add("password", "Required: changing the phone needs your password.");
-        else if (request.Password.Length > 256) errors.Add("password", "At most 256 characters.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
+        if (!request.TryParse(out var change, out var problem)) return problem;
         var started = await cluster.GetGrain<IVerificationGrain>(Guid.NewGuid()).StartPhoneChange(
-            CardNumber.Parse(member.CallerId()), member.SessionId(), phone!, request.Password!,
+            CardNumber.Parse(member.CallerId()), member.SessionId(), change.Phone, change.Password,
             CabinetApi.Source(http));
         return OutcomeResults.Map(started,
             code => TypedResults.Accepted((string?)null, new PhoneChangeStarted(code.Id, code.CodeExpiresAt)));
@@ -41,10 +35,9 @@ public static class CabinetPhoneApi
         ConfirmPhoneChange(Guid phoneChangeId, CodeConfirmation request, ClaimsPrincipal member,
             IClusterClient cluster)
     {
-        if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
-        if (request.Code.Length > 64) return Problems.Invalid("code", "At most 64 characters.");
+        if (!request.TryParse(64, out var code, out var problem)) return problem;
         var moved = await cluster.GetGrain<IVerificationGrain>(phoneChangeId).ConfirmPhoneChange(
-            CardNumber.Parse(member.CallerId()), member.SessionId(), request.Code.Trim());
+            CardNumber.Parse(member.CallerId()), member.SessionId(), code);
         return await OutcomeResults.MapAsync(moved,
             async p => TypedResults.Ok(await CabinetSelfServiceApi.Me(p, cluster)));
     }

@@ -4,9 +4,6 @@ namespace BpClub.Api.Apis;
 /// programme.</summary>
 public static class CabinetSelfServiceApi
 {
-    /// <summary>Longest name accepted, as at the till.</summary>
-    private const int MaxNameLength = 100;
-
     public static IEndpointRouteBuilder MapCabinetSelfServiceApi(this IEndpointRouteBuilder app)
     {
         var member = app.MapMemberGroup();
@@ -25,15 +22,7 @@ public static class CabinetSelfServiceApi
     private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult, TooManyRequests>>
         UpdateProfile(ProfileRequest request, ClaimsPrincipal member, IClusterClient cluster, TimeProvider time)
     {
-        var errors = new ValidationErrors();
-        if (request.FirstName is not null) errors.RequireId("firstName", request.FirstName, MaxNameLength);
-        if (request.LastName is not null) errors.RequireId("lastName", request.LastName, MaxNameLength);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (request.BirthDate is { } born && (born > today || born < today.AddYears(-120)))
-            errors.Add("birthDate", "Not a plausible birth date.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-
-        var change = new ProfileChange(request.FirstName?.Trim(), request.LastName?.Trim(), request.BirthDate);
+        if (!request.TryParse(time.GetUtcNow(), out var change, out var problem)) return problem;
         var updated = await cluster.GetGrain<IMemberGrain>(member.CallerId())
             .UpdateProfile(member.SessionId(), change);
         return await OutcomeResults.MapAsync(updated, async p => TypedResults.Ok(await Me(p, cluster)));
@@ -73,11 +62,9 @@ public static class CabinetSelfServiceApi
         Terminate(CabinetTerminationRequest request, ClaimsPrincipal member, HttpContext http,
             IClusterClient cluster)
     {
-        if (string.IsNullOrEmpty(request.Password))
-            return Problems.Invalid("password", "Required: leaving the programme needs your password.");
-        if (request.Password.Length > 256) return Problems.Invalid("password", "At most 256 characters.");
+        if (!request.TryParse(out var password, out var problem)) return problem;
         var terminated = await cluster.GetGrain<IMemberGrain>(member.CallerId())
-            .Terminate(member.SessionId(), request.Password);
+            .Terminate(member.SessionId(), password);
         if (terminated.Succeeded)
             http.Response.Cookies.Delete(Callers.SessionCookie, CabinetApi.SessionCookie(DateTimeOffset.UnixEpoch));
         return OutcomeResults.Ok(terminated);

@@ -15,7 +15,7 @@ public static class Edge
     {
         if (string.IsNullOrWhiteSpace(text)) errors.Add(field, "Required.");
         else if (CardNumber.TryParse(text, out var card)) return card;
-        else errors.Add(field, "A card number is 16 digits with a valid check digit.");
+        else errors.Add(field, CardNumber.Malformed);
         return null;
     }
 
@@ -31,6 +31,18 @@ public static class Edge
         return null;
     }
 
+    /// <summary>
+    /// The member's password, sent again to confirm an action (<paramref name="needed"/>: what it is needed for),
+    /// or at sign-in: required, at most 256 characters.
+    /// </summary>
+    public static string Password(string? text, ValidationErrors errors, string? needed = null)
+    {
+        if (string.IsNullOrEmpty(text))
+            errors.Add("password", needed is null ? "Required." : $"Required: {needed} needs your password.");
+        else if (text.Length > 256) errors.Add("password", "At most 256 characters.");
+        return text ?? "";
+    }
+
     public static RecordPurchase? Purchase(PurchaseRequest request, string stationId, ValidationErrors errors)
     {
         var payment = request.PaymentMethod switch
@@ -39,7 +51,7 @@ public static class Edge
             "bankCard" => PaymentMethod.BankCard,
             "bpClubCard" => PaymentMethod.BpClubCard,
             null => Fail(errors, "paymentMethod", "Required: cash, bankCard or bpClubCard."),
-            _ => Fail(errors, "paymentMethod", "Must be cash, bankCard or bpClubCard."),
+            _ => Fail(errors, "paymentMethod", CommandValidator.PaymentMethods),
         };
         var lines = new List<PurchaseLineModel>();
         if (request.Lines is not { Count: > 0 }) errors.Add("lines", "At least one line is required.");

@@ -33,23 +33,20 @@ public static class ReplacementApi
         MemberTokens tokens)
     {
         var card = member.CallerId();
-        var errors = new ValidationErrors();
-        var next = Edge.Card(request.NewCardNumber, errors, "newCardNumber");
-        if (next is not null && next.Value == card) errors.Add("newCardNumber", "The new card must be another card.");
-        if (request.CardCode is { Length: > 64 }) errors.Add("cardCode", "At most 64 characters.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
+        if (!request.TryParse(card, out var replacement, out var problem)) return problem;
+        var (next, cardCode) = replacement;
 
         var profile = await cluster.GetGrain<IMemberGrain>(card).GetProfile();
         if (!profile.Succeeded) return Widen(Failure(profile));
         // The new card must be in the member's hands, proven as at registration: the phone the till recorded with
         // it must be the member's, or else its printed code (wrong codes count towards the same lock-out).
-        var target = await cluster.GetGrain<ICardGrain>(next!.Value).GetSummary();
+        var target = await cluster.GetGrain<ICardGrain>(next.Value).GetSummary();
         if (target.Status == OutcomeStatus.NotFound)
             return Problems.Result(StatusCodes.Status404NotFound,
                 "The new card has not been issued: it is issued at a till first (newCardNumber).");
         if (!target.Succeeded) return Widen(Failure(target));
         var phone = profile.Value!.Phone;
-        var proof = await cluster.GetGrain<IMemberGrain>(next.Value).ProveHolder(phone, request.CardCode);
+        var proof = await cluster.GetGrain<IMemberGrain>(next.Value).ProveHolder(phone, cardCode);
         if (!proof.Succeeded) return Widen(Failure(proof));
         if (proof.Value == PossessionProof.RecordedPhone)
         {
@@ -69,11 +66,10 @@ public static class ReplacementApi
         Guid replacementId, CodeConfirmation request, ClaimsPrincipal member, HttpContext http, IClusterClient cluster,
         MemberTokens tokens)
     {
-        if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "Required.");
-        if (request.Code.Length > 16) return Problems.Invalid("code", "At most 16 characters.");
+        if (!request.TryParse(16, out var code, out var problem)) return problem;
         var card = member.CallerId();
         var confirmed = await cluster.GetGrain<IVerificationGrain>(replacementId)
-            .ConfirmCardReplacement(CardNumber.Parse(card), request.Code.Trim());
+            .ConfirmCardReplacement(CardNumber.Parse(card), code);
         if (!confirmed.Succeeded) return Failure(confirmed);
         return await Complete(card, confirmed.Value!, member, http, cluster, tokens);
     }
@@ -96,14 +92,9 @@ public static class ReplacementApi
         ProblemHttpResult, TooManyRequests>> ReplaceByOperator(
         string cardNumber, OperatorReplacementRequest request, ClaimsPrincipal operatorUser, IClusterClient cluster)
     {
-        var errors = new ValidationErrors();
-        var card = Edge.Card(cardNumber, errors);
-        var next = Edge.Card(request.NewCardNumber, errors, "newCardNumber");
-        if (card is not null && next is not null && card.Value == next.Value)
-            errors.Add("newCardNumber", "The new card must be another card.");
-        if (!errors.IsEmpty) return Problems.Invalid(errors);
-        var replaced = await cluster.GetGrain<ICardGrain>(card!.Value)
-            .Replace(new ReplaceCard(next!.Value, operatorUser.CallerId()));
+        if (!request.TryParse(cardNumber, operatorUser.CallerId(), out var replacement, out var problem))
+            return problem;
+        var replaced = await cluster.GetGrain<ICardGrain>(replacement.Card.Value).Replace(replacement.Command);
         return OutcomeResults.Created(replaced, r => Response(r, null));
     }
 
