@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.ServerSentEvents;
 using System.Security.Claims;
 using BpClub.Abstractions;
@@ -92,7 +94,7 @@ public static class CabinetApi
         else if (request.Password.Length > 256) errors.Add("password", "At most 256 characters.");
         if (!errors.IsEmpty) return Problems.Invalid(errors);
 
-        var signedIn = await cluster.GetGrain<IPhoneGrain>(phone!.Value).SignIn(request.Password!);
+        var signedIn = await cluster.GetGrain<IPhoneGrain>(phone!.Value).SignIn(request.Password!, Source(http));
         return await OutcomeResults.MapAsync(signedIn,
             async grant => TypedResults.Ok(await StartSession(http, tokens, grant)));
     }
@@ -261,8 +263,20 @@ public static class CabinetApi
     }
 
     /// <summary>The caller's address (the client's, behind a configured proxy: ForwardedHeaders) for per-source
-    /// caps.</summary>
-    internal static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// caps and lock-outs: an IPv6 client counts by its /64, which one subscriber usually holds whole (so that
+    /// walking through its addresses is no way around a cap).</summary>
+    internal static string Source(HttpContext http) => SourceOf(http.Connection.RemoteIpAddress);
+
+    internal static string SourceOf(IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4().ToString();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
 
     internal static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {

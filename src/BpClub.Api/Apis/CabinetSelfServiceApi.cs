@@ -87,7 +87,7 @@ public static class CabinetSelfServiceApi
             return Problems.Invalid("password", "Required: leaving the programme needs your password.");
         if (request.Password.Length > 256) return Problems.Invalid("password", "At most 256 characters.");
         var terminated = await cluster.GetGrain<IMemberGrain>(member.CallerId())
-            .Terminate(member.SessionId(), request.Password);
+            .Terminate(member.SessionId(), request.Password, CabinetApi.Source(http));
         if (terminated.Succeeded)
             http.Response.Cookies.Delete(Callers.SessionCookie, CabinetApi.SessionCookie(DateTimeOffset.UnixEpoch));
         return OutcomeResults.Ok(terminated);
