@@ -66,10 +66,10 @@ public interface IMemberGrain : IGrainWithStringKey
 
     /// <summary>
     /// The member leaves the programme: with the password again (wrong ones count against the phone's sign-in
-    /// lock-out), the card is terminated as an operator's termination would (points forfeited, personal data
-    /// erased in the same transaction) and every session ends.
+    /// lock-out, from <paramref name="source"/>), the card is terminated as an operator's termination would (points
+    /// forfeited, personal data erased in the same transaction) and every session ends.
     /// </summary>
-    Task<Outcome<TerminationResult>> Terminate(string sessionId, string password);
+    Task<Outcome<TerminationResult>> Terminate(string sessionId, string password, string source);
 
     /// <summary>The member edits the name or the birth date recorded at the till; answers the updated
     /// profile.</summary>
@@ -80,7 +80,7 @@ public interface IMemberGrain : IGrainWithStringKey
     /// phone's sign-in lock-out (as for leaving the programme); <paramref name="newPhone"/> being the current phone is
     /// a 400 on <c>phone</c>.
     /// </summary>
-    Task<Outcome<bool>> ProvePassword(string sessionId, string password, PhoneNumber newPhone);
+    Task<Outcome<bool>> ProvePassword(string sessionId, string password, PhoneNumber newPhone, string source);
 
     /// <summary>A confirmed phone change: the account moves to <paramref name="phone"/> atomically (409 when that
     /// phone holds a card by now), and the old phone is told by SMS.</summary>

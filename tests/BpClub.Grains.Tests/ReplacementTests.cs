@@ -137,7 +137,7 @@ public sealed class ReplacementTests(ReplacementFixture fixture) : IClassFixture
 
         Assert.False(await account.IsRegistered());
         Assert.True(await Grains.GetGrain<IMemberGrain>(fresh.GetPrimaryKeyString()).IsRegistered());
-        var grant = await Grains.GetGrain<IPhoneGrain>(phone.Value).SignIn("s3cret-pass").Ok();
+        var grant = await Grains.GetGrain<IPhoneGrain>(phone.Value).SignIn("s3cret-pass", "test").Ok();
         Assert.Equal(fresh.GetPrimaryKeyString(), grant.CardNumber);
     }
 

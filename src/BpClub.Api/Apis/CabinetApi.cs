@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.ServerSentEvents;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -72,7 +74,7 @@ public static class CabinetApi
         SignInRequest request, HttpContext http, IClusterClient cluster, MemberTokens tokens)
     {
         if (!request.TryParse(out var signIn, out var problem)) return problem;
-        var signedIn = await cluster.GetGrain<IPhoneGrain>(signIn.Phone.Value).SignIn(signIn.Password);
+        var signedIn = await cluster.GetGrain<IPhoneGrain>(signIn.Phone.Value).SignIn(signIn.Password, Source(http));
         return await OutcomeResults.MapAsync(signedIn,
             async grant => TypedResults.Ok(await StartSession(http, tokens, grant)));
     }
@@ -230,8 +232,20 @@ public static class CabinetApi
     }
 
     /// <summary>The caller's address (the client's, behind a configured proxy: ForwardedHeaders) for per-source
-    /// caps.</summary>
-    internal static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// caps and lock-outs: an IPv6 client counts by its /64, which one subscriber usually holds whole (so that
+    /// walking through its addresses is no way around a cap).</summary>
+    internal static string Source(HttpContext http) => SourceOf(http.Connection.RemoteIpAddress);
+
+    internal static string SourceOf(IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4().ToString();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
 
     internal static async Task<SessionResponse> StartSession(HttpContext http, MemberTokens tokens, SessionGrant grant)
     {

@@ -64,7 +64,7 @@ public static class CabinetSelfServiceApi
     {
         if (!request.TryParse(out var password, out var problem)) return problem;
         var terminated = await cluster.GetGrain<IMemberGrain>(member.CallerId())
-            .Terminate(member.SessionId(), password);
+            .Terminate(member.SessionId(), password, CabinetApi.Source(http));
         if (terminated.Succeeded)
             http.Response.Cookies.Delete(Callers.SessionCookie, CabinetApi.SessionCookie(DateTimeOffset.UnixEpoch));
         return OutcomeResults.Ok(terminated);

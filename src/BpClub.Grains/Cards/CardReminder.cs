@@ -22,10 +22,16 @@ internal sealed partial class CardReminder(IGrainBase grain, Func<CardAccount> a
     /// <summary>Moves the reminder again when moving it failed (see <see cref="TryEnsure"/>).</summary>
     private IGrainTimer? _retry;
 
-    /// <summary>What an activation or catch-up can assume: a reminder fires by the account's next due time.</summary>
+    /// <summary>
+    /// What an activation or catch-up can assume: a reminder fires by the account's next due time, and with nothing
+    /// due there is no reminder to look for (a card just issued never had one). Should one be left over all the same
+    /// (removing it failed), it fires once, finds nothing due and is removed then: so issuing a card, or any command
+    /// that leaves nothing due, costs no read of the reminder table.
+    /// </summary>
     public void Assume()
     {
-        if (account() is { Status: CardStatus.Active } a && a.NextDueAt() is { } due) (_known, _dueAt) = (true, due);
+        if (account() is { Status: CardStatus.Active or CardStatus.NotIssued } a)
+            (_known, _dueAt) = (true, a.NextDueAt());
     }
 
     /// <summary>The reminder fired: its registered due time has passed; it is moved from the account after.</summary>

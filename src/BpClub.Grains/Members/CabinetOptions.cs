@@ -26,9 +26,20 @@ public sealed class CabinetOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CodeResendInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Wrong passwords in a row that lock sign-in for a phone.</summary>
+    /// <summary>Wrong passwords in a row from one source (address) that lock sign-in for a phone from that
+    /// source.</summary>
     [Range(1, 100)]
     public int LockoutThreshold { get; set; } = 5;
+
+    /// <summary>Wrong passwords in a row from all sources together that lock sign-in for a phone from every
+    /// source.</summary>
+    [Range(1, 1000)]
+    public int PhoneLockoutThreshold { get; set; } = 20;
+
+    /// <summary>Sources whose wrong passwords one phone remembers; beyond it the one tried longest ago is
+    /// forgotten.</summary>
+    [Range(1, 100_000)]
+    public int LockoutSourcesKept { get; set; } = 256;
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);

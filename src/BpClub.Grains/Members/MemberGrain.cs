@@ -267,18 +267,18 @@ public sealed partial class MemberGrain(
         DeactivateOnIdle();
     }
 
-    public async Task<Outcome<TerminationResult>> Terminate(string sessionId, string password)
+    public async Task<Outcome<TerminationResult>> Terminate(string sessionId, string password, string source)
     {
         if (!HasSession(sessionId)) return Outcome<TerminationResult>.Fail(OutcomeStatus.Unauthorized,
             "The session has ended.");
         // A stolen session alone cannot end the membership: the password is asked for again, and guessing it here
         // counts against the same lock-out as guessing it at sign-in.
         var phone = GrainFactory.GetGrain<IPhoneGrain>(_member!.Phone);
-        if (await phone.PasswordLockedFor() is { } locked)
+        if (await phone.PasswordLockedFor(source) is { } locked)
             return Outcome<TerminationResult>.Throttled(locked,
                 "Too many wrong passwords: try again later, or set a new password with a code by SMS.");
         var right = await passwords.VerifyAsync(_member.PasswordHash, password) != PasswordVerificationResult.Failed;
-        var counted = await phone.CountPassword(right);
+        var counted = await phone.CountPassword(right, source);
         if (!right)
             return counted.Status == OutcomeStatus.Throttled ? counted.As<TerminationResult>()
                 : Outcome<TerminationResult>.Invalid("password", "This is not your password.");
@@ -304,17 +304,18 @@ public sealed partial class MemberGrain(
         return await GetProfile();
     }
 
-    public async Task<Outcome<bool>> ProvePassword(string sessionId, string password, PhoneNumber newPhone)
+    public async Task<Outcome<bool>> ProvePassword(string sessionId, string password, PhoneNumber newPhone,
+        string source)
     {
         if (!HasSession(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
         // As for leaving the programme: a stolen session alone cannot move the account, and guessing the password here
         // counts against the same lock-out as guessing it at sign-in.
         var phone = GrainFactory.GetGrain<IPhoneGrain>(_member!.Phone);
-        if (await phone.PasswordLockedFor() is { } locked)
+        if (await phone.PasswordLockedFor(source) is { } locked)
             return Outcome<bool>.Throttled(locked,
                 "Too many wrong passwords: try again later, or set a new password with a code by SMS.");
         var right = await passwords.VerifyAsync(_member.PasswordHash, password) != PasswordVerificationResult.Failed;
-        var counted = await phone.CountPassword(right);
+        var counted = await phone.CountPassword(right, source);
         if (!right)
             return counted.Status == OutcomeStatus.Throttled ? counted
                 : Outcome<bool>.Invalid("password", "This is not your password.");

@@ -9,6 +9,13 @@ namespace BpClub.Grains.Members;
 /// lock-out counts every wrong password exactly. The state is in memory only (no phone number is
 /// written anywhere by this grain); the grain outlives the lock-out so that idling does not lift it.
 /// </summary>
+/// <remarks>
+/// Wrong passwords lock the source they came from (<see cref="CabinetOptions.LockoutThreshold"/> in a row), so that
+/// someone guessing from one address does not lock the member out everywhere; and the phone for every source after
+/// <see cref="CabinetOptions.PhoneLockoutThreshold"/> in a row from all of them together, so that guessing spread
+/// over many addresses still ends. A right password ends the run of its source and the phone's; a password reset
+/// clears every lock-out.
+/// </remarks>
 [CollectionAgeLimit(Minutes = 30)]
 public sealed partial class PhoneGrain(
     MemberStore store,
@@ -20,17 +27,16 @@ public sealed partial class PhoneGrain(
     ILogger<PhoneGrain> logger) : Grain, IPhoneGrain
 {
     private readonly CabinetOptions _options = options.Value;
-    private int _wrongPasswords;
-    private int _lockouts;
-    private DateTimeOffset _lockedUntil;
+    private readonly PasswordStrikes _phone = new();
+    private readonly Dictionary<string, PasswordStrikes> _sources = [];
     private DateTimeOffset _lastCodeAt = DateTimeOffset.MinValue;
 
     private PhoneNumber Phone => PhoneNumber.Parse(this.GetPrimaryKeyString());
 
-    public async Task<Outcome<SessionGrant>> SignIn(string password)
+    public async Task<Outcome<SessionGrant>> SignIn(string password, string source)
     {
         var now = time.GetUtcNow();
-        if (_lockedUntil > now) return Locked<SessionGrant>(now);
+        if (LockFor(source, now) is { } lockedUntil) return Locked<SessionGrant>(now, lockedUntil);
 
         var card = await store.FindCardByPhone(Phone.Value);
         Outcome<SessionGrant> result;
@@ -47,48 +53,80 @@ public sealed partial class PhoneGrain(
 
         if (result.Status != OutcomeStatus.Unauthorized)
         {
-            if (result.Succeeded) (_wrongPasswords, _lockouts) = (0, 0);
+            if (result.Succeeded) RightPassword(source);
             return result;
         }
-        return CountWrongPassword(now) ? Locked<SessionGrant>(now) : result;
+        return CountWrongPassword(source, now) is { } until ? Locked<SessionGrant>(now, until) : result;
     }
 
-    public Task<TimeSpan?> PasswordLockedFor()
+    public Task<TimeSpan?> PasswordLockedFor(string source)
     {
         var now = time.GetUtcNow();
-        return Task.FromResult<TimeSpan?>(_lockedUntil > now ? _lockedUntil - now : null);
+        return Task.FromResult(LockFor(source, now) - now);
     }
 
-    public Task<Outcome<bool>> CountPassword(bool right)
+    public Task<Outcome<bool>> CountPassword(bool right, string source)
     {
         var now = time.GetUtcNow();
         if (right)
         {
-            (_wrongPasswords, _lockouts) = (0, 0);
+            RightPassword(source);
             return Task.FromResult(Outcome<bool>.Done(true));
         }
-        return Task.FromResult(CountWrongPassword(now) ? Locked<bool>(now) : Outcome<bool>.Done(false));
+        return Task.FromResult(CountWrongPassword(source, now) is { } until ? Locked<bool>(now, until)
+            : Outcome<bool>.Done(false));
     }
 
-    /// <summary>True when this wrong password starts a lock-out.</summary>
-    private bool CountWrongPassword(DateTimeOffset now)
+    /// <summary>Until when sign-in from <paramref name="source"/> is locked, or null when it is not.</summary>
+    private DateTimeOffset? LockFor(string source, DateTimeOffset now)
     {
-        if (++_wrongPasswords < _options.LockoutThreshold) return false;
+        var fromSource = _sources.GetValueOrDefault(source) is { } strikes && strikes.IsLocked(now)
+            ? strikes.LockedUntil : DateTimeOffset.MinValue;
+        var until = fromSource > _phone.LockedUntil ? fromSource : _phone.LockedUntil;
+        return until > now ? until : null;
+    }
 
-        // Each lock-out in a row lasts twice the one before (15 min, 30 min, 1 h, ...; at most a day), until
-        // a right password or a password reset.
-        _wrongPasswords = 0;
-        var duration = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks,
-            _options.LockoutDuration.Ticks * (1L << Math.Min(_lockouts, 20))));
-        _lockouts++;
-        _lockedUntil = now + duration;
-        LogLockedOut(_options.LockoutThreshold, duration);
-        return true;
+    /// <summary>Counts a wrong password from <paramref name="source"/>; the end of the lock-out it starts, if it
+    /// starts one (for that source, or for the phone).</summary>
+    private DateTimeOffset? CountWrongPassword(string source, DateTimeOffset now)
+    {
+        if (!_sources.TryGetValue(source, out var strikes))
+        {
+            if (_sources.Count >= _options.LockoutSourcesKept) ForgetOldestSource(now);
+            _sources[source] = strikes = new PasswordStrikes();
+        }
+        var sourceLocked = strikes.Strike(now, _options.LockoutThreshold, _options.LockoutDuration);
+        var phoneLocked = _phone.Strike(now, _options.PhoneLockoutThreshold, _options.LockoutDuration);
+        if (phoneLocked) LogPhoneLockedOut(_options.PhoneLockoutThreshold, _phone.LockedUntil - now);
+        else if (sourceLocked) LogLockedOut(_options.LockoutThreshold, strikes.LockedUntil - now);
+        return sourceLocked || phoneLocked ? LockFor(source, now) : null;
+    }
+
+    /// <summary>Too many sources to remember: the one tried longest ago goes, a locked one only when every one
+    /// is locked (the phone-wide count still holds what they did).</summary>
+    private void ForgetOldestSource(DateTimeOffset now)
+    {
+        var oldest = _sources.OrderBy(s => s.Value.IsLocked(now)).ThenBy(s => s.Value.LastSeen).First();
+        _sources.Remove(oldest.Key);
+    }
+
+    /// <summary>The run of wrong ones ends for this source and for the phone; another source's lock-out stays (the
+    /// member signing in does not free a guesser elsewhere).</summary>
+    private void RightPassword(string source)
+    {
+        _phone.Clear();
+        _sources.Remove(source);
+    }
+
+    private void ClearStrikes()
+    {
+        _phone.Clear();
+        _sources.Clear();
     }
 
     public Task ClearLockout()
     {
-        (_wrongPasswords, _lockouts, _lockedUntil) = (0, 0, DateTimeOffset.MinValue);
+        ClearStrikes();
         return Task.CompletedTask;
     }
 
@@ -137,12 +175,16 @@ public sealed partial class PhoneGrain(
         return null;
     }
 
-    private Outcome<T> Locked<T>(DateTimeOffset now) => Outcome<T>.Throttled(_lockedUntil - now,
-        $"Too many wrong passwords: sign-in for this phone is locked until {_lockedUntil:HH:mm} UTC. "
+    private static Outcome<T> Locked<T>(DateTimeOffset now, DateTimeOffset until) => Outcome<T>.Throttled(until - now,
+        $"Too many wrong passwords: sign-in for this phone is locked until {until:HH:mm} UTC. "
         + "You can set a new password with a code by SMS.");
 
     // The phone number itself is personal data: it stays out of the log.
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Sign-in locked for a phone after {Threshold} wrong passwords, for {Duration}")]
+        Message = "Sign-in locked for a phone from one source after {Threshold} wrong passwords, for {Duration}")]
     private partial void LogLockedOut(int threshold, TimeSpan duration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in locked for a phone from every source after "
+        + "{Threshold} wrong passwords in a row from all of them, for {Duration}")]
+    private partial void LogPhoneLockedOut(int threshold, TimeSpan duration);
 }

@@ -135,7 +135,8 @@ public sealed class VerificationGrain(
             "This confirmation id is taken.");
         if (!quota.MayReceive(phone)) return Outcome<CodeSent>.Invalid("phone", SmsQuota.MobileOnly);
         // The password before any text goes out: a stolen session alone sends no SMS anywhere.
-        var proven = await GrainFactory.GetGrain<IMemberGrain>(card.Value).ProvePassword(sessionId, password, phone);
+        var proven = await GrainFactory.GetGrain<IMemberGrain>(card.Value).ProvePassword(sessionId, password, phone,
+            source);
         if (!proven.Succeeded) return proven.As<CodeSent>();
 
         // A phone that already holds a card answers exactly like a free one, at the same caps (no membership
