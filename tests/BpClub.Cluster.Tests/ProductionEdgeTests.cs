@@ -60,7 +60,12 @@ public sealed class ProductionEdge : IAsyncLifetime
             ["RateLimits__AnonymousPerMinute"] = "12",
         });
         var silo = Cluster.StartSilo();
-        Front = Cluster.StartFront();
+        // The web cabinet's files, where a published image has them beside the front end (the build output has
+        // only a manifest of them, which Production does not read).
+        Front = Cluster.StartFront(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_CONTENTROOT"] = Path.Combine(TestPostgres.RepositoryRoot, "src", "BpClub.Api"),
+        });
         await LocalCluster.WaitReady(silo, TimeSpan.FromSeconds(180));
         await LocalCluster.WaitReady(Front, TimeSpan.FromSeconds(180));
         Proxy = await ReverseProxy.Start(Front.Http);
