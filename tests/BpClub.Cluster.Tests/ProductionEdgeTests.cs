@@ -36,6 +36,8 @@ public sealed class ProductionEdge : IAsyncLifetime
     public FakeSmsProvider Sms { get; private set; } = null!;
     public LocalCluster Cluster { get; private set; } = null!;
     public ServerProcess Front { get; private set; } = null!;
+    /// <summary>A second front end of the same cluster, with no ForwardedHeaders settings at all.</summary>
+    public ServerProcess Unconfigured { get; private set; } = null!;
     public ReverseProxy Proxy { get; private set; } = null!;
     public string StationKey { get; private set; } = null!;
 
@@ -48,7 +50,6 @@ public sealed class ProductionEdge : IAsyncLifetime
         Sms = await FakeSmsProvider.Start(_gatewayCertificate);
         Cluster = await LocalCluster.Start(new Dictionary<string, string>
         {
-            ["ForwardedHeaders__KnownProxies__0"] = ReverseProxy.Address.ToString(),
             ["Sms__Provider"] = "http",
             ["Sms__Http__Url"] = Sms.Url.ToString(),
             ["Sms__Http__AuthHeaderValue"] = SmsCredential,
@@ -64,10 +65,14 @@ public sealed class ProductionEdge : IAsyncLifetime
         // only a manifest of them, which Production does not read).
         Front = Cluster.StartFront(new Dictionary<string, string>
         {
+            ["ForwardedHeaders__KnownProxies__0"] = ReverseProxy.Address.ToString(),
             ["ASPNETCORE_CONTENTROOT"] = Path.Combine(TestPostgres.RepositoryRoot, "src", "BpClub.Api"),
         });
         await LocalCluster.WaitReady(silo, TimeSpan.FromSeconds(180));
+        // And one that was told of no proxy, as a front end exposed without one would be.
+        Unconfigured = Cluster.StartFront();
         await LocalCluster.WaitReady(Front, TimeSpan.FromSeconds(180));
+        await LocalCluster.WaitReady(Unconfigured, TimeSpan.FromSeconds(180));
         Proxy = await ReverseProxy.Start(Front.Http);
 
         using var station = await Setup.Send(ThroughProxy(), () => Setup.Json(HttpMethod.Put,
@@ -91,10 +96,10 @@ public sealed class ProductionEdge : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Straight at the front end's public port, bypassing the proxy.</summary>
-    public HttpClient Direct(IPAddress from)
+    /// <summary>Straight at a front end's public port (the proxied one by default), bypassing the proxy.</summary>
+    public HttpClient Direct(IPAddress from, ServerProcess? front = null)
     {
-        var client = LoopbackClients.From(from, Front.Http);
+        var client = LoopbackClients.From(from, (front ?? Front).Http);
         client.DefaultRequestHeaders.Host = PublicHost;
         _httpClients.Add(client);
         return client;
@@ -302,6 +307,24 @@ public sealed partial class ProductionEdgeTests(ProductionEdge edge) : IClassFix
         var direct = await ResetsUntilLimited(outsider,
             r => r.Headers.Add("X-Forwarded-For", $"198.51.100.{Interlocked.Increment(ref n) % 250 + 1}"));
         Assert.True(direct.Limited, $"forwarded addresses from a stranger were believed: {direct.Statuses}");
+    }
+
+    [Fact]
+    public async Task A_front_end_told_of_no_proxy_believes_nobody_s_forwarded_headers()
+    {
+        // Loopback, which the framework would trust by default, claiming HTTPS and a new client every time.
+        var caller = edge.Direct(ProductionEdge.NewClientAddress(), edge.Unconfigured);
+        using var claim = new HttpRequestMessage(HttpMethod.Get, "health/live");
+        claim.Headers.Add("X-Forwarded-Proto", "https");
+        claim.Headers.Add("X-Forwarded-For", "198.51.100.7");
+        using var live = await caller.SendAsync(claim);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Null(Hsts(live));
+
+        var n = 0;
+        var limited = await ResetsUntilLimited(caller,
+            r => r.Headers.Add("X-Forwarded-For", $"198.51.100.{Interlocked.Increment(ref n) % 250 + 1}"));
+        Assert.True(limited.Limited, $"forwarded addresses were believed without a proxy: {limited.Statuses}");
     }
 
     private static string NewPhone() => "+38067" + Random.Shared.Next(1_000_000, 9_999_999)
