@@ -18,7 +18,7 @@ namespace BpClub.Cluster.Tests;
 /// over HTTPS to a fake SMS provider with a self-signed certificate the silo is made to trust (SSL_CERT_FILE), so
 /// the tests read the registration codes. Clients connect from loopback addresses of their own (127.0.0.10 and up),
 /// through the proxy with the public Host a browser would send; "direct" calls go to the front end's port from
-/// 127.0.0.2, where no proxy is.
+/// 127.0.0.2, where no proxy is. A second front end of the cluster has no ForwardedHeaders settings at all.
 /// </summary>
 public sealed class ProductionEdge : IAsyncLifetime
 {
