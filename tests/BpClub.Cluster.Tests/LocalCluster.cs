@@ -101,7 +101,8 @@ public sealed class LocalCluster : IAsyncDisposable
         return silo;
     }
 
-    public ServerProcess StartFront()
+    /// <param name="settings">More configuration for this front end only (environment variable names).</param>
+    public ServerProcess StartFront(IReadOnlyDictionary<string, string>? settings = null)
     {
         var n = ++_frontCount;
         var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
@@ -111,6 +112,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["ASPNETCORE_URLS"] = url,
             ["Management__Port"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         var front = ServerProcess.Start($"api-{n}", ServerProcess.BuildOutput("BpClub.Api"), new Uri(url + "/"), env,
             Directory, management: new Uri($"http://127.0.0.1:{management}/"));
         _processes.Add(front);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +15,8 @@ namespace BpClub.Testing;
 
 /// <summary>
 /// A local SMS provider for the HTTP gateway: Kestrel on a loopback port that records every POST (its headers
-/// and body) and answers with the status a test sets for the next requests (200 by default).
+/// and body) and answers with the status a test sets for the next requests (200 by default). Plain HTTP, or
+/// HTTPS with a certificate of the test's (a silo in Production sends texts over HTTPS only).
 /// </summary>
 public sealed partial class FakeSmsProvider : IAsyncDisposable
 {
@@ -35,10 +38,12 @@ public sealed partial class FakeSmsProvider : IAsyncDisposable
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
     }
 
-    public static async Task<FakeSmsProvider> Start()
+    public static async Task<FakeSmsProvider> Start(X509Certificate2? httpsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (httpsCertificate is null) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(httpsCertificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeSmsProvider(app);
