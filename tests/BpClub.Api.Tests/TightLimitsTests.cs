@@ -14,6 +14,8 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         {
             ["Cabinet:CodeLifetime"] = "00:00:10",
             ["Cabinet:LockoutDuration"] = "00:00:02",
+            // Five wrong passwords from all addresses together lock the phone, as five from one address do.
+            ["Cabinet:PhoneLockoutThreshold"] = "5",
         },
         apiSettings: new Dictionary<string, string?>
         {
@@ -184,7 +186,8 @@ public sealed class TightLimitsTests(TightLimitsFixture fixture) : IClassFixture
     public async Task A_second_lock_out_in_a_row_lasts_twice_as_long()
     {
         var phone = BpClubApp.NewPhone();
-        // Each attempt from an address of its own: this is about the phone, not the per-address rate.
+        // Each attempt from an address of its own: this is about the phone's lock-out (the threshold of all addresses
+        // together, 5 here), not the per-address rate.
         Task<HttpResponseMessage> Wrong() => _app.ClientFrom(NewAddress())
             .PostAsJsonAsync("/api/cabinet/v1/sessions", new { phone, password = "Not-The-Password-1" });
 
