@@ -23,7 +23,7 @@ public sealed class ClusterTlsOptions : IValidatableObject
     public string? CaPath { get; set; }
 
     /// <summary>The name (DNS SAN, or CN without SANs) a silo's certificate carries: only such a certificate may
-    /// connect to a silo port, and a front end or a silo connects only to a gateway or silo that presents one.</summary>
+    /// connect to a silo port, and front ends and silos connect only to a gateway or silo that presents one.</summary>
     [Required(AllowEmptyStrings = false)]
     public string SiloName { get; set; } = "bpclub-silo";
 
