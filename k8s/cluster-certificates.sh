@@ -3,22 +3,26 @@
 #   - the cluster CA (DIR/ca.crt, DIR/ca.key), made once and kept offline; silos and front ends trust it alone;
 #   - a silo certificate (DIR/silo/: tls.crt, tls.key, ca.crt), named bpclub-silo, for server and client use;
 #   - a front-end certificate (DIR/api/), named bpclub-api, for client use only: it opens gateways, not silo ports.
-# Run again with the same DIR to issue new leaf certificates from the same CA (rotation). With --new-ca the old CA
-# becomes DIR/ca-previous.crt and stays trusted beside the new one until DIR/ca-previous.crt is deleted.
+# Run again with the same DIR to issue new leaf certificates from the same CA (rotation; old and new pods trust
+# each other throughout). A new CA takes three runs, each followed by a roll of silos and front ends:
+#   --new-ca      makes the next CA (DIR/ca-next.*) and trusts it beside the current one; leaves still from the old;
+#   --switch-ca   the next CA becomes the current one (the old one stays trusted); leaves from the new CA;
+#   --drop-old-ca the old CA is no longer trusted.
 #
-#   bash k8s/cluster-certificates.sh --dir ~/bpclub-ca [--days 90] [--new-ca] [--apply NAMESPACE]
+#   bash k8s/cluster-certificates.sh --dir ~/bpclub-ca [--days 90] [--new-ca|--switch-ca|--drop-old-ca]
+#                                    [--apply NAMESPACE]
 #
 # --apply writes Secrets bpclub-orleans-silo and bpclub-orleans-api into NAMESPACE (kubectl apply) and deletes
-# the leaf keys from DIR afterwards; roll the Deployments to load them (kubectl rollout restart).
+# the leaf keys from DIR afterwards; then roll the Deployments to load them (kubectl rollout restart).
 set -euo pipefail
 die() { echo "cluster-certificates.sh: $*" >&2; exit 1; }
 
-DIR="" DAYS=90 NEW_CA=0 NAMESPACE=""
+DIR="" DAYS=90 STEP="" NAMESPACE=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dir) DIR=$2; shift 2 ;;
     --days) DAYS=$2; shift 2 ;;
-    --new-ca) NEW_CA=1; shift ;;
+    --new-ca|--switch-ca|--drop-old-ca) STEP=${1#--}; shift ;;
     --apply) NAMESPACE=$2; shift 2 ;;
     *) die "unknown argument $1" ;;
   esac
@@ -30,20 +34,26 @@ mkdir -p "$DIR"
 chmod 700 "$DIR"
 umask 077
 
-if [[ $NEW_CA == 1 && -f $DIR/ca.crt ]]; then
-  mv "$DIR/ca.crt" "$DIR/ca-previous.crt"
-  rm -f "$DIR/ca.key"
-fi
-if [[ ! -f $DIR/ca.key ]]; then
-  openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -sha256 -subj "/CN=bpclub-orleans-ca" \
+newca() { # prefix
+  local cn="bpclub-orleans-ca-$(date -u +%Y%m%d)-$(openssl rand -hex 4)"
+  openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -sha256 -subj "/CN=$cn" \
     -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$DIR/ca.key" -out "$DIR/ca.crt" 2>/dev/null
-fi
+    -keyout "$DIR/$1.key" -out "$DIR/$1.crt" 2>/dev/null
+}
+[[ -f $DIR/ca.key ]] || newca ca
+case $STEP in
+  new-ca) [[ -f $DIR/ca-next.crt ]] && die "a next CA exists already: --switch-ca"; newca ca-next ;;
+  switch-ca)
+    [[ -f $DIR/ca-next.key ]] || die "no next CA: --new-ca first (and roll)"
+    mv "$DIR/ca.crt" "$DIR/ca-previous.crt"; rm -f "$DIR/ca.key"
+    mv "$DIR/ca-next.crt" "$DIR/ca.crt"; mv "$DIR/ca-next.key" "$DIR/ca.key" ;;
+  drop-old-ca) rm -f "$DIR/ca-previous.crt" ;;
+esac
 
-# The CA bundle every process checks peers by: the current CA, and during a CA rotation the previous one.
+# The CA bundle every process checks peers by: the current CA, and during a CA rotation the next or the previous.
 bundle="$DIR/ca-bundle.crt"
 cat "$DIR/ca.crt" > "$bundle"
-[[ -f $DIR/ca-previous.crt ]] && cat "$DIR/ca-previous.crt" >> "$bundle"
+for other in ca-next ca-previous; do [[ -f $DIR/$other.crt ]] && cat "$DIR/$other.crt" >> "$bundle"; done
 
 issue() { # role name usages
   local role=$1 name=$2 usages=$3 out="$DIR/$1"

@@ -145,8 +145,16 @@ openssl verify -CAfile "$WORK/ca/ca.crt" -purpose sslclient "$WORK/ca/api/tls.cr
 openssl verify -CAfile "$WORK/ca/ca.crt" -purpose sslserver "$WORK/ca/api/tls.crt" >/dev/null 2>&1 && die "the front-end certificate could serve as a silo"
 openssl x509 -noout -ext subjectAltName -in "$WORK/ca/silo/tls.crt" | grep -q "DNS:bpclub-silo" || die "the silo certificate is not named bpclub-silo"
 openssl x509 -noout -ext subjectAltName -in "$WORK/ca/api/tls.crt" | grep -q "DNS:bpclub-api" || die "the front-end certificate is not named bpclub-api"
-# A CA rotation keeps the previous CA trusted beside the new one.
-bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --new-ca >/dev/null || die "cluster-certificates.sh --new-ca failed"
-[[ $(grep -c "BEGIN CERTIFICATE" "$WORK/ca/silo/ca.crt") == 2 ]] || die "after --new-ca, ca.crt must hold the new and the previous CA"
+# A CA rotation in three steps: trust the next CA, issue from it (still trusting the old one), drop the old one.
+trusted() { grep -c "BEGIN CERTIFICATE" "$WORK/ca/silo/ca.crt"; }
+issuer() { openssl x509 -noout -issuer -in "$WORK/ca/silo/tls.crt"; }
+first="$(issuer)"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --new-ca >/dev/null || die "--new-ca failed"
+[[ $(trusted) == 2 && $(issuer) == "$first" ]] || die "--new-ca must trust both CAs and still issue from the old one"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --switch-ca >/dev/null || die "--switch-ca failed"
+[[ $(trusted) == 2 && $(issuer) != "$first" ]] || die "--switch-ca must trust both CAs and issue from the new one"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --drop-old-ca >/dev/null || die "--drop-old-ca failed"
+[[ $(trusted) == 1 ]] || die "--drop-old-ca must leave the new CA alone"
+openssl verify -CAfile "$WORK/ca/silo/ca.crt" "$WORK/ca/silo/tls.crt" >/dev/null || die "after the CA rotation the silo certificate does not verify"
 
 step "k8s: all checks passed"

@@ -105,7 +105,8 @@ public sealed class TestAuthority
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        // From 90 days ago, so that it can issue a certificate that has already expired.
+        var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-90), DateTimeOffset.UtcNow.AddYears(2));
         var directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"{name}-{Guid.NewGuid():N}"));
         var caPath = Path.Combine(directory.FullName, "ca.crt");
         File.WriteAllText(caPath, ca.ExportCertificatePem());
