@@ -280,7 +280,9 @@ if (production) {
       }
     for (const rule of n.spec.egress ?? []) {
       const reachesPostgres = !rule.ports || rule.ports.some((p) => p.port === 5432);
-      if (reachesPostgres && selected.some((x) => !["bpclub-silo", "bpclub-api", "bpclub-schema"].includes(x)))
+      // An empty podSelector selects every pod of the namespace, also one started later (a debug pod).
+      const everyPod = !n.spec.podSelector?.matchLabels && !n.spec.podSelector?.matchExpressions?.length;
+      if (reachesPostgres && (everyPod || selected.some((x) => !["bpclub-silo", "bpclub-api", "bpclub-schema"].includes(x))))
         fail(n, "production: lets pods other than silos, front ends and the schema Job reach PostgreSQL (5432)");
       if (reachesPostgres && !selected.length) fail(n, "production: a PostgreSQL egress rule that selects no pods");
     }
