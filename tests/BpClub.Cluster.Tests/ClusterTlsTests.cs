@@ -201,8 +201,9 @@ public sealed class ClusterTlsTests(TlsClusterFixture fixture) : IClassFixture<T
 
     /// <summary>
     /// A TLS connection to the port as a client with <paramref name="certificate"/>: null when the silo kept it open
-    /// for <paramref name="quiet"/> after the handshake, or sent Orleans bytes, else how it ended. The silo may judge the client's certificate after the client's side of the handshake has completed,
-    /// and then drops the connection: so a refusal shows as a failed handshake or as the connection closed.
+    /// for <paramref name="quiet"/> after the handshake, or sent Orleans bytes, else how it ended. The silo may judge
+    /// the client's certificate after the client's side of the handshake has completed, and then drops the
+    /// connection: so a refusal shows as a failed handshake or as the connection closed.
     /// </summary>
     private static async Task<string?> Handshake(int port, X509Certificate2? certificate, TimeSpan quiet)
     {
