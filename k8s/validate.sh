@@ -22,6 +22,7 @@ die() { echo "k8s/validate.sh: $*" >&2; exit 1; }
 # ---------------------------------------------------------------- tools
 command -v node >/dev/null || die "node is required (Debian: apt-get install nodejs npm)"
 command -v npm >/dev/null || die "npm is required (Debian: apt-get install npm)"
+command -v openssl >/dev/null || die "openssl is required (Debian: apt-get install openssl)"
 
 mkdir -p "$TOOLS"
 VALIDATOR="$TOOLS/k8s-validate"
@@ -87,12 +88,73 @@ for overlay in dev prod; do
   "$KUBECTL" kustomize "k8s/overlays/$overlay" > "$WORK/$overlay.yaml" || die "kustomize of $overlay failed"
   external=()
   # prod reads its connection string and operator key from Secrets created out of band (never committed).
-  [[ $overlay == prod ]] && external=(--external Secret/bpclub-postgres --external Secret/bpclub-operator --external Secret/bpclub-sms --external Secret/bpclub-data-protection)
+  [[ $overlay == prod ]] && external=(--external Secret/bpclub-postgres --external Secret/bpclub-operator --external Secret/bpclub-sms --external Secret/bpclub-data-protection
+    --external Secret/bpclub-orleans-silo --external Secret/bpclub-orleans-api --production)
   node "$VALIDATOR/validate.mjs" --name "$overlay" "${external[@]}" --programme-env "$WORK/$overlay.programme" "$WORK/$overlay.yaml" \
     || die "the $overlay manifests are invalid"
   mapfile -t rules < "$WORK/$overlay.programme"
   env "${rules[@]}" dotnet "$WORK/publish/Silo/BpClub.Silo.dll" check-programme | sed "s/^/$overlay: /" \
     || die "the $overlay programme rules are invalid"
 done
+
+# The production checks can fail: the dev overlay (no Orleans TLS, Development, the SMS outbox, PostgreSQL in the
+# cluster, a committed Secret) judged as production must be refused, for each of those reasons.
+step "the dev overlay judged as production must fail"
+if node "$VALIDATOR/validate.mjs" --name dev-as-prod --production "$WORK/dev.yaml" >"$WORK/dev-as-prod.log" 2>&1; then
+  die "the dev overlay passed the production checks"
+fi
+for expected in "env Orleans__Tls__CertificatePath is missing" "ASPNETCORE_ENVIRONMENT is Development" \
+    "the development SMS outbox" "a development service" "a Secret in the manifests"; do
+  grep -qF "$expected" "$WORK/dev-as-prod.log" || { cat "$WORK/dev-as-prod.log" >&2; die "production check missed: $expected"; }
+done
+
+# And a prod overlay with one NetworkPolicy too many (any pod of the namespace into the silo and gateway ports, and
+# out to PostgreSQL) must be refused too.
+step "the prod overlay with a permissive NetworkPolicy must fail"
+cat "$WORK/prod.yaml" - > "$WORK/prod-open.yaml" <<'YAML'
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: too-open, namespace: bpclub}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{podSelector: {}}]
+      ports: [{protocol: TCP, port: 11111}, {protocol: TCP, port: 30000}]
+  egress:
+    - ports: [{protocol: TCP, port: 5432}]
+YAML
+if node "$VALIDATOR/validate.mjs" --name prod-open --production "${external[@]}" "$WORK/prod-open.yaml" \
+    >"$WORK/prod-open.log" 2>&1; then
+  die "a NetworkPolicy opening the silo ports passed the production checks"
+fi
+for expected in "port 11111 more than bpclub-silo pods" "port 30000 more than bpclub-api pods" \
+    "pods other than silos, front ends and the schema Job reach PostgreSQL"; do
+  grep -qF "$expected" "$WORK/prod-open.log" || { cat "$WORK/prod-open.log" >&2; die "production check missed: $expected"; }
+done
+
+step "k8s/cluster-certificates.sh: the CA, a silo's and a front end's certificate"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 >/dev/null || die "cluster-certificates.sh failed"
+for role in silo api; do
+  for file in tls.crt tls.key ca.crt; do [[ -s $WORK/ca/$role/$file ]] || die "cluster-certificates.sh made no $role/$file"; done
+done
+openssl verify -CAfile "$WORK/ca/ca.crt" -purpose sslserver "$WORK/ca/silo/tls.crt" >/dev/null || die "the silo certificate cannot serve"
+openssl verify -CAfile "$WORK/ca/ca.crt" -purpose sslclient "$WORK/ca/silo/tls.crt" >/dev/null || die "the silo certificate cannot connect"
+openssl verify -CAfile "$WORK/ca/ca.crt" -purpose sslclient "$WORK/ca/api/tls.crt" >/dev/null || die "the front-end certificate cannot connect"
+openssl verify -CAfile "$WORK/ca/ca.crt" -purpose sslserver "$WORK/ca/api/tls.crt" >/dev/null 2>&1 && die "the front-end certificate could serve as a silo"
+openssl x509 -noout -ext subjectAltName -in "$WORK/ca/silo/tls.crt" | grep -q "DNS:bpclub-silo" || die "the silo certificate is not named bpclub-silo"
+openssl x509 -noout -ext subjectAltName -in "$WORK/ca/api/tls.crt" | grep -q "DNS:bpclub-api" || die "the front-end certificate is not named bpclub-api"
+# A CA rotation in three steps: trust the next CA, issue from it (still trusting the old one), drop the old one.
+trusted() { grep -c "BEGIN CERTIFICATE" "$WORK/ca/silo/ca.crt"; }
+issuer() { openssl x509 -noout -issuer -in "$WORK/ca/silo/tls.crt"; }
+first="$(issuer)"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --new-ca >/dev/null || die "--new-ca failed"
+[[ $(trusted) == 2 && $(issuer) == "$first" ]] || die "--new-ca must trust both CAs and still issue from the old one"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --switch-ca >/dev/null || die "--switch-ca failed"
+[[ $(trusted) == 2 && $(issuer) != "$first" ]] || die "--switch-ca must trust both CAs and issue from the new one"
+bash k8s/cluster-certificates.sh --dir "$WORK/ca" --days 30 --drop-old-ca >/dev/null || die "--drop-old-ca failed"
+[[ $(trusted) == 1 ]] || die "--drop-old-ca must leave the new CA alone"
+openssl verify -CAfile "$WORK/ca/silo/ca.crt" "$WORK/ca/silo/tls.crt" >/dev/null || die "after the CA rotation the silo certificate does not verify"
 
 step "k8s: all checks passed"

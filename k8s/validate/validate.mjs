@@ -6,7 +6,9 @@
 //     JavaScript client's generated models;
 //  3. BpClub's own rules: references resolve, selectors match, probes, resources, Orleans hosting.
 //
-//   node validate.mjs --name dev [--external Secret/bpclub-postgres] rendered.yaml
+//  4. with --production: Orleans TLS from mounted Secrets, NetworkPolicies, no development-only service.
+//
+//   node validate.mjs --name dev [--external Secret/bpclub-postgres] [--production] rendered.yaml
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,7 +19,9 @@ const option = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []
 const [name] = option("--name");
 const external = new Set(option("--external"));
 const [programmeEnv] = option("--programme-env");
-const file = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")).at(-1);
+const production = args.includes("--production");
+const file = args.filter((a, i) => !a.startsWith("--")
+  && !(args[i - 1]?.startsWith("--") && args[i - 1] !== "--production")).at(-1);
 
 const errors = [];
 const fail = (object, message) => errors.push(`${object ? id(object) : name}: ${message}`);
@@ -219,6 +223,74 @@ for (const silo of silos) {
       fail(front, "Cluster__ServiceId/Cluster__ClusterId differ from the silos' orleans/* labels");
     if (!objects.some((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === front.metadata.name)) fail(front, "no autoscaler");
   }
+}
+
+// Production (--production): Orleans mutual TLS from mounted Secrets, the NetworkPolicies that keep the silos' ports
+// to their callers, and nothing that belongs to development.
+if (production) {
+  const nameOf = (w) => w.spec.template.metadata.labels?.["app.kubernetes.io/name"];
+  const envOf = (w) => Object.fromEntries((podSpec(w).containers[0].env ?? []).map((e) => [e.name, e]));
+  const tlsSecret = new Map();
+  for (const w of workloads.filter((x) => x.kind === "Deployment")) {
+    const pod = podSpec(w), c = pod.containers[0], env = envOf(w);
+    for (const key of ["CertificatePath", "KeyPath", "CaPath"]) {
+      const path = env[`Orleans__Tls__${key}`]?.value;
+      if (!path) { fail(w, `production: env Orleans__Tls__${key} is missing (Orleans mutual TLS)`); continue; }
+      const mount = (c.volumeMounts ?? []).find((m) => path.startsWith(`${m.mountPath}/`));
+      const volume = mount && (pod.volumes ?? []).find((v) => v.name === mount.name);
+      if (!volume?.secret) { fail(w, `production: Orleans__Tls__${key} (${path}) is not in a mounted Secret`); continue; }
+      if (!exists("Secret", volume.secret.secretName)) fail(w, `production: Secret ${volume.secret.secretName} is missing`);
+      tlsSecret.set(w.metadata.name, volume.secret.secretName);
+    }
+    for (const key of ["ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"])
+      if (env[key] && env[key].value !== "Production") fail(w, `production: ${key} is ${env[key].value}`);
+    if (env.BPCLUB_SMS_OUTBOX || env.Sms__Provider?.value === "outbox") fail(w, "production: the development SMS outbox");
+  }
+  const siloSecrets = new Set(silos.map((w) => tlsSecret.get(w.metadata.name)));
+  for (const w of workloads.filter((x) => x.kind === "Deployment" && !silos.includes(x)))
+    if (tlsSecret.has(w.metadata.name) && siloSecrets.has(tlsSecret.get(w.metadata.name)))
+      fail(w, "production: a front end mounts the silos' TLS Secret (its certificate would open silo ports)");
+  for (const o of objects) {
+    if (o.kind === "Secret") fail(o, "production: a Secret in the manifests (production Secrets are made out of band)");
+    if (o.kind === "StatefulSet" || (o.kind === "Service" && /postgres/.test(o.metadata.name)))
+      fail(o, "production: a development service (PostgreSQL is external in production)");
+  }
+  for (const w of workloads)
+    if (!["bpclub-silo", "bpclub-api", "bpclub-schema"].includes(nameOf(w))) fail(w, "production: an unexpected workload");
+
+  // NetworkPolicies: everything denied unless allowed, and the allowed traffic to the silos' ports and PostgreSQL.
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  const denyAll = policies.some((n) => Object.keys(n.spec.podSelector ?? {}).length === 0
+    && ["Ingress", "Egress"].every((t) => n.spec.policyTypes?.includes(t)) && !n.spec.ingress && !n.spec.egress);
+  if (!denyAll) fail(null, "production: no default-deny NetworkPolicy (podSelector {}, Ingress and Egress, no rules)");
+  const siloPort = (key, fallback) => Number(silos.map((w) => envOf(w)[key]?.value)[0] ?? fallback);
+  const onlyFrom = { [siloPort("Cluster__GatewayPort", 30000)]: "bpclub-api", [siloPort("Cluster__SiloPort", 11111)]: "bpclub-silo" };
+  const names = (selector) => workloads.filter((w) => selects(selector, w.spec.template.metadata.labels)).map(nameOf);
+  for (const n of policies) {
+    const selected = names(n.spec.podSelector);
+    if (selected.includes("bpclub-silo"))
+      for (const rule of n.spec.ingress ?? []) {
+        const ports = rule.ports?.map((p) => p.port) ?? Object.keys(onlyFrom).map(Number);
+        for (const [port, caller] of Object.entries(onlyFrom)) {
+          if (!ports.includes(Number(port))) continue;
+          const ok = rule.from?.length && rule.from.every((peer) => peer.podSelector && !peer.namespaceSelector
+            && !peer.ipBlock && names(peer.podSelector).every((x) => x === caller) && names(peer.podSelector).length);
+          if (!ok) fail(n, `production: lets into the silos' port ${port} more than ${caller} pods`);
+        }
+      }
+    for (const rule of n.spec.egress ?? []) {
+      const reachesPostgres = !rule.ports || rule.ports.some((p) => p.port === 5432);
+      // An empty podSelector selects every pod of the namespace, also one started later (a debug pod).
+      const everyPod = !n.spec.podSelector?.matchLabels && !n.spec.podSelector?.matchExpressions?.length;
+      if (reachesPostgres && (everyPod || selected.some((x) => !["bpclub-silo", "bpclub-api", "bpclub-schema"].includes(x))))
+        fail(n, "production: lets pods other than silos, front ends and the schema Job reach PostgreSQL (5432)");
+      if (reachesPostgres && !selected.length) fail(n, "production: a PostgreSQL egress rule that selects no pods");
+    }
+  }
+  const postgresEgress = (x) => policies.some((n) => names(n.spec.podSelector).includes(x)
+    && (n.spec.egress ?? []).some((r) => r.ports?.some((p) => p.port === 5432)));
+  for (const x of ["bpclub-silo", "bpclub-api", "bpclub-schema"])
+    if (!postgresEgress(x)) fail(null, `production: ${x} pods may not reach PostgreSQL (5432)`);
 }
 
 // The programme rules go to `BpClub.Silo.dll check-programme` (validate.sh) as KEY=VALUE lines.

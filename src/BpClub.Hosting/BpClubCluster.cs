@@ -2,7 +2,11 @@ using System.Net;
 using BpClub.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -11,7 +15,7 @@ namespace BpClub.Hosting;
 /// <summary>
 /// The Orleans cluster, one piece for both sides: silos and front ends (clients) find each other in the
 /// PostgreSQL membership table under the ids of the "Cluster" section (<see cref="BpClubClusterOptions"/>),
-/// and both read a grain's storage failure as the exception it was.
+/// both read a grain's storage failure as the exception it was, and both speak mutual TLS when Orleans:Tls says so.
 /// </summary>
 public static class BpClubCluster
 {
@@ -38,6 +42,26 @@ public static class BpClubCluster
             endpoints.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.GatewayPort);
         });
         if (kubernetes) silo.UseKubernetesHosting();
+        silo.UseBpClubTls(configuration);
+        return silo;
+    }
+
+    /// <summary>
+    /// Mutual TLS on the silo's ports and its connections to other silos when Orleans:Tls is set
+    /// (<see cref="ClusterTls"/>); a Production silo refuses to start without it.
+    /// </summary>
+    public static ISiloBuilder UseBpClubTls(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        AddTls(silo.Services, configuration);
+        silo.Services.AddOptions<SiloConnectionOptions>().Configure<IOptions<ClusterTlsOptions>, IServiceProvider>(
+            (connections, options, services) =>
+            {
+                if (!options.Value.Configured) return;
+                var tls = services.GetRequiredService<ClusterTls>();
+                connections.ConfigureSiloInboundConnection(c => c.UseServerTls(tls.SiloInbound()));
+                connections.ConfigureGatewayInboundConnection(c => c.UseServerTls(tls.GatewayInbound()));
+                connections.ConfigureSiloOutboundConnection(c => c.UseClientTls(tls.Outbound()));
+            });
         return silo;
     }
 
@@ -59,7 +83,10 @@ public static class BpClubCluster
         return silo;
     }
 
-    /// <summary>A front end (or a test) as an Orleans client of the cluster named by the "Cluster" section.</summary>
+    /// <summary>
+    /// A front end (or a test) as an Orleans client of the cluster named by the "Cluster" section, with mutual TLS to
+    /// the gateways when Orleans:Tls is set (<see cref="ClusterTls"/>); a Production client refuses to start without.
+    /// </summary>
     public static IClientBuilder AddBpClubCluster(this IClientBuilder client, IConfiguration configuration)
     {
         AddIdentity(client.Services, configuration);
@@ -68,7 +95,27 @@ public static class BpClubCluster
             o.Invariant = BpClubPostgres.Invariant;
             o.ConnectionString = BpClubPostgres.WithoutReset(BpClubPostgres.ConnectionString(configuration));
         });
+        AddTls(client.Services, configuration);
+        client.Services.AddOptions<ClientConnectionOptions>().Configure<IOptions<ClusterTlsOptions>, IServiceProvider>(
+            (connections, options, services) =>
+            {
+                if (!options.Value.Configured) return;
+                var tls = services.GetRequiredService<ClusterTls>();
+                connections.ConfigureConnection(c => c.UseClientTls(tls.Outbound()));
+            });
         return client;
+    }
+
+    /// <summary>The validated Orleans:Tls section (Production requires it) and the certificates it names.</summary>
+    private static void AddTls(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ClusterTlsOptions>().Bind(configuration.GetSection(ClusterTlsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, environment) => o.Configured || !environment.IsProduction(),
+                ClusterTlsOptions.ProductionNeedsTls)
+            .ValidateOnStart();
+        services.TryAddSingleton(s => new ClusterTls(s.GetRequiredService<IOptions<ClusterTlsOptions>>(),
+            s.GetService<TimeProvider>() ?? TimeProvider.System, s.GetRequiredService<ILogger<ClusterTls>>()));
     }
 
     /// <summary>Whether this silo runs in a Kubernetes pod; Cluster:Kubernetes overrides the detection.</summary>

@@ -43,6 +43,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string ClusterId => _settings["Cluster__ClusterId"];
 
+    public string ServiceId => _settings["Cluster__ServiceId"];
+
     public IEnumerable<ServerProcess> Silos
         => _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal));
 
@@ -83,25 +85,31 @@ public sealed class LocalCluster : IAsyncDisposable
         return cluster;
     }
 
-    public ServerProcess StartSilo()
+    /// <param name="settings">This silo's own settings over the cluster's; by default it has the test CA's silo
+    /// certificate (Orleans TLS, which Production requires).</param>
+    public ServerProcess StartSilo(IReadOnlyDictionary<string, string>? settings = null)
     {
         var n = ++_siloCount;
         var http = ServerProcess.FreePort();
         var siloPort = ServerProcess.FreePort();
+        var gatewayPort = ServerProcess.FreePort();
         var env = new Dictionary<string, string>(_settings)
         {
             ["Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster__GatewayPort"] = ServerProcess.FreePort()
-                .ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in TestCertificates.TlsEnvironment(TestCertificates.Cluster.Value.Silo))
+            env[key] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         var silo = ServerProcess.Start($"silo-{n}", ServerProcess.BuildOutput("BpClub.Silo"),
-            new Uri($"http://127.0.0.1:{http}/"), env, Directory, siloPort);
+            new Uri($"http://127.0.0.1:{http}/"), env, Directory, siloPort, gatewayPort: gatewayPort);
         _processes.Add(silo);
         return silo;
     }
 
-    /// <param name="settings">More configuration for this front end only (environment variable names).</param>
+    /// <param name="settings">This front end's own settings over the cluster's; by default it has the test CA's
+    /// front-end certificate.</param>
     public ServerProcess StartFront(IReadOnlyDictionary<string, string>? settings = null)
     {
         var n = ++_frontCount;
@@ -112,6 +120,8 @@ public sealed class LocalCluster : IAsyncDisposable
             ["ASPNETCORE_URLS"] = url,
             ["Management__Port"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in TestCertificates.TlsEnvironment(TestCertificates.Cluster.Value.FrontEnd))
+            env[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         var front = ServerProcess.Start($"api-{n}", ServerProcess.BuildOutput("BpClub.Api"), new Uri(url + "/"), env,
             Directory, management: new Uri($"http://127.0.0.1:{management}/"));

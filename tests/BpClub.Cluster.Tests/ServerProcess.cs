@@ -38,6 +38,9 @@ public sealed partial class ServerProcess : IDisposable
     /// <summary>A silo's Orleans port, its key in the membership table (0 for a front end).</summary>
     public int SiloPort { get; init; }
 
+    /// <summary>A silo's gateway port, where front ends connect (0 for a front end).</summary>
+    public int GatewayPort { get; init; }
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
@@ -60,7 +63,7 @@ public sealed partial class ServerProcess : IDisposable
 
     public static ServerProcess Start(string name, string dll, Uri http, IReadOnlyDictionary<string,
         string> environment,
-        string logDirectory, int siloPort = 0, Uri? management = null)
+        string logDirectory, int siloPort = 0, Uri? management = null, int gatewayPort = 0)
     {
         var log = Path.Combine(logDirectory, name + ".log");
         // bash execs dotnet (same pid, so signals reach the .NET host) with its output appended to the log.
@@ -74,12 +77,14 @@ public sealed partial class ServerProcess : IDisposable
             => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
                      || k.StartsWith("Cluster__", StringComparison.Ordinal)
                          || k.StartsWith("BPCLUB_", StringComparison.Ordinal)
+                     || k.StartsWith("Orleans__", StringComparison.Ordinal)
                      || k is "ASPNETCORE_URLS" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT").ToList())
             start.Environment.Remove(inherited);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         return new ServerProcess(name, Process.Start(start)!, log, http)
         {
             SiloPort = siloPort,
+            GatewayPort = gatewayPort,
             Management = management,
         };
     }

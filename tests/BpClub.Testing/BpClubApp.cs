@@ -70,6 +70,9 @@ public sealed partial class BpClubApp : IAsyncDisposable
             ["Sms:MaxPerSourcePerHour"] = "1000000",
             ["Sms:DailyBudget"] = "100000000",
         };
+        // Production refuses a cluster without mutual TLS: the silos and the front end get the test CA's certificates.
+        if (environment == "Production")
+            foreach (var (key, value) in TestCertificates.SiloTlsSettings()) silo[key] = value;
         foreach (var (key, value) in siloSettings ?? new Dictionary<string, string?>()) silo[key] = value;
         var cluster = await BpClubTestCluster.Start(settings: silo, programmeClock: programmeClock);
         return await StartFront(cluster, outbox, apiSettings, kestrel, environment, ownsCluster: true);
@@ -103,6 +106,8 @@ public sealed partial class BpClubApp : IAsyncDisposable
             // A free one, since with kestrel the front end really listens on it.
             ["Management:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (environment == "Production")
+            foreach (var (key, value) in TestCertificates.FrontEndTlsSettings()) api[key] = value;
         foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>()) api[key] = value;
 
         var factory = new WebApplicationFactory<api::Program>().WithWebHostBuilder(web =>

@@ -129,6 +129,7 @@ public sealed class BpClubTestCluster : IAsyncDisposable
         {
             // As the real silo (BpClubCluster), but on the ports the test cluster chose.
             silo.UseBpClubMembership(silo.Configuration);
+            silo.UseBpClubTls(silo.Configuration);
             silo.AddBpClubGrains(silo.Configuration);
             silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, LogCapture>();
             silo.Configure<SiloMessagingOptions>(silo.Configuration.GetSection(SiloMessagingSection));
