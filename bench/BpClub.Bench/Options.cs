@@ -30,6 +30,8 @@ public sealed record Options
     public int Tills { get; init; } = 32;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Seconds of load on each service before the first scenario, measured nowhere: the hosts' JIT.</summary>
+    public TimeSpan JitWarmUp { get; init; } = TimeSpan.FromSeconds(40);
     /// <summary>Issued cards the accrual, read and promotion scenarios pick from.</summary>
     public int Cards { get; init; } = 200_000;
     /// <summary>Zipf exponent of the skewed accrual scenario.</summary>
@@ -54,7 +56,8 @@ public sealed record Options
     [
         "url", "baseline-url", "operator-key", "pg", "baseline-pg", "pgbench", "api-pid", "silo-pid", "baseline-pid",
         "postmaster-pid", "silo-metrics", "api-metrics", "dotnet-tools", "results", "work", "sms-outbox", "commit", "rerun",
-        "tills", "seconds", "warmup", "cards", "zipf", "profile-seconds", "long-history", "card-text-index", "quick",
+        "tills", "seconds", "warmup", "jit-warmup", "cards", "zipf", "profile-seconds", "long-history",
+        "card-text-index", "quick",
     ];
 
     public static Options Parse(string[] args)
@@ -91,6 +94,7 @@ public sealed record Options
             Tills = Int("tills", 32),
             Duration = TimeSpan.FromSeconds(Int("seconds", 15)),
             WarmUp = TimeSpan.FromSeconds(Int("warmup", 3)),
+            JitWarmUp = TimeSpan.FromSeconds(Int("jit-warmup", 40)),
             Cards = Int("cards", 200_000),
             ZipfS = map.TryGetValue("zipf", out var z) ? double.Parse(z, CultureInfo.InvariantCulture) : 1.0,
             ProfileSeconds = Int("profile-seconds", 12),

@@ -271,17 +271,9 @@ public sealed partial class MemberGrain(
     {
         if (!HasSession(sessionId)) return Outcome<TerminationResult>.Fail(OutcomeStatus.Unauthorized,
             "The session has ended.");
-        // A stolen session alone cannot end the membership: the password is asked for again, and guessing it here
-        // counts against the same lock-out as guessing it at sign-in.
-        var phone = GrainFactory.GetGrain<IPhoneGrain>(_member!.Phone);
-        if (await phone.PasswordLockedFor(source) is { } locked)
-            return Outcome<TerminationResult>.Throttled(locked,
-                "Too many wrong passwords: try again later, or set a new password with a code by SMS.");
-        var right = await passwords.VerifyAsync(_member.PasswordHash, password) != PasswordVerificationResult.Failed;
-        var counted = await phone.CountPassword(right, source);
-        if (!right)
-            return counted.Status == OutcomeStatus.Throttled ? counted.As<TerminationResult>()
-                : Outcome<TerminationResult>.Invalid("password", "This is not your password.");
+        // A stolen session alone cannot end the membership: the password is asked for again.
+        var proven = await PasswordAgain(password, source);
+        if (!proven.Succeeded) return proven.As<TerminationResult>();
 
         // The card's termination erases the questionnaire and this account (phone, password, sessions) in the
         // statement that records it; what is left here is the copy in memory.
@@ -308,20 +300,29 @@ public sealed partial class MemberGrain(
         string source)
     {
         if (!HasSession(sessionId)) return Outcome<bool>.Fail(OutcomeStatus.Unauthorized, "The session has ended.");
-        // As for leaving the programme: a stolen session alone cannot move the account, and guessing the password here
-        // counts against the same lock-out as guessing it at sign-in.
+        // As for leaving the programme: a stolen session alone cannot move the account.
+        var proven = await PasswordAgain(password, source);
+        if (!proven.Succeeded) return proven;
+        if (newPhone.Value == _member!.Phone)
+            return Outcome<bool>.Invalid("phone", "This is already your phone number.");
+        return Outcome<bool>.Done(true);
+    }
+
+    /// <summary>
+    /// The password asked for again in the cabinet: guessing it here counts against the same lock-out as guessing it
+    /// at sign-in from <paramref name="source"/> (429 while locked, even for the right one; a wrong one is a 400).
+    /// </summary>
+    private async Task<Outcome<bool>> PasswordAgain(string password, string source)
+    {
         var phone = GrainFactory.GetGrain<IPhoneGrain>(_member!.Phone);
         if (await phone.PasswordLockedFor(source) is { } locked)
             return Outcome<bool>.Throttled(locked,
                 "Too many wrong passwords: try again later, or set a new password with a code by SMS.");
         var right = await passwords.VerifyAsync(_member.PasswordHash, password) != PasswordVerificationResult.Failed;
         var counted = await phone.CountPassword(right, source);
-        if (!right)
-            return counted.Status == OutcomeStatus.Throttled ? counted
-                : Outcome<bool>.Invalid("password", "This is not your password.");
-        if (newPhone.Value == _member.Phone)
-            return Outcome<bool>.Invalid("phone", "This is already your phone number.");
-        return Outcome<bool>.Done(true);
+        if (right) return Outcome<bool>.Done(true);
+        return counted.Status == OutcomeStatus.Throttled ? counted
+            : Outcome<bool>.Invalid("password", "This is not your password.");
     }
 
     public async Task<Outcome<MemberProfile>> MovePhone(string sessionId, PhoneNumber phone)

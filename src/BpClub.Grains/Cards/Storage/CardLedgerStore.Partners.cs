@@ -11,23 +11,14 @@ public sealed partial class CardLedgerStore
     public async Task<(PointsEarned? Transaction, IReadOnlyList<PartnerTransactionRefunded> Refunds,
         LateReceiptAnnulled? Annulled)> FindPartnerTransaction(string card, string transactionId, string partnerId)
     {
-        await using var command = database.CreateCommand("""
-            select event from card_ledger
-            where card_number = @card::char(16)
-              and ((operation_id = @transaction and kind in ('partner', 'annulled'))
-                or (receipt_id = @transaction and kind = 'refund'))
-            order by seq
-            """);
-        command.Parameters.AddWithValue("card", card);
-        command.Parameters.AddWithValue("transaction", transactionId);
         PointsEarned? transaction = null;
         var refunds = new List<PartnerTransactionRefunded>();
         LateReceiptAnnulled? annulled = null;
         CardEvent? previous = null;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        foreach (var e in await EventsWhere(card, transactionId, """
+            (operation_id = @id and kind in ('partner', 'annulled')) or (receipt_id = @id and kind = 'refund')
+            """))
         {
-            var e = LedgerJson.DeserializeEvent(reader.GetString(0));
             switch (e)
             {
                 // Transaction ids are unique only per partner: another partner's is not this one.

@@ -66,22 +66,14 @@ public sealed partial class CardLedgerStore(NpgsqlDataSource database)
         LateReceiptAnnulled? Annulled)> FindReceipt(
         string card, string receiptId, string stationId)
     {
-        await using var command = database.CreateCommand("""
-            select event from card_ledger
-            where card_number = @card::char(16)
-              and ((receipt_id = @receipt and kind in ('purchase', 'refund'))
-                or (operation_id = @receipt and kind = 'annulled'))
-            order by seq
-            """);
-        command.Parameters.AddWithValue("card", card);
-        command.Parameters.AddWithValue("receipt", receiptId);
         PointsEarned? purchase = null;
         var refunds = new List<PurchaseRefunded>();
         LateReceiptAnnulled? annulled = null;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        foreach (var e in await EventsWhere(card, receiptId, """
+            (receipt_id = @id and kind in ('purchase', 'refund')) or (operation_id = @id and kind = 'annulled')
+            """))
         {
-            switch (LedgerJson.DeserializeEvent(reader.GetString(0)))
+            switch (e)
             {
                 // Receipt ids are unique only per station, and a station refunds only what it sold:
                 // another station's receipt with the same id is not this one.
@@ -105,15 +97,8 @@ public sealed partial class CardLedgerStore(NpgsqlDataSource database)
     /// <summary>The hand-over a replaced card recorded under the transfer id (step 1 of a replacement).</summary>
     public async Task<ReplacementStarted?> FindReplacementStarted(string card, string transferId)
     {
-        await using var command = database.CreateCommand("""
-            select event from card_ledger
-            where card_number = @card::char(16) and kind = 'replacing' and operation_id = @id
-            """);
-        command.Parameters.AddWithValue("card", card);
-        command.Parameters.AddWithValue("id", transferId);
-        return await command.ExecuteScalarAsync() is string json
-            ? LedgerJson.DeserializeEvent(json) as ReplacementStarted
-            : null;
+        var events = await EventsWhere(card, transferId, "kind = 'replacing' and operation_id = @id");
+        return events.Count > 0 ? events[0] as ReplacementStarted : null;
     }
 
     /// <summary>A payment with points of <paramref name="stationId"/> on this card, and whether it was reversed
@@ -121,21 +106,14 @@ public sealed partial class CardLedgerStore(NpgsqlDataSource database)
     public async Task<(PointsRedeemed? Redemption, bool Reversed)> FindRedemption(string card, string redemptionId,
         string stationId)
     {
-        await using var command = database.CreateCommand("""
-            select event from card_ledger
-            where card_number = @card::char(16) and station_id = @station
-              and ((kind = 'redemption' and operation_id = @id) or (kind = 'reversal' and receipt_id = @id))
-            order by seq
-            """);
-        command.Parameters.AddWithValue("card", card);
-        command.Parameters.AddWithValue("station", stationId);
-        command.Parameters.AddWithValue("id", redemptionId);
         PointsRedeemed? redemption = null;
         var reversed = false;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        foreach (var e in await EventsWhere(card, redemptionId, """
+            station_id = @station
+              and ((kind = 'redemption' and operation_id = @id) or (kind = 'reversal' and receipt_id = @id))
+            """, ("station", stationId)))
         {
-            switch (LedgerJson.DeserializeEvent(reader.GetString(0)))
+            switch (e)
             {
                 case PointsRedeemed found when found.StationId == stationId && found.OperationId == redemptionId:
                     redemption = found;
@@ -147,6 +125,24 @@ public sealed partial class CardLedgerStore(NpgsqlDataSource database)
             }
         }
         return (redemption, reversed);
+    }
+
+    /// <summary>
+    /// The card's ledger events, in order, that <paramref name="condition"/> selects: SQL over the ledger's columns,
+    /// with <c>@id</c> bound to <paramref name="id"/> and any <paramref name="more"/> parameters.
+    /// </summary>
+    private async Task<List<CardEvent>> EventsWhere(string card, string id, string condition,
+        params (string Name, string Value)[] more)
+    {
+        await using var command = database.CreateCommand(
+            $"select event from card_ledger where card_number = @card::char(16) and ({condition}) order by seq");
+        command.Parameters.AddWithValue("card", card);
+        command.Parameters.AddWithValue("id", id);
+        foreach (var (name, value) in more) command.Parameters.AddWithValue(name, value);
+        var events = new List<CardEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) events.Add(LedgerJson.DeserializeEvent(reader.GetString(0)));
+        return events;
     }
 
     /// <summary>Newest first, keyset-paginated on the sequence number: cost independent of history length.</summary>
