@@ -102,14 +102,7 @@ public sealed class LockoutAndCodeTests(AppFixture fixture)
             new { phone = member.Phone, password = member.Password })
             .ExpectProblem(HttpStatusCode.TooManyRequests);
 
-        var before = _app.CodesSentTo(member.Phone).Count;
-        var started = await _app.Client()
-            .PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = member.Phone })
-            .Expect(HttpStatusCode.Accepted);
-        await _app.Client().PostAsJsonAsync(
-            $"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
-            new { code = await _app.LatestCode(member.Phone, before), newPassword = "Another-Password-8" })
-                .Expect(HttpStatusCode.NoContent);
+        await _app.Reset(member.Phone, "Another-Password-8");
 
         await _app.SignIn(member.Phone, "Another-Password-8");
     }

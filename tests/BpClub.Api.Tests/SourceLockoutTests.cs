@@ -50,14 +50,7 @@ public sealed class SourceLockoutTests(AppFixture fixture)
             $"Retry-After: {twentieth.Headers.RetryAfter}");
         await SignIn(NewAddress(), member.Phone, member.Password).ExpectProblem(HttpStatusCode.TooManyRequests);
 
-        var before = _app.CodesSentTo(member.Phone).Count;
-        var started = await _app.Client()
-            .PostAsJsonAsync("/api/cabinet/v1/password-resets", new { phone = member.Phone })
-            .Expect(HttpStatusCode.Accepted);
-        await _app.Client().PostAsJsonAsync(
-            $"/api/cabinet/v1/password-resets/{started.GetProperty("resetId").GetString()}/confirm",
-            new { code = await _app.LatestCode(member.Phone, before), newPassword = "Another-Password-8" })
-                .Expect(HttpStatusCode.NoContent);
+        await _app.Reset(member.Phone, "Another-Password-8");
         await SignIn(NewAddress(), member.Phone, "Another-Password-8").Expect(HttpStatusCode.OK);
     }
 
