@@ -80,8 +80,7 @@ public sealed partial class PhoneGrain(
     /// <summary>Until when sign-in from <paramref name="source"/> is locked, or null when it is not.</summary>
     private DateTimeOffset? LockFor(string source, DateTimeOffset now)
     {
-        var fromSource = _sources.GetValueOrDefault(source) is { } strikes && strikes.IsLocked(now)
-            ? strikes.LockedUntil : DateTimeOffset.MinValue;
+        var fromSource = _sources.GetValueOrDefault(source)?.LockedUntil ?? DateTimeOffset.MinValue;
         var until = fromSource > _phone.LockedUntil ? fromSource : _phone.LockedUntil;
         return until > now ? until : null;
     }
@@ -118,15 +117,10 @@ public sealed partial class PhoneGrain(
         _sources.Remove(source);
     }
 
-    private void ClearStrikes()
+    public Task ClearLockout()
     {
         _phone.Clear();
         _sources.Clear();
-    }
-
-    public Task ClearLockout()
-    {
-        ClearStrikes();
         return Task.CompletedTask;
     }
 
